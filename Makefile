@@ -1,0 +1,61 @@
+# Newsroom: `make run` to try it, `make test` to test it. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup dev-setup migrate demo lint format bench load faults clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Local settings for development: DEBUG on and a random secret key, written once.
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (DEBUG=1, a fresh SECRET_KEY); edit it to change local settings."
+
+setup: $(VENV)/.installed .env
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: setup
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "  Public site:  http://$(HOST):$(PORT)/"
+	@echo "  Desk (admin): http://$(HOST):$(PORT)/admin/"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	@mkdir -p var
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+load: $(VENV)/.installed-dev
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+faults: $(VENV)/.installed-dev
+	$(PY) bench/faults.py $(FAULT_ARGS)
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,1 @@
+"""Import explainers from, and export them to, the plain-text format of FORMAT.md."""

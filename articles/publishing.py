@@ -1,0 +1,233 @@
+"""Published versions: freeze a working copy into what readers see, and render it once.
+
+``snapshot()`` turns a working copy into plain data with stable keys (also the JSON export).
+``freeze()`` stores that data with the HTML rendered from it, so that serving a page is one
+query with no per-item template work. The public site reads ``PublishedVersion.objects.live()``
+only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Explainer, PublishedVersion
+
+SNAPSHOT_SCHEMA = 1
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def snapshot(explainer: Explainer) -> dict[str, Any]:
+    """Return the explainer's content as JSON-ready data with stable keys."""
+    sources = list(explainer.sources.all())
+    number_of = {source.pk: n for n, source in enumerate(sources, start=1)}
+    facts = explainer.key_facts.prefetch_related("sources").select_related("checked_by")
+    bylines = explainer.byline_set.select_related("author")
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "title": explainer.title,
+        "slug": explainer.slug,
+        "dek": explainer.dek,
+        "what_happened": explainer.what_happened,
+        "background": explainer.background,
+        "why_it_matters": explainer.why_it_matters,
+        "topics": [
+            {"id": t.pk, "name": t.name, "slug": t.slug} for t in explainer.topics.order_by("name")
+        ],
+        "authors": [
+            {
+                "id": b.author_id,
+                "username": b.author.get_username(),
+                "name": b.author.get_full_name() or b.author.get_username(),
+            }
+            for b in bylines
+        ],
+        "hero": (
+            {
+                "url": explainer.hero_image.url,
+                "alt": explainer.hero_alt,
+                "credit": explainer.hero_credit,
+            }
+            if explainer.hero_image
+            else None
+        ),
+        "key_facts": [
+            {
+                "text": fact.text,
+                "check": fact.check_status,
+                "checked_by": (fact.checked_by.get_username() if fact.checked_by else None),
+                "checked_at": _iso(fact.checked_at),
+                "sources": sorted(number_of[s.pk] for s in fact.sources.all() if s.pk in number_of),
+            }
+            for fact in facts
+        ],
+        "sources": [
+            {
+                "number": number_of[s.pk],
+                "citation": s.citation,
+                "publisher": s.publisher,
+                "url": s.url,
+                "published_on": _iso(s.published_on),
+                "accessed_on": _iso(s.accessed_on),
+                "kind": s.kind,
+            }
+            for s in sources
+        ],
+        "viewpoints": [
+            {
+                "stakeholder": {
+                    "id": v.stakeholder_id,
+                    "name": v.stakeholder.name,
+                    "slug": v.stakeholder.slug,
+                    "kind": v.stakeholder.kind,
+                },
+                "text": v.text,
+            }
+            for v in explainer.viewpoints.select_related("stakeholder")
+        ],
+        "timeline": [
+            {
+                "date": _iso(e.date),
+                "precision": e.precision,
+                "kind": e.kind,
+                "text": e.text,
+                "source": number_of.get(e.source_id),
+            }
+            for e in explainer.timeline.all()
+        ],
+        "corrections": [
+            {"kind": c.kind, "text": c.text, "dated": _iso(c.dated)}
+            for c in explainer.corrections.all()
+        ],
+        "related": [
+            (
+                {"slug": link.target.slug, "title": link.target.title, "id": link.target_id}
+                if link.target_id
+                else {"slug": None, "title": link.title, "id": None}
+            )
+            for link in explainer.related_links.select_related("target")
+        ],
+    }
+
+
+def content_digest(data: dict[str, Any]) -> str:
+    """Return a fingerprint of a snapshot: equal digests mean the same text was approved."""
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def search_text(data: dict[str, Any]) -> str:
+    """Return the plain text a reader can search for (SQLite fallback and highlights)."""
+    from django.utils.html import strip_tags
+
+    parts = [data["title"], data["dek"]]
+    parts += [strip_tags(data[k]) for k in ("what_happened", "background", "why_it_matters")]
+    parts += [f["text"] for f in data["key_facts"]]
+    parts += [v["stakeholder"]["name"] + " " + v["text"] for v in data["viewpoints"]]
+    return "\n".join(p for p in parts if p)
+
+
+def render_version(version: PublishedVersion) -> None:
+    """Fill the version's stored HTML from its data (called at publish time)."""
+    context = {"version": version, "data": version.data}
+    version.body_html = render_to_string("articles/includes/explainer_body.html", context)
+    version.head_html = render_to_string("articles/includes/explainer_head.html", context)
+
+
+def update_search_vector(version: PublishedVersion) -> None:
+    """On PostgreSQL, store the weighted full-text vector of a version."""
+    if connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchVector
+    from django.db.models import Value
+
+    data = version.data
+    from django.utils.html import strip_tags
+
+    sections = " ".join(
+        strip_tags(data[k]) for k in ("what_happened", "background", "why_it_matters")
+    )
+    facts = " ".join(f["text"] for f in data["key_facts"])
+    names = " ".join(v["stakeholder"]["name"] for v in data["viewpoints"])
+    PublishedVersion.objects.filter(pk=version.pk).update(
+        search_vector=SearchVector(Value(version.title), weight="A", config="english")
+        + SearchVector(Value(version.dek), weight="B", config="english")
+        + SearchVector(Value(f"{facts} {sections} {names}"), weight="C", config="english")
+    )
+
+
+@transaction.atomic
+def freeze(
+    explainer: Explainer,
+    *,
+    by,
+    change_note: str = "",
+    go_live_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> PublishedVersion:
+    """Store a new published version of ``explainer`` and retire the one it replaces.
+
+    The previous live version ends when the new one goes live; a scheduled version not yet
+    live is cancelled. Callers (workflow.publish) hold the explainer's row lock.
+    """
+    now = timezone.now()
+    go_live_at = go_live_at or now
+    data = data if data is not None else snapshot(explainer)
+    versions = PublishedVersion.objects.filter(explainer=explainer)
+    previous = versions.order_by("number").first()
+    number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    # Retire what is live or scheduled: it ends when the new version starts (a scheduled one
+    # that had not started yet never will).
+    for old in versions.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=go_live_at)):
+        old.ends_at = max(old.go_live_at, go_live_at)
+        old.save(update_fields=["ends_at"])
+    version = PublishedVersion(
+        explainer=explainer,
+        number=number,
+        slug=data["slug"],
+        title=data["title"],
+        dek=data["dek"],
+        published_at=now,
+        published_by=by,
+        change_note=change_note,
+        go_live_at=go_live_at,
+        ends_at=expires_at,
+        first_published_at=previous.first_published_at if previous else go_live_at,
+        data=data,
+        topic_ids=[t["id"] for t in data["topics"]],
+        stakeholder_ids=[v["stakeholder"]["id"] for v in data["viewpoints"]],
+        search_text=search_text(data),
+    )
+    render_version(version)
+    version.save()
+    update_search_vector(version)
+    return version
+
+
+@transaction.atomic
+def withdraw(explainer: Explainer, *, at: datetime | None = None) -> int:
+    """End every live or scheduled version of ``explainer`` now; return how many ended."""
+    at = at or timezone.now()
+    ended = 0
+    for version in PublishedVersion.objects.filter(explainer=explainer).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at)
+    ):
+        version.ends_at = max(version.go_live_at, at)
+        version.save(update_fields=["ends_at"])
+        ended += 1
+    return ended
+
+
+def live_version(explainer: Explainer) -> PublishedVersion | None:
+    return PublishedVersion.objects.live().filter(explainer=explainer).first()

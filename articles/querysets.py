@@ -1,0 +1,49 @@
+"""Querysets: the one definition of what is public, and of what a staff member may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class ExplainerQuerySet(models.QuerySet):
+    def authored_by(self, user: AbstractBaseUser) -> ExplainerQuerySet:
+        return self.filter(byline_set__author=user)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ExplainerQuerySet:
+        """Return the working copies ``user`` may open in the admin."""
+        if not user.is_active or not user.is_staff:
+            return self.none()
+        if user.is_superuser or user.has_perm("articles.edit_any_explainer"):
+            return self
+        if user.has_perm("articles.check_facts") or user.has_perm("articles.approve_explainer"):
+            # Fact-checkers read everything that is, or was, in the review pipeline, plus
+            # their own.
+            return self.filter(
+                Q(state__in=["in_review", "approved", "published"])
+                | Q(assignee=user)
+                | Q(byline_set__author=user)
+            ).distinct()
+        return self.filter(byline_set__author=user).distinct()
+
+
+class PublishedVersionQuerySet(models.QuerySet):
+    def live(self, at: datetime | None = None) -> PublishedVersionQuerySet:
+        """Return the versions readers see now: gone live and not yet ended.
+
+        This is the only definition of "public". Scheduling and expiry are just times compared
+        here, so they take effect without a worker.
+        """
+        at = at or timezone.now()
+        return self.filter(Q(go_live_at__lte=at), Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+
+    def scheduled(self, at: datetime | None = None) -> PublishedVersionQuerySet:
+        at = at or timezone.now()
+        return self.filter(go_live_at__gt=at).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))

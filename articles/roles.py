@@ -1,0 +1,89 @@
+"""The newsroom's roles and what each may do, used by the data migration and the demo seed."""
+
+WRITER = "Writer"
+FACT_CHECKER = "Fact-checker"
+EDITOR = "Editor"
+
+_CONTENT = [
+    "keyfact",
+    "source",
+    "viewpoint",
+    "timelineevent",
+    "correction",
+    "relatedlink",
+    "byline",
+]
+
+
+def _crud(model: str, *verbs: str) -> list[str]:
+    return [f"{verb}_{model}" for verb in verbs]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    WRITER: [
+        *_crud("explainer", "add", "change", "view"),
+        "submit_explainer",
+        *[p for m in _CONTENT for p in _crud(m, "add", "change", "delete", "view")],
+        *_crud("stakeholder", "add", "change", "view"),
+        *_crud("topic", "view"),
+        *_crud("publishedversion", "view"),
+    ],
+    FACT_CHECKER: [
+        # change_explainer opens the change form; the admin makes the text read-only for them.
+        *_crud("explainer", "change", "view"),
+        "check_facts",
+        "approve_explainer",
+        "request_changes_explainer",
+        *_crud("keyfact", "change", "view"),
+        *[p for m in _CONTENT for p in _crud(m, "view")],
+        *_crud("source", "add", "change", "view"),
+        *_crud("stakeholder", "view"),
+        *_crud("topic", "view"),
+        *_crud("publishedversion", "view"),
+        *_crud("transition", "view"),
+    ],
+    EDITOR: [
+        *_crud("explainer", "add", "change", "delete", "view"),
+        "submit_explainer",
+        "check_facts",
+        "approve_explainer",
+        "request_changes_explainer",
+        "publish_explainer",
+        "assign_explainer",
+        "edit_any_explainer",
+        *[p for m in _CONTENT for p in _crud(m, "add", "change", "delete", "view")],
+        *_crud("stakeholder", "add", "change", "delete", "view"),
+        *_crud("topic", "add", "change", "delete", "view"),
+        *_crud("publishedversion", "view"),
+        *_crud("transition", "view"),
+    ],
+}
+
+
+def sync_roles(apps=None) -> None:
+    """Create the three groups and give each exactly its permissions (idempotent)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    if apps is None:
+        apps = global_apps
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+    else:
+        # Inside a migration on a fresh database the permissions do not exist yet (they are
+        # made after migrate), so make them now from the historical models.
+        for app_config in apps.get_app_configs():
+            app_config.models_module = True
+            create_permissions(app_config, verbosity=0, apps=apps)
+            app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = Permission.objects.filter(
+            content_type__app_label="articles", codename__in=codenames
+        )
+        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Unknown permissions for {role}: {sorted(missing)}")
+        group.permissions.set(perms)

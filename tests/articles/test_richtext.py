@@ -1,0 +1,123 @@
+"""The nh3 allowlist: every payload loses its active parts, allowed markup survives."""
+
+import pytest
+
+from articles import richtext
+from tests.factories import ExplainerFactory
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="  javascript:alert(1)">x</a>',
+    '<a href="java&#x09;script:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    "<style>body{display:none}</style>",
+    '<p onclick="alert(1)">x</p>',
+    '<body onload="alert(1)">',
+    '<object data="evil.swf"></object>',
+    '<embed src="evil.swf">',
+    '<form action="https://evil.example"><input name=a></form>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<details open ontoggle="alert(1)">',
+    '<a href="https://ok.example" onmouseover="alert(1)">x</a>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="https://evil.example/">',
+    "<!--<script>alert(1)</script>-->",
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    '<video><source onerror="alert(1)"></video>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+]
+
+DANGEROUS_MARKERS = [
+    "<script",
+    "onerror",
+    "onload",
+    "onclick",
+    "onmouseover",
+    "ontoggle",
+    "javascript:",
+    "data:",
+    "vbscript:",
+    "<iframe",
+    "style",
+    "<object",
+    "<embed",
+    "<form",
+    "<meta",
+    "<base",
+    "<link",
+    "<svg",
+    "alert(1)</script",
+]
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_sanitize_strips_payload(payload):
+    """Each payload loses every active part."""
+    cleaned = richtext.sanitize(payload).lower()
+    for marker in DANGEROUS_MARKERS:
+        assert marker not in cleaned, (payload, cleaned)
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+@pytest.mark.django_db
+def test_payload_never_reaches_database(payload):
+    """Saving an explainer sanitises every rich-text section."""
+    explainer = ExplainerFactory(what_happened=payload, background=payload, why_it_matters=payload)
+    explainer.refresh_from_db()
+    for value in (explainer.what_happened, explainer.background, explainer.why_it_matters):
+        for marker in DANGEROUS_MARKERS:
+            assert marker not in value.lower()
+
+
+def test_allowed_markup_survives():
+    """The toolbar's markup is kept as written."""
+    html = (
+        "<h3>Heading</h3><p><strong>bold</strong> <em>it</em> "
+        '<a href="https://example.org/a">link</a></p><ul><li>one</li></ul>'
+        "<ol><li>two</li></ol><blockquote><p>quote</p></blockquote><h4>Sub</h4>"
+    )
+    cleaned = richtext.sanitize(html)
+    for fragment in (
+        "<h3>",
+        "<strong>",
+        "<em>",
+        'href="https://example.org/a"',
+        "<ul>",
+        "<ol>",
+        "<blockquote>",
+        "<h4>",
+    ):
+        assert fragment in cleaned
+
+
+def test_links_get_noopener():
+    """Links are marked so that a followed page cannot reach back into ours."""
+    assert 'rel="noopener noreferrer"' in richtext.sanitize('<a href="https://x.example">x</a>')
+
+
+def test_render_sanitises_again():
+    """A value written around the model is cleaned again where it is marked safe."""
+    assert "<script" not in richtext.render("<p>ok</p><script>alert(1)</script>")
+
+
+def test_editor_configuration_is_pinned():
+    """No Source, Flash, Iframe or Image buttons, no uploads, never allowedContent True."""
+    config = richtext.EDITOR_CONFIG
+    buttons = {b for group in config["toolbar_newsroom"] for b in group}
+    assert not buttons & {"Source", "Flash", "Iframe", "Image", "Table", "Templates"}
+    assert config["allowedContent"] is not True
+    assert isinstance(config["allowedContent"], str)
+    assert config["fullPage"] is False
+    assert not any("upload" in key.lower() or "browser" in key.lower() for key in config)
+    widget = richtext.RichTextWidget()
+    assert widget.config == config
+    assert "sourcearea" in config["removePlugins"]
