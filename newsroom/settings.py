@@ -95,6 +95,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -148,6 +149,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 # What readers see as the publisher (JSON-LD, feeds, news sitemap).
 NEWSROOM_NAME = env.str("NEWSROOM_NAME", default="The Newsroom")
 NEWSROOM_LANGUAGE = env.str("NEWSROOM_LANGUAGE", default="en")
+# The site's public address, used for canonical URLs, Open Graph and JSON-LD rendered at publish
+# time (no request is at hand then). Changing it takes effect for each explainer when republished.
+NEWSROOM_BASE_URL = env.str("NEWSROOM_BASE_URL", default="http://localhost:8000").rstrip("/")
+# Cache-Control on anonymous public pages: browsers keep a page briefly, a CDN longer (publishing
+# purges the server-side page cache; a CDN is trusted to expire within s-maxage).
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+PUBLIC_CACHE_S_MAXAGE = env.int("PUBLIC_CACHE_S_MAXAGE", default=600)
 
 # Rich text: the editor and its allowlist live in articles/richtext.py.
 CKEDITOR_BASEPATH = STATIC_URL + "ckeditor/ckeditor/"
