@@ -280,7 +280,8 @@ class Source(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     citation = models.CharField(max_length=1000, help_text="How readers should see the source.")
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField("URL", max_length=2000, blank=True, validators=[http_url_validator])
+    # A CharField, not a URLField, so that the one message about schemes is what editors see.
+    url = models.CharField("URL", max_length=2000, blank=True, validators=[http_url_validator])
     published_on = models.DateField(null=True, blank=True)
     accessed_on = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)

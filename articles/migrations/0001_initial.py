@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveSmallIntegerField(default=0)),
                 ('citation', models.CharField(help_text='How readers should see the source.', max_length=1000)),
                 ('publisher', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https:// (other schemes are refused).', schemes=['http', 'https'])], verbose_name='URL')),
+                ('url', models.CharField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https:// (other schemes are refused).', schemes=['http', 'https'])], verbose_name='URL')),
                 ('published_on', models.DateField(blank=True, null=True)),
                 ('accessed_on', models.DateField(blank=True, null=True)),
                 ('kind', models.CharField(choices=[('document', 'Document'), ('report', 'Report'), ('interview', 'Interview'), ('data', 'Data'), ('other', 'Other')], default='other', max_length=20)),
