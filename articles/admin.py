@@ -30,6 +30,7 @@ from .models import (
     Transition,
     Viewpoint,
 )
+from .validators import HeroImageFormField
 
 
 class ExplainerForm(forms.ModelForm):
@@ -53,6 +54,8 @@ class ExplainerForm(forms.ModelForm):
             "change_note",
         ]
         widgets = {"dek": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}
+        # Hero images are checked by content before Pillow decodes them (validators.py).
+        field_classes = {"hero_image": HeroImageFormField}
 
 
 class OrderedInline(admin.TabularInline):

@@ -127,6 +127,10 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Hero image uploads (articles/validators.py): a byte cap, and a pixel cap that Pillow also
+# applies process-wide, so a decompression bomb is refused from its header.
+HERO_IMAGE_MAX_BYTES = env.int("HERO_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+HERO_IMAGE_MAX_PIXELS = env.int("HERO_IMAGE_MAX_PIXELS", default=40_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
