@@ -1,0 +1,203 @@
+"""Real-browser fixtures: one Chromium per session, a page per role, and a watch for trouble.
+
+Every test in this folder carries the ``browser`` marker. Without ``/usr/bin/chromium`` the tests
+skip, except in CI (``CI`` set), where a missing browser is an error on every browser test.
+
+Pages made here fail their test on any JavaScript dialog (``alert``, ``confirm``, ``prompt``),
+any uncaught page error and any console error: an injected script that runs, or that a
+Content-Security-Policy blocks, shows up as one of those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Generator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.test import Client
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Error, Page
+
+from articles import roles
+
+# Playwright's sync API keeps an asyncio loop in the main thread; Django's ORM refuses to run
+# next to one unless told that this is a synchronous test process. It is read at call time, and
+# the loop lives for the whole session, so it is set for the whole process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = HERE.parent.parent / "test-artifacts"
+PASSWORD = "correct horse battery staple"  # UserFactory's password
+
+LAUNCH_ARGS = {
+    "executable_path": str(CHROMIUM),
+    "args": [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
+
+_problems_key = pytest.StashKey["Problems"]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    in_ci = bool(os.environ.get("CI"))
+    missing = not CHROMIUM.exists()
+    for item in items:
+        if not Path(item.path).resolve().is_relative_to(HERE):
+            continue
+        item.add_marker(pytest.mark.browser)
+        if missing and not in_ci:
+            item.add_marker(pytest.mark.skip(reason=f"no browser at {CHROMIUM}"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    if not CHROMIUM.exists():
+        # Only reached in CI (elsewhere the tests are skipped at collection).
+        pytest.fail(f"CI is set but {CHROMIUM} is missing: the browser tests cannot run.")
+    return LAUNCH_ARGS
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(live_server) -> dict:
+    return {
+        "base_url": live_server.url,
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _browser_world(transactional_db, live_server) -> None:
+    """Give every browser test the roles and an empty cache."""
+    # A transactional test database is flushed between tests, and the roles come from a data
+    # migration, so they are made again here (sync_roles is idempotent).
+    roles.sync_roles()
+    for cache in caches.all():
+        cache.clear()
+
+
+class Problems:
+    """Dialogs, page errors and console errors seen by the pages of one test."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.allowed: list[re.Pattern[str]] = []
+        self.pages: list[Page] = []
+
+    def allow(self, pattern: str) -> None:
+        """Accept console errors matching ``pattern`` (for example a 404 page's own status)."""
+        self.allowed.append(re.compile(pattern))
+
+    def watch(self, page: Page) -> Page:
+        self.pages.append(page)
+        page.on("dialog", self._on_dialog)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
+        return page
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.seen.append(f"{dialog.type} dialog on {dialog.page.url if dialog.page else '?'}: ")
+        self.seen[-1] += repr(dialog.message)
+        dialog.dismiss()
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        text = message.text
+        if any(p.search(text) for p in self.allowed):
+            return
+        location = message.location.get("url", "") if message.location else ""
+        self.seen.append(f"console error at {location or message.page.url}: {text}")
+
+    def settle(self) -> None:
+        # Events reach the handlers only while Playwright talks to the browser: one round trip
+        # per open page delivers whatever is still queued.
+        for page in self.pages:
+            if not page.is_closed():
+                with contextlib.suppress(Error):
+                    page.evaluate("0")
+
+    def check(self) -> None:
+        """Fail now if anything went wrong so far."""
+        self.settle()
+        if self.seen:
+            found, self.seen = self.seen, []
+            pytest.fail("The browser reported trouble:\n  " + "\n  ".join(found), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        result = yield
+    finally:
+        problems = item.stash.get(_problems_key, None)
+        if problems is not None:
+            problems.check()
+    return result
+
+
+@pytest.fixture
+def problems(request: pytest.FixtureRequest) -> Problems:
+    found = Problems()
+    request.node.stash[_problems_key] = found
+    return found
+
+
+def session_cookie(user, url: str) -> dict:
+    """Return a browser cookie for a session in which ``user`` is logged in."""
+    client = Client()
+    # Name the model backend: the first one configured, django-axes's, only authenticates and
+    # cannot load a user back from a session.
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    morsel = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": morsel.key, "value": morsel.value, "url": url}
+
+
+@pytest.fixture
+def open_page(
+    new_context: Callable[..., BrowserContext], problems: Problems, live_server
+) -> Callable[..., Page]:
+    """Return ``open_page(user=None, **context_args)``: a watched page in a fresh context.
+
+    With a user, the context is logged in as that user (a session made by the test client, so
+    the login form is not typed again for every role).
+    """
+
+    def _open(user=None, **context_args) -> Page:
+        context = new_context(**context_args)
+        # Chromium asks every site for /favicon.ico and logs the 404 as a console error; answer
+        # it here so that console errors mean something.
+        context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        if user is not None:
+            context.add_cookies([session_cookie(user, live_server.url)])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return problems.watch(page)
+
+    return _open
+
+
+@pytest.fixture
+def reader(open_page) -> Page:
+    """An anonymous reader's page."""
+    return open_page()
+
+
+@pytest.fixture
+def screenshots_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

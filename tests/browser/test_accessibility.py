@@ -1,0 +1,99 @@
+"""Accessibility: axe-core finds no serious or critical violations, and the skip link works.
+
+axe-core comes inside the axe-playwright-python package (``axe.min.js``): nothing is
+downloaded. It is injected through Playwright, so the pages keep their own strict CSP.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tests.browser import ui
+from tests.browser.data import published_explainer
+
+BLOCKING = {"serious", "critical"}
+
+_axe = Axe()
+
+
+@pytest.fixture
+def version(db):
+    return published_explainer()
+
+
+def blocking_violations(page: Page) -> list[str]:
+    """Run axe on the page; describe each serious or critical violation with its elements."""
+    results = _axe.run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]][:5]
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+            )
+    return found
+
+
+def _public_url(name: str, version) -> str:
+    stakeholder = version.data["viewpoints"][0]["stakeholder"]
+    return {
+        "home": "/",
+        "explainer": version.get_absolute_url(),
+        "topic": "/topics/science/",
+        "stakeholder": f"/stakeholders/{stakeholder['slug']}/",
+        "watch": "/watch/",
+        "search": "/search/?q=reservoir",
+    }[name]
+
+
+@pytest.mark.parametrize("name", ["home", "explainer", "topic", "stakeholder", "watch", "search"])
+def test_public_page_has_no_serious_violations(reader, version, name):
+    """axe finds nothing serious or critical on the public page."""
+    response = reader.goto(_public_url(name, version))
+    assert response is not None and response.status == 200
+    assert blocking_violations(reader) == []
+
+
+def test_search_results_list_the_match(reader, version):
+    """The search page checked above really shows a result (so axe saw a results list)."""
+    reader.goto("/search/?q=reservoir")
+    expect(reader.locator("main").get_by_role("link", name=version.title)).to_be_visible()
+
+
+def test_404_page_has_no_serious_violations(reader, problems, db):
+    """The not-found page is accessible too."""
+    # The browser logs the 404 status of the page itself as a console error; nothing else.
+    problems.allow(r"status of 404")
+    response = reader.goto("/explainers/no-such-explainer/")
+    assert response is not None and response.status == 404
+    assert blocking_violations(reader) == []
+
+
+def test_admin_change_form_has_no_serious_violations(open_page, editor, version):
+    """The explainer change form, with its editors and inlines, has no serious violations."""
+    page = open_page(editor)
+    page.goto(ui.admin_change_url(version.explainer_id))
+    ui.wait_for_editors(page)
+    assert blocking_violations(page) == []
+
+
+def test_skip_link_reaches_main_content_by_keyboard(reader, version):
+    """Tab from the top lands on a visible skip link; Enter moves focus into the main content."""
+    reader.goto(version.get_absolute_url())
+    reader.keyboard.press("Tab")
+    skip = reader.locator(":focus")
+    expect(skip).to_have_text("Skip to main content")
+    expect(skip).to_be_in_viewport()
+    reader.keyboard.press("Enter")
+    assert reader.evaluate("document.activeElement.id") == "main"
+    reader.keyboard.press("Tab")
+    assert reader.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_admin_login_page_has_no_serious_violations(reader, db):
+    """The desk's login page, the first page staff see, is accessible."""
+    reader.goto(reverse("admin:login"))
+    assert blocking_violations(reader) == []
