@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Explainer, PublishedVersion
@@ -138,10 +137,14 @@ def search_text(data: dict[str, Any]) -> str:
 
 
 def render_version(version: PublishedVersion) -> None:
-    """Fill the version's stored HTML from its data (called at publish time)."""
-    context = {"version": version, "data": version.data}
-    version.body_html = render_to_string("articles/includes/explainer_body.html", context)
-    version.head_html = render_to_string("articles/includes/explainer_head.html", context)
+    """Fill the version's stored HTML from its data (called at publish time).
+
+    The version's own fields (slug, title, dek, number, go_live_at, first_published_at) must
+    be set first: the page shows them. See ``render.py`` for what is stored and why.
+    """
+    from .render import render_html
+
+    version.body_html, version.head_html = render_html(version)
 
 
 def update_search_vector(version: PublishedVersion) -> None:

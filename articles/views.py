@@ -1,47 +1,485 @@
-"""Public views. They read published versions only (``PublishedVersion.objects.live()``)."""
+"""Public views. They read live published versions only (``PublishedVersion.objects.live()``).
+
+The explainer page is one query for HTML stored at publish time; list pages are a fixed
+handful of queries whatever the number of items. Anonymous responses are the same for every
+reader, so each carries ``Cache-Control: public`` and a validator, and answers conditional
+requests with 304 (``public_page``). The staff preview is the one private page.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.flatpages import views as flatpage_views
+from django.contrib.sitemaps import views as sitemap_views
+from django.core import signing
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.generic import ListView, TemplateView
 
-from .models import PublishedVersion, Stakeholder, Topic
+from . import preview as preview_tokens
+from . import public, timelinejs
+from .calendar import build_calendar
+from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
+from .models import Explainer, PublishedVersion
+from .publishing import render_version, snapshot
+from .render import script_hashes
+from .search import clean_query, search, with_snippets
+from .sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
 
+PAGE_SIZE = 20
+HOME_LATEST = 12
+HOME_WATCH = 5
+CACHEABLE_STATUSES = (200, 301, 304, 410)
 
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    latest = PublishedVersion.objects.live().only("slug", "title", "dek", "go_live_at")[:20]
-    return render(request, "articles/home.html", {"latest": latest})
-
-
-@require_safe
-def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    version = PublishedVersion.objects.live().filter(slug=slug).first()
-    if version is None:
-        raise Http404("No explainer is published at this address.")
-    return render(request, "articles/explainer_detail.html", {"version": version})
-
-
-@require_safe
-def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic, slug=slug)
-    versions = [v for v in PublishedVersion.objects.live() if topic.pk in v.topic_ids]
-    return render(request, "articles/topic_detail.html", {"topic": topic, "versions": versions})
+# The fields the explainer page needs, fetched in its one query.
+PAGE_FIELDS = ("pk", "number", "title", "slug", "go_live_at", "body_html", "head_html")
 
 
-@require_safe
-def stakeholder_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stakeholder = get_object_or_404(Stakeholder, slug=slug)
-    versions = [v for v in PublishedVersion.objects.live() if stakeholder.pk in v.stakeholder_ids]
-    return render(
-        request,
-        "articles/stakeholder_detail.html",
-        {"stakeholder": stakeholder, "versions": versions},
+def stored_html(html: str) -> SafeString:
+    """Mark a version's stored body_html/head_html safe for output.
+
+    The one place the public site marks stored HTML safe: it was rendered by our own
+    templates at publish time (articles/render.py), with autoescaping on and every piece of
+    editor rich text passed through the nh3 allowlist (``richtext``). Templates never use
+    ``|safe``.
+    """
+    return mark_safe(html)  # noqa: S308 - rendered by our templates; see the docstring
+
+
+# --- Caching headers --------------------------------------------------------------------------
+
+
+def _public_cache_control(response: HttpResponseBase) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_CACHE_MAX_AGE,
+        s_maxage=settings.PUBLIC_CACHE_S_MAXAGE,
     )
 
 
+def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Make a reader-facing view cacheable: Cache-Control public, an ETag, and 304s.
+
+    A view may set its own ``ETag``/``Last-Modified`` (the explainer page does, from the
+    version, before rendering); otherwise the ETag is a hash of the rendered body, so lists
+    revalidate correctly when an item is published, withdrawn or expires.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code not in CACHEABLE_STATUSES:
+            return response
+        _public_cache_control(response)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
+        return get_conditional_response(
+            request,
+            etag=response.headers["ETag"],
+            last_modified=last_modified,
+            response=response,
+        )
+
+    return wrapped
+
+
+def public_view(view: Callable) -> Callable:
+    """``public_page`` for a class-based view."""
+    return public_page(require_safe(view))
+
+
+@functools.cache
+def _chrome_revision() -> str:
+    """Return a fingerprint of the page chrome, so a deploy that changes it changes ETags."""
+    digest = hashlib.sha256()
+    for name in ("base.html", "articles/explainer_detail.html"):
+        digest.update(get_template(name).template.source.encode())
+    digest.update(static("css/site.css").encode())
+    return digest.hexdigest()[:10]
+
+
+# --- Explainer pages --------------------------------------------------------------------------
+
+
+def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
+    """Answer for a slug no live version has: 301 to its new slug, 410 if taken down, or 404.
+
+    Only versions readers could once see count: one that went live and ran for a while. A
+    scheduled version that never went live (or was cancelled) leaves no trace, so its slug
+    stays a plain 404.
+    """
+    now = timezone.now()
+    current_slug = (
+        PublishedVersion.objects.live(now)
+        .filter(explainer_id=OuterRef("explainer_id"))
+        .order_by("-go_live_at")
+        .values("slug")[:1]
+    )
+    row = (
+        PublishedVersion.objects.filter(slug=slug, go_live_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=F("go_live_at")))
+        .order_by("-go_live_at")
+        .annotate(current_slug=Subquery(current_slug))
+        .values("current_slug")
+        .first()
+    )
+    if row is None:
+        raise Http404("No explainer is published at this address.")
+    if row["current_slug"]:
+        return HttpResponsePermanentRedirect(public.explainer_path(row["current_slug"]))
+    return render(request, "410.html", status=410)
+
+
+@public_page
+@require_safe
+def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Serve an explainer from the HTML stored when it was published: one query."""
+    row = (
+        PublishedVersion.objects.live()
+        .filter(slug=slug)
+        .order_by("-go_live_at")
+        .values(*PAGE_FIELDS)
+        .first()
+    )
+    if row is None:
+        return _gone_or_moved(request, slug)
+    etag = f'"{row["pk"]}.{row["number"]}.{_chrome_revision()}"'
+    last_modified = int(row["go_live_at"].timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = render(
+            request,
+            "articles/explainer_detail.html",
+            {
+                "title": row["title"],
+                "head_html": stored_html(row["head_html"]),
+                "body_html": stored_html(row["body_html"]),
+            },
+        )
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    # The JSON-LD <script> is allowed by hash under the strict CSP (no 'unsafe-inline').
+    response._csp_update = {"script-src": script_hashes(row["head_html"])}
+    return response
+
+
+@public_page
+@require_safe
+def timeline_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """Return the explainer's timeline in TimelineJS's JSON format."""
+    row = (
+        PublishedVersion.objects.live()
+        .filter(slug=slug)
+        .order_by("-go_live_at")
+        .values("pk", "number", "title", "dek", "go_live_at", "data__timeline", "data__sources")
+        .first()
+    )
+    if row is None:
+        raise Http404("No explainer is published at this address.")
+    document = timelinejs.build_timeline(
+        title=row["title"],
+        dek=row["dek"],
+        url=public.absolute_url(public.explainer_path(slug)),
+        data={"timeline": row["data__timeline"] or [], "sources": row["data__sources"] or []},
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response.headers["ETag"] = f'"{row["pk"]}.{row["number"]}.timeline"'
+    response.headers["Last-Modified"] = http_date(int(row["go_live_at"].timestamp()))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+class PublicListView(ListView):
+    """A paginated list of live explainers. A bad or out-of-range ``?page=`` shows the
+    nearest real page instead of an error."""
+
+    paginate_by = PAGE_SIZE
+    http_method_names = ["get", "head"]
+
+    def paginate_queryset(self, queryset, page_size) -> tuple[Paginator, Page, Any, bool]:
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    http_method_names = ["get", "head"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        latest = list(public.latest()[:HOME_LATEST])
+        context.update(
+            lead=latest[0] if latest else None,
+            latest=latest[1:],
+            topics=list(public.public_topics().only("name", "slug")),
+            watch=public.watch_items()[:HOME_WATCH],
+        )
+        return context
+
+
+class TopicView(PublicListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(public.public_topics(), slug=self.kwargs["slug"])
+        return public.latest(public.live_with_topic(self.topic.pk))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class StakeholderView(PublicListView):
+    template_name = "articles/stakeholder_detail.html"
+
+    def get_queryset(self):
+        self.stakeholder = get_object_or_404(public.public_stakeholders(), slug=self.kwargs["slug"])
+        return public.latest(public.live_with_stakeholder(self.stakeholder.pk))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(stakeholder=self.stakeholder, **kwargs)
+
+
+class AuthorView(PublicListView):
+    """A byline's published explainers. Staff with nothing live have no public page."""
+
+    template_name = "articles/author_detail.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        user_model = get_user_model()
+        self.author = get_object_or_404(
+            user_model, **{user_model.USERNAME_FIELD: self.kwargs["username"]}, is_active=True
+        )
+        return public.latest(public.live_by_author(self.author.pk))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        if paginator.count == 0:
+            raise Http404("No published explainers under this name.")
+        return paginator, page, object_list, is_paginated
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        name = self.author.get_full_name() or self.author.get_username()
+        return super().get_context_data(author_name=name, **kwargs)
+
+
+class SearchView(PublicListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q"))
+        if not self.query:
+            return PublishedVersion.objects.none()
+        return search(self.query)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(query=self.query, **kwargs)
+        context["results"] = with_snippets(list(context["page_obj"].object_list), self.query)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class WatchView(TemplateView):
+    template_name = "articles/watch.html"
+    http_method_names = ["get", "head"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        items = public.watch_items()
+        return super().get_context_data(
+            dated=[item for item in items if item.date],
+            undated=[item for item in items if not item.date],
+            **kwargs,
+        )
+
+
+class CorrectionsView(TemplateView):
+    template_name = "articles/corrections.html"
+    http_method_names = ["get", "head"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(corrections=public.public_corrections(), **kwargs)
+
+
+home = public_view(HomeView.as_view())
+topic_detail = public_view(TopicView.as_view())
+stakeholder_detail = public_view(StakeholderView.as_view())
+author_detail = public_view(AuthorView.as_view())
+search_view = public_view(SearchView.as_view())
+watch = public_view(WatchView.as_view())
+corrections = public_view(CorrectionsView.as_view())
+
+
+@public_page
+@require_safe
+def watch_ics(request: HttpRequest) -> HttpResponse:
+    """The dated watch items as an iCalendar feed (see calendar.py for how precision maps)."""
+    body = build_calendar(public.watch_items()).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = 'inline; filename="watch.ics"'
+    return response
+
+
+# --- Feeds, sitemaps, robots, policy pages ---------------------------------------------------
+
+feed_rss = public_page(LatestExplainersFeed())
+feed_atom = public_page(LatestExplainersAtomFeed())
+topic_feed_rss = public_page(TopicFeed())
+topic_feed_atom = public_page(TopicAtomFeed())
+
+
+@public_page
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+
+
+@public_page
+@require_safe
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.sitemap(
+        request, sitemaps=NEWS_SITEMAPS, template_name="articles/news_sitemap.xml"
+    )
+
+
+@public_page
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        *(f"Sitemap: {url}" for url in sitemap_urls()),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def policy_page(url: str) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Serve the flat page at ``url`` (editable in the admin under Flat pages)."""
+
+    @public_page
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponseBase:
+        return flatpage_views.flatpage(request, url)
+
+    return view
+
+
+corrections_policy = policy_page("/about/corrections-policy/")
+fact_checking_policy = policy_page("/about/fact-checking-policy/")
+publishing_principles = policy_page("/about/publishing-principles/")
+
+
+# --- Staff preview ----------------------------------------------------------------------------
+
+
+def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
+    response = render(request, "articles/preview_refused.html", {"message": message}, status=status)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def preview_version(explainer: Explainer) -> PublishedVersion:
+    """Return an unsaved version of the working copy, rendered as publishing would render it."""
+    now = timezone.now()
+    history = PublishedVersion.objects.filter(explainer=explainer).aggregate(
+        number=Max("number"), first=Max("first_published_at")
+    )
+    data = snapshot(explainer)
+    version = PublishedVersion(
+        explainer=explainer,
+        number=(history["number"] or 0) + 1,
+        slug=data["slug"],
+        title=data["title"],
+        dek=data["dek"],
+        go_live_at=now,
+        published_at=now,
+        first_published_at=history["first"] or now,
+        data=data,
+    )
+    render_version(version)
+    return version
+
+
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    """Show a staff member the working copy a signed preview link was made for."""
+    try:
+        explainer_id = preview_tokens.explainer_id_from_token(token)
+    except signing.SignatureExpired:
+        return _refused(request, "This preview link has expired. Ask the desk for a new one.")
+    except signing.BadSignature:
+        return _refused(request, "This preview link is not valid.")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    explainer = Explainer.objects.visible_to(request.user).filter(pk=explainer_id).first()
+    if explainer is None:
+        return _refused(request, "You do not have access to this explainer.")
+    version = preview_version(explainer)
+    response = render(
+        request,
+        "articles/preview.html",
+        {
+            "title": version.title,
+            "head_html": stored_html(version.head_html),
+            "body_html": stored_html(version.body_html),
+            "explainer": explainer,
+            "state": explainer.get_state_display(),
+        },
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response._csp_update = {"script-src": script_hashes(version.head_html)}
+    return response
+
+
+# --- Health -----------------------------------------------------------------------------------
+
+
+@never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the database answers, 503 otherwise."""

@@ -1,0 +1,71 @@
+"""The watch calendar as iCalendar (``/watch.ics``), built with the ``icalendar`` library.
+
+What goes in: the dated items of ``public.watch_items()`` (upcoming events and items to watch,
+read from live versions). How precision appears in a calendar:
+
+- day precision: a one-day, all-day event (``DTSTART;VALUE=DATE``);
+- month precision: an all-day event spanning the whole month, its title ending "(date in
+  March 2026 to be confirmed)", because a calendar has no "sometime in March";
+- year precision and undated items: left out (a year-long block helps nobody); they are listed
+  on ``/watch/``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from .public import WatchItem, absolute_url
+from .templatetags.newsroom import precise_date
+
+CALENDAR_PRECISIONS = ("day", "month")
+SUMMARY_MAX = 160
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def event_uid(item: WatchItem) -> str:
+    """Return a UID that stays the same when an explainer is republished unchanged."""
+    key = f"{item.explainer_id}|{item.date}|{item.precision}|{item.kind}|{item.text}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    host = settings.NEWSROOM_BASE_URL.split("://", 1)[-1].split("/", 1)[0]
+    return f"watch-{digest}@{host}"
+
+
+def build_calendar(items: Iterable[WatchItem]) -> Calendar:
+    """Return a VCALENDAR with one all-day VEVENT per dated watch item."""
+    cal = Calendar()
+    cal.add("prodid", f"-//{settings.NEWSROOM_NAME}//Watch calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{settings.NEWSROOM_NAME}: dates to watch")
+    cal.add("x-wr-caldesc", "Upcoming dates from our published explainers.")
+    for item in items:
+        if item.date is None or item.precision not in CALENDAR_PRECISIONS:
+            continue
+        summary = item.text if len(item.text) <= SUMMARY_MAX else item.text[: SUMMARY_MAX - 1] + "…"
+        if item.precision == "month":
+            end = _next_month(item.date)
+            summary += f" (date in {precise_date(item.date, 'month')} to be confirmed)"
+        else:
+            end = item.date + datetime.timedelta(days=1)
+        url = absolute_url(item.url)
+        event = Event()
+        event.add("uid", event_uid(item))
+        event.add("dtstamp", item.stamp)
+        event.add("dtstart", item.date)
+        event.add("dtend", end)
+        event.add("summary", summary)
+        event.add("description", f"{item.text}\n\nFrom the explainer “{item.title}”: {url}")
+        event.add("url", url)
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", ["Upcoming" if item.kind == "upcoming" else "To watch"])
+        cal.add_component(event)
+    return cal

@@ -1,0 +1,110 @@
+"""RSS and Atom feeds (Django's syndication framework): latest explainers, and per topic.
+
+Items are live versions, newest first publication first; an update keeps its place and its
+``<guid>`` (the canonical URL) and carries the new time as Atom's ``<updated>``. Links are
+absolute on settings.NEWSROOM_BASE_URL, like the pages' canonical URLs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from . import public
+from .models import Topic
+
+FEED_LENGTH = 30
+
+
+class LatestExplainersFeed(Feed):
+    description = "New explainers: what happened, the key facts and why they matter."
+
+    def title(self) -> str:
+        return f"{settings.NEWSROOM_NAME}: latest explainers"
+
+    def link(self) -> str:
+        return public.absolute_url(reverse("articles:home"))
+
+    def feed_url(self) -> str:
+        return public.absolute_url(reverse("articles:feed_rss"))
+
+    def items(self) -> list[dict[str, Any]]:
+        return list(
+            public.latest().values(*public.CARD_FIELDS, "data__topics", "data__authors")[
+                :FEED_LENGTH
+            ]
+        )
+
+    def item_title(self, item: dict[str, Any]) -> str:
+        return item["title"]
+
+    def item_description(self, item: dict[str, Any]) -> str:
+        return item["dek"]
+
+    def item_link(self, item: dict[str, Any]) -> str:
+        return public.absolute_url(public.explainer_path(item["slug"]))
+
+    def item_guid(self, item: dict[str, Any]) -> str:
+        return self.item_link(item)
+
+    def item_pubdate(self, item: dict[str, Any]):
+        return item["first_published_at"]
+
+    def item_updateddate(self, item: dict[str, Any]):
+        return item["go_live_at"]
+
+    def item_author_name(self, item: dict[str, Any]) -> str | None:
+        names = [author["name"] for author in item["data__authors"] or []]
+        return ", ".join(names) or None
+
+    def item_categories(self, item: dict[str, Any]) -> list[str]:
+        return [topic["name"] for topic in item["data__topics"] or []]
+
+
+class LatestExplainersAtomFeed(LatestExplainersFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestExplainersFeed.description
+
+    def feed_url(self) -> str:
+        return public.absolute_url(reverse("articles:feed_atom"))
+
+
+class TopicFeed(LatestExplainersFeed):
+    """Explainers filed under one topic."""
+
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:
+        return get_object_or_404(public.public_topics(), slug=slug)
+
+    def title(self, obj: Topic) -> str:
+        return f"{settings.NEWSROOM_NAME}: {obj.name}"
+
+    def description(self, obj: Topic) -> str:
+        return obj.description or f"Explainers about {obj.name}."
+
+    def link(self, obj: Topic) -> str:
+        return public.absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj: Topic) -> str:
+        return public.absolute_url(reverse("articles:topic_feed_rss", kwargs={"slug": obj.slug}))
+
+    def items(self, obj: Topic) -> list[dict[str, Any]]:
+        versions = public.latest(public.live_with_topic(obj.pk))
+        return list(
+            versions.values(*public.CARD_FIELDS, "data__topics", "data__authors")[:FEED_LENGTH]
+        )
+
+
+class TopicAtomFeed(TopicFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Topic) -> str:
+        return self.description(obj)
+
+    def feed_url(self, obj: Topic) -> str:
+        return public.absolute_url(reverse("articles:topic_feed_atom", kwargs={"slug": obj.slug}))

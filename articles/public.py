@@ -1,0 +1,231 @@
+"""Reads shared by the public views, feeds, sitemaps and calendar.
+
+Everything here starts from ``PublishedVersion.objects.live()``, the one definition of
+"public", and reads the versions' frozen ``data``: never the working-copy tables (``Explainer``,
+``TimelineEvent``, ``Correction``…), which may hold edits nobody has published yet. The
+exceptions are ``Topic`` and ``Stakeholder`` rows, which are shared across explainers; they are
+shown only while a live version refers to them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import NotSupportedError, connection
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import PublishedVersion, Stakeholder, Topic
+
+# The fields a list of explainers (home, topic, stakeholder, author, search) shows.
+CARD_FIELDS = ("pk", "slug", "title", "dek", "first_published_at", "go_live_at", "number")
+
+
+def absolute_url(path: str) -> str:
+    """Return ``path`` on the site's public address (settings.NEWSROOM_BASE_URL)."""
+    return settings.NEWSROOM_BASE_URL + path
+
+
+def explainer_path(slug: str) -> str:
+    return reverse("articles:explainer", kwargs={"slug": slug})
+
+
+class JSONArrayContains(Expression):
+    """True when the JSON array in ``field`` holds ``value``.
+
+    ``key`` narrows to arrays of objects: true when one element's ``key`` equals ``value``.
+    Compiled per database: ``@>`` on PostgreSQL (a GIN index on the column can serve it) and
+    ``json_each`` on SQLite; Django's ``__contains`` on JSON has no SQLite form.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, value: Any, *, path: str | None = None, key: str | None = None):
+        super().__init__()
+        self.array = F(field) if isinstance(field, str) else field
+        self.needle = value if hasattr(value, "resolve_expression") else Value(value)
+        # Both are spliced into SQL as JSON path parts: code constants, checked to be plain names.
+        for part in (path, key):
+            if part is not None and not part.isidentifier():
+                raise ValueError(f"Not a plain JSON key: {part!r}")
+        self.path, self.key = path, key
+
+    def get_source_expressions(self) -> list:
+        return [self.array, self.needle]
+
+    def set_source_expressions(self, exprs) -> None:
+        self.array, self.needle = exprs
+
+    def as_sql(self, compiler, connection):  # noqa: ARG002 - signature set by Django
+        raise NotSupportedError("JSONArrayContains supports PostgreSQL and SQLite only.")
+
+    def as_sqlite(self, compiler, connection):
+        field_sql, field_params = compiler.compile(self.array)
+        value_sql, value_params = compiler.compile(self.needle)
+        path = f", '$.{self.path}'" if self.path else ""
+        element = f"json_extract(j.value, '$.{self.key}')" if self.key else "j.value"
+        # Only compiled SQL and checked key names are spliced in; values travel as parameters.
+        source = f"json_each({field_sql}{path})"
+        sql = f"EXISTS (SELECT 1 FROM {source} AS j WHERE {element} = {value_sql})"  # noqa: S608
+        return sql, (*field_params, *value_params)
+
+    def as_postgresql(self, compiler, connection):
+        field_sql, field_params = compiler.compile(self.array)
+        value_sql, value_params = compiler.compile(self.needle)
+        array = f"({field_sql} -> '{self.path}')" if self.path else field_sql
+        # An array contains a bare scalar too (jsonb's documented exception to @>).
+        needle = (
+            f"jsonb_build_array(jsonb_build_object('{self.key}', {value_sql}))"
+            if self.key
+            else f"to_jsonb({value_sql})"
+        )
+        return f"({array} @> {needle})", (*field_params, *value_params)
+
+
+def live_with_topic(topic_id: Any) -> QuerySet[PublishedVersion]:
+    return PublishedVersion.objects.live().filter(JSONArrayContains("topic_ids", topic_id))
+
+
+def live_with_stakeholder(stakeholder_id: Any) -> QuerySet[PublishedVersion]:
+    return PublishedVersion.objects.live().filter(
+        JSONArrayContains("stakeholder_ids", stakeholder_id)
+    )
+
+
+def live_by_author(user_id: int) -> QuerySet[PublishedVersion]:
+    return PublishedVersion.objects.live().filter(
+        JSONArrayContains("data", user_id, path="authors", key="id")
+    )
+
+
+def latest(queryset: QuerySet[PublishedVersion] | None = None) -> QuerySet:
+    """Return live versions as list cards, newest first publication first."""
+    queryset = queryset if queryset is not None else PublishedVersion.objects.live()
+    return queryset.order_by("-first_published_at", "-pk").values(*CARD_FIELDS, "data__topics")
+
+
+def public_topics() -> QuerySet[Topic]:
+    """Return the topics at least one live explainer is filed under."""
+    return Topic.objects.filter(Exists(live_with_topic(OuterRef("pk"))))
+
+
+def public_stakeholders() -> QuerySet[Stakeholder]:
+    """Return the stakeholders at least one live explainer features."""
+    return Stakeholder.objects.filter(Exists(live_with_stakeholder(OuterRef("pk"))))
+
+
+# --- Dates with a precision -----------------------------------------------------------------
+
+
+def period_end(day: datetime.date, precision: str) -> datetime.date:
+    """Return the last day of the period a dated event stands for."""
+    if precision == "year":
+        return day.replace(month=12, day=31)
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+@dataclass(frozen=True)
+class WatchItem:
+    """An upcoming event or an open item to watch, with the explainer it comes from."""
+
+    date: datetime.date | None
+    precision: str
+    kind: str
+    text: str
+    explainer_id: int
+    slug: str
+    title: str
+    stamp: datetime.datetime
+
+    @property
+    def url(self) -> str:
+        return explainer_path(self.slug)
+
+    @property
+    def sort_key(self) -> tuple:
+        # Dated items soonest first; undated watch items after them, by explainer.
+        return (self.date is None, self.date or datetime.date.max, self.title, self.text)
+
+
+def watch_items(*, today: datetime.date | None = None) -> list[WatchItem]:
+    """Return upcoming dated events and open watch items across live versions, soonest first.
+
+    An event counts as upcoming until its whole period is over ("March 2026" stays upcoming
+    through 31 March). An upcoming or watch item whose date has passed is no longer listed; an
+    undated watch item stays open until the explainer is republished without it.
+    """
+    today = today or timezone.localdate()
+    versions = PublishedVersion.objects.live()
+    if connection.vendor == "postgresql":
+        # Skip versions with nothing ahead, using jsonb containment (no SQLite equivalent).
+        versions = versions.filter(
+            Q(data__timeline__contains=[{"kind": "upcoming"}])
+            | Q(data__timeline__contains=[{"kind": "watch"}])
+        )
+    rows = versions.values("explainer_id", "slug", "title", "go_live_at", "data__timeline")
+    items: list[WatchItem] = []
+    for row in rows:
+        for event in row["data__timeline"] or []:
+            if event.get("kind") not in ("upcoming", "watch"):
+                continue
+            day = datetime.date.fromisoformat(event["date"]) if event.get("date") else None
+            if day is not None and period_end(day, event.get("precision") or "day") < today:
+                continue
+            items.append(
+                WatchItem(
+                    date=day,
+                    precision=event.get("precision") or "",
+                    kind=event["kind"],
+                    text=event.get("text", ""),
+                    explainer_id=row["explainer_id"],
+                    slug=row["slug"],
+                    title=row["title"],
+                    stamp=row["go_live_at"],
+                )
+            )
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+@dataclass(frozen=True)
+class PublicCorrection:
+    kind: str
+    text: str
+    dated: datetime.date
+    slug: str
+    title: str
+
+    @property
+    def url(self) -> str:
+        return explainer_path(self.slug) + "#corrections"
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.capitalize()
+
+
+def public_corrections() -> list[PublicCorrection]:
+    """Return every correction of every live version, newest first."""
+    rows = (
+        PublishedVersion.objects.live()
+        .exclude(data__corrections=[])
+        .values("slug", "title", "data__corrections")
+    )
+    found = [
+        PublicCorrection(
+            kind=c["kind"],
+            text=c["text"],
+            dated=datetime.date.fromisoformat(c["dated"]),
+            slug=row["slug"],
+            title=row["title"],
+        )
+        for row in rows
+        for c in row["data__corrections"] or []
+    ]
+    return sorted(found, key=lambda c: (c.dated, c.title), reverse=True)

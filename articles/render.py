@@ -1,0 +1,200 @@
+"""Publish-time rendering of an explainer page: the stored body, head and JSON-LD.
+
+``publishing.render_version`` calls ``render_html`` once, when a version is frozen (and the
+staff preview calls it for an unsaved version). Every per-item loop of the page (facts,
+sources, stakeholders, timeline, corrections, related links) runs here, so serving the page
+is one query and no template work beyond the site chrome.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import PublishedVersion
+from .public import absolute_url, explainer_path
+
+JSON_LD_OPEN = '<script type="application/ld+json">'
+JSON_LD_CLOSE = "</script>"
+
+# json.dumps leaves <, > and & as they are; inside <script> they could end the element
+# ("</script>") or open a comment, so they become JSON unicode escapes, which parse back to the
+# same characters.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+TIMELINE_GROUPS = (
+    ("past", "What has happened"),
+    ("upcoming", "Coming up"),
+    ("watch", "What to watch"),
+)
+
+
+def policy_urls() -> dict[str, str]:
+    """Return the absolute URLs of the three policy pages (JSON-LD publisher, page footers)."""
+    return {
+        "corrections": absolute_url(reverse("articles:corrections_policy")),
+        "fact_checking": absolute_url(reverse("articles:fact_checking_policy")),
+        "principles": absolute_url(reverse("articles:publishing_principles")),
+    }
+
+
+def author_path(username: str) -> str:
+    return reverse("articles:author", kwargs={"username": username})
+
+
+def json_for_script(value: Any) -> SafeString:
+    """Return ``value`` as JSON that is safe to place between <script> tags."""
+    encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    # Safe: the three characters that matter inside <script> are escaped just above.
+    return mark_safe(encoded.translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+def script_hashes(head_html: str) -> list[str]:
+    """Return CSP source expressions ('sha256-…') for the JSON-LD blocks in ``head_html``.
+
+    The strict Content-Security-Policy allows no inline script; the JSON-LD block is allowed
+    by the hash of its exact text. Hashing the stored HTML on each response (a few
+    microseconds) keeps the header right by construction, whatever rendered the HTML.
+    """
+    hashes = []
+    start = head_html.find(JSON_LD_OPEN)
+    while start != -1:
+        body_start = start + len(JSON_LD_OPEN)
+        end = head_html.find(JSON_LD_CLOSE, body_start)
+        if end == -1:
+            break
+        digest = hashlib.sha256(head_html[body_start:end].encode()).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+        start = head_html.find(JSON_LD_OPEN, end)
+    return hashes
+
+
+def _live_related(data: dict[str, Any], explainer_id: int | None) -> list[dict[str, Any]]:
+    """Return the "Up next" links whose target is live now, with its live title and slug.
+
+    The snapshot holds the target's working-copy title, which may be unpublished text; only
+    live versions are shown. A target published later appears when this explainer is next
+    republished.
+    """
+    wanted = [link["id"] for link in data.get("related", []) if link.get("id")]
+    live = {}
+    if wanted:
+        rows = (
+            PublishedVersion.objects.live()
+            .filter(explainer_id__in=wanted)
+            .exclude(explainer_id=explainer_id)
+            .values("explainer_id", "slug", "title", "dek")
+        )
+        live = {row["explainer_id"]: row for row in rows}
+    return [live[pk] for pk in wanted if pk in live]
+
+
+def _timeline_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Split the timeline by the kind the editor gave each event, keeping its order.
+
+    Grouping by kind (not by comparing dates with today) keeps the stored page true after
+    publication: "Coming up" stays the desk's judgment at publish time, and each upcoming date
+    reads in its precision, so a passed date still reads as a dated plan, not a false "now".
+    """
+    groups = []
+    for kind, heading in TIMELINE_GROUPS:
+        events = [e for e in data.get("timeline", []) if e.get("kind") == kind]
+        if events:
+            groups.append({"kind": kind, "heading": heading, "events": events})
+    return groups
+
+
+def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> dict[str, Any]:
+    """Return the schema.org BackgroundNewsArticle for a version."""
+    policies = policy_urls()
+    topics = [t["name"] for t in data.get("topics", [])]
+    article: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BackgroundNewsArticle",
+        "headline": version.title,
+        "description": version.dek,
+        "url": canonical,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "datePublished": version.first_published_at.isoformat(),
+        "dateModified": version.go_live_at.isoformat(),
+        "inLanguage": settings.NEWSROOM_LANGUAGE,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author["name"],
+                "url": absolute_url(author_path(author["username"])),
+            }
+            for author in data.get("authors", [])
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.NEWSROOM_NAME,
+            "url": absolute_url("/"),
+            "publishingPrinciples": policies["principles"],
+            "correctionsPolicy": policies["corrections"],
+            "verificationFactCheckingPolicy": policies["fact_checking"],
+        },
+    }
+    if topics:
+        article["articleSection"] = topics[0] if len(topics) == 1 else topics
+        article["keywords"] = topics
+    if data.get("hero"):
+        article["image"] = [absolute_url(data["hero"]["url"])]
+    if data.get("corrections"):
+        article["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction["text"],
+                "datePublished": correction["dated"],
+            }
+            for correction in data["corrections"]
+        ]
+    return article
+
+
+def render_context(version: PublishedVersion) -> dict[str, Any]:
+    """Return everything the body and head templates need for ``version``."""
+    data = version.data
+    canonical = absolute_url(explainer_path(version.slug))
+    updated = version.number > 1 and version.go_live_at > version.first_published_at
+    return {
+        "version": version,
+        "data": data,
+        "canonical": canonical,
+        "updated": updated,
+        "related": _live_related(data, version.explainer_id),
+        "timeline_groups": _timeline_groups(data),
+        "policies": policy_urls(),
+        "hero_url": absolute_url(data["hero"]["url"]) if data.get("hero") else "",
+        "section": data["topics"][0]["name"] if data.get("topics") else "",
+        "authors": [
+            {**author, "path": author_path(author["username"])}
+            for author in data.get("authors", [])
+        ],
+        "json_ld": json_for_script(json_ld(version, data, canonical)),
+        "NEWSROOM_NAME": settings.NEWSROOM_NAME,
+    }
+
+
+def render_html(version: PublishedVersion) -> tuple[str, str]:
+    """Return the (body_html, head_html) of a version, rendered from its data."""
+    context = render_context(version)
+    body = render_to_string("articles/includes/explainer_body.html", context)
+    head = render_to_string("articles/includes/explainer_head.html", context)
+    # Inter-tag whitespace from template indentation is dead weight on every response.
+    return _squeeze(body), _squeeze(head)
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def _squeeze(html: str) -> str:
+    return _BLANK_LINES.sub("\n", html).strip() + "\n"
