@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 
-# CKEditor 4 injects inline styles and inline event handlers, and the Django admin uses a few
-# inline styles; the admin (staff only, behind login) therefore gets a wider policy than the
-# public pages. Scripts still come from this origin only; nothing can be framed or posted away.
-ADMIN_POLICY = {
+# The Django admin runs with no inline script, but uses inline style attributes; staff pages
+# therefore get 'unsafe-inline' for styles only. Scripts come from this origin; nothing can
+# frame the admin or post a form elsewhere.
+ADMIN_POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-inline'"],
+    "script-src": ["'self'"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
@@ -22,14 +24,33 @@ ADMIN_POLICY = {
     "object-src": ["'none'"],
 }
 
+# CKEditor 4 builds its toolbar with inline event handlers (onclick="CKEDITOR.tools...") and
+# cannot run without 'unsafe-inline' for scripts. Only the explainer admin pages, where the
+# editor appears (add, change, history/revert, recover), get it; every other admin page and
+# the whole public site keep scripts from this origin only. What the editor produces is
+# sanitised by nh3 on save and on render, whatever a script in the editor did.
+EDITOR_PAGES = re.compile(r"^/admin/articles/explainer/")
+EDITOR_POLICY: dict[str, list[str]] = {
+    **ADMIN_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'"],
+}
+
+
+def admin_policy_for(path: str) -> dict[str, list[str]] | None:
+    """Return the policy for a staff page, or None for the public (strict) policy."""
+    if not path.startswith("/admin/"):
+        return None
+    return EDITOR_POLICY if EDITOR_PAGES.match(path) else ADMIN_POLICY
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """Strict CSP everywhere, the admin's narrow exemption, and Permissions-Policy."""
+    """Strict CSP everywhere, the admin's narrow exemptions, and Permissions-Policy."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts: PolicyParts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith("/admin/"):
-            parts.config, parts.update, parts.replace = ADMIN_POLICY, None, None
+        policy = None if report_only else admin_policy_for(request.path)
+        if policy is not None:
+            parts.config, parts.update, parts.replace = policy, None, None
         return parts
 
     def process_response(self, request, response):

@@ -4,37 +4,10 @@ import pytest
 
 from articles import richtext
 from tests.factories import ExplainerFactory
+from tests.payloads import HTML_PAYLOADS
 
-XSS_PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    '<img src=x onerror="alert(1)">',
-    "<svg onload=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    '<a href="javascript:alert(1)">x</a>',
-    '<a href="JaVaScRiPt:alert(1)">x</a>',
-    '<a href="  javascript:alert(1)">x</a>',
-    '<a href="java&#x09;script:alert(1)">x</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
-    '<a href="vbscript:msgbox(1)">x</a>',
-    '<iframe src="https://evil.example"></iframe>',
-    '<p style="background:url(javascript:alert(1))">x</p>',
-    "<style>body{display:none}</style>",
-    '<p onclick="alert(1)">x</p>',
-    '<body onload="alert(1)">',
-    '<object data="evil.swf"></object>',
-    '<embed src="evil.swf">',
-    '<form action="https://evil.example"><input name=a></form>',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    '<details open ontoggle="alert(1)">',
-    '<a href="https://ok.example" onmouseover="alert(1)">x</a>',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    '<base href="https://evil.example/">',
-    "<!--<script>alert(1)</script>-->",
-    '<link rel="stylesheet" href="https://evil.example/x.css">',
-    '<video><source onerror="alert(1)"></video>',
-    '<a href="&#106;avascript:alert(1)">x</a>',
-]
+# The corpus is shared with the security tests (tests/payloads.py).
+XSS_PAYLOADS = HTML_PAYLOADS
 
 DANGEROUS_MARKERS = [
     "<script",
