@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Explainers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import cache
+
+        cache.connect_signals()

@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "articles.admin_site.NewsroomAdminConfig",  # django.contrib.admin, with the desk queues
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole anonymous public pages, before sessions and the view (articles/cache.py).
+    "articles.middleware_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,8 +93,29 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Optional read replica: public reads of published versions, topics and stakeholders go there
+# (newsroom/dbrouters.py); writes, and reads inside a transaction, stay on the primary.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["newsroom.dbrouters.PublicReadReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # An unreachable Redis must cost a page half a second at most, not hang it: the page cache
+    # then serves uncached (CACHE_URL query parameters override these).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
+
+# Server-side page cache of anonymous public pages (articles/cache.py). On by default where a
+# shared cache is configured: with the per-process default cache, a publish on one worker could
+# not reach the others. PAGE_CACHE_MICRO_SECONDS bounds how long another app server may keep
+# showing a page after publishing; PAGE_CACHE_SECONDS how long an unchanged page is kept.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default="CACHE_URL" in env and not TESTING)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_MICRO_SECONDS = env.float("PAGE_CACHE_MICRO_SECONDS", default=1.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -127,7 +150,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -145,6 +168,33 @@ STORAGES = {
         )
     },
 }
+# Media (hero images) on S3-compatible storage through django-storages: `pip install '.[s3]'`,
+# MEDIA_STORAGE=s3 and the AWS_* variables below. Credentials come from boto3's usual chain
+# (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role), never from this file.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+MEDIA_ORIGIN = ""
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            # Hero images are public: plain URLs a CDN can cache, and no name ever reused.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+        },
+    }
+    _options = STORAGES["default"]["OPTIONS"]
+    MEDIA_ORIGIN = (
+        f"https://{_options['custom_domain']}"
+        if _options["custom_domain"]
+        else (_options["endpoint_url"] or "https://*.amazonaws.com")
+    )
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -204,6 +254,9 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": ["'self'"],
     }
 }
+if MEDIA_ORIGIN:
+    # Hero images then come from the bucket (or its CDN domain), not from this origin.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_ORIGIN)
 
 LOGGING = {
     "version": 1,

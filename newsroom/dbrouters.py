@@ -1,0 +1,54 @@
+"""Database routing: public reads to a read replica when one is configured.
+
+With ``REPLICA_DATABASE_URL`` set, settings define a ``replica`` database. Reads of the models
+the public site reads (published versions, topics, stakeholders) go there; every write, every
+other model, and every read inside a transaction on the primary stay on ``default``: a
+transaction that reads what it is about to change (``publishing.freeze`` numbering versions)
+must not read a replica that lags behind.
+
+Replication lag means a reader may see a publish up to the lag later than the primary has it;
+the page cache re-reads the generation's scheduling boundary from the primary for that reason.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+
+REPLICA = "replica"
+PUBLIC_MODELS = frozenset({"articles.publishedversion", "articles.topic", "articles.stakeholder"})
+
+
+class PublicReadReplicaRouter:
+    """Send public reads to the replica, everything else to the primary."""
+
+    def db_for_read(self, model: type[Model], **hints) -> str | None:
+        if REPLICA not in settings.DATABASES:
+            return None
+        if model._meta.label_lower not in PUBLIC_MODELS:
+            return None
+        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return DEFAULT_DB_ALIAS
+        return REPLICA
+
+    def db_for_write(self, model: type[Model], **hints) -> str | None:
+        # Explicit, because Django would otherwise save an instance back where it was read
+        # from: a topic read from the replica and edited must be written to the primary.
+        if REPLICA in settings.DATABASES and model._meta.label_lower in PUBLIC_MODELS:
+            return DEFAULT_DB_ALIAS
+        return None
+
+    def allow_relation(self, obj1: Model, obj2: Model, **hints) -> bool | None:
+        # The replica holds the same rows as the primary: relating an explainer (primary) to a
+        # topic read from the replica is the same relation.
+        both = {obj1._state.db, obj2._state.db}
+        if both <= {DEFAULT_DB_ALIAS, REPLICA}:
+            return True
+        return None
+
+    def allow_migrate(self, db: str, app_label: str, model_name=None, **hints) -> bool | None:
+        # The replica receives the schema by replication, never by migrate.
+        if db == REPLICA:
+            return False
+        return None
