@@ -27,7 +27,7 @@ setup: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 
 demo: setup
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: demo
 	@echo ""

@@ -1,0 +1,303 @@
+"""The demo seed (articles/demo.py) and its command, ``manage.py seed_demo``."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import stat
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from articles import demo, roles
+from articles.models import (
+    Correction,
+    Explainer,
+    KeyFact,
+    PublishedVersion,
+    TimelineEvent,
+    Transition,
+)
+
+PUBLISHED = [e["slug"] for e in demo.EXPLAINERS if e["state"] == Explainer.State.PUBLISHED]
+User = get_user_model()
+
+
+@pytest.fixture
+def logins_file(settings, tmp_path):
+    """Development settings, fast password hashing and a private logins file."""
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return tmp_path / "var" / "demo-logins.txt"
+
+
+@pytest.fixture
+def seeded(db, logins_file):
+    return demo.seed(logins_file=logins_file)
+
+
+def _row_counts() -> dict[str, int]:
+    models = [*apps.get_app_config("articles").get_models(), User]
+    counts = {m._meta.label: m._default_manager.count() for m in models}
+    counts["user groups"] = User.groups.through.objects.count()
+    counts["fact sources"] = KeyFact.sources.through.objects.count()
+    return counts
+
+
+def test_publishes_at_least_three_live_explainers(seeded):
+    """Seeding leaves three or more explainers with a live published version."""
+    live = PublishedVersion.objects.live()
+    assert len(PUBLISHED) >= 3
+    for slug in PUBLISHED:
+        assert live.filter(slug=slug).count() == 1
+        assert Explainer.objects.get(slug=slug).state == Explainer.State.PUBLISHED
+
+
+@pytest.mark.parametrize("slug", PUBLISHED)
+def test_published_explainer_passes_readiness(seeded, slug):
+    """Every published demo explainer meets each publication check we can evaluate."""
+    e = Explainer.objects.get(slug=slug)
+    for section in (e.title, e.dek, e.what_happened, e.background, e.why_it_matters):
+        assert section.strip()
+    facts = list(e.key_facts.prefetch_related("sources"))
+    assert 4 <= len(facts) <= 6
+    for fact in facts:
+        assert fact.check_status == KeyFact.Check.VERIFIED
+        assert fact.checked_by.username == demo.CHECKER
+        assert fact.sources.exists()
+        assert all(source.explainer_id == e.pk for source in fact.sources.all())
+    assert 3 <= e.sources.count() <= 6
+    assert e.sources.exclude(url="").exists()
+    assert e.topics.exists()
+    assert e.byline_set.exists()
+    assert e.viewpoints.count() >= 3
+
+
+@pytest.mark.parametrize("slug", PUBLISHED)
+def test_timeline_has_past_upcoming_and_watch_items(seeded, slug):
+    """The timeline holds dated past events, future upcoming events and undated watch items."""
+    today = timezone.localdate()
+    events = TimelineEvent.objects.filter(explainer__slug=slug)
+    past = events.filter(kind=TimelineEvent.Kind.PAST)
+    upcoming = events.filter(kind=TimelineEvent.Kind.UPCOMING)
+    watch = events.filter(kind=TimelineEvent.Kind.WATCH)
+    assert past.exists() and upcoming.exists() and watch.exists()
+    assert all(e.date <= today for e in past)
+    assert all(e.date > today for e in upcoming)
+    assert all(e.date is None and e.precision == "" for e in watch)
+
+
+def test_timeline_uses_every_precision(seeded):
+    """Demo events show day, month and year precision, past and upcoming."""
+    events = TimelineEvent.objects.exclude(date=None)
+    for kind in (TimelineEvent.Kind.PAST, TimelineEvent.Kind.UPCOMING):
+        precisions = set(events.filter(kind=kind).values_list("precision", flat=True))
+        assert precisions == {"day", "month", "year"}
+
+
+@pytest.mark.parametrize("today", ["2026-11-27", "2026-12-31", "2029-07-01", "2034-06-15"])
+def test_upcoming_events_follow_the_day_of_seeding(db, logins_file, today):
+    """Upcoming dates are worked out from the seeding day, so they are always ahead of it."""
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T12:00:00+00:00")):
+        demo.seed(logins_file=logins_file)
+        day = timezone.localdate()
+        upcoming = TimelineEvent.objects.filter(kind=TimelineEvent.Kind.UPCOMING)
+        assert upcoming.count() >= 3
+        assert all(event.date > day for event in upcoming)
+
+
+@pytest.mark.parametrize(
+    ("when", "today", "expected"),
+    [
+        (demo.days_ahead(45), "2026-11-27", ("2027-01-11", "day")),
+        (demo.months_ahead(4), "2026-11-27", ("2027-03-01", "month")),
+        (demo.next_year(), "2026-11-27", ("2027-01-01", "year")),
+        (demo.next_annual(6, 1), "2026-11-27", ("2027-06-01", "day")),
+        (demo.next_annual(6, 1), "2027-05-31", ("2027-06-01", "day")),
+        (demo.next_annual(6, 1), "2027-06-01", ("2028-06-01", "day")),
+        (demo.next_month_among(1, 7), "2026-11-27", ("2027-01-01", "month")),
+        (demo.next_month_among(1, 7), "2027-01-10", ("2027-07-01", "month")),
+        (demo.in_month(2022, 11), "2026-11-27", ("2022-11-01", "month")),
+        ({}, "2026-11-27", (None, "")),
+    ],
+)
+def test_resolve_when(when, today, expected):
+    """Timeline date specs resolve to the right date and precision for a given day."""
+    day, precision = demo.resolve_when(when, datetime.date.fromisoformat(today))
+    assert (day and day.isoformat(), precision) == expected
+
+
+def test_seeding_twice_changes_nothing(seeded, logins_file):
+    """A second run creates no rows, reports no change and leaves the logins file alone."""
+    counts, text = _row_counts(), logins_file.read_bytes()
+    again = demo.seed(logins_file=logins_file)
+    assert _row_counts() == counts
+    assert logins_file.read_bytes() == text
+    assert not again.changed
+    assert again.kept == [e["slug"] for e in demo.EXPLAINERS]
+
+
+def test_existing_explainer_is_left_as_edited(seeded, logins_file):
+    """Reseeding never overwrites a demo explainer someone has edited."""
+    Explainer.objects.filter(slug=PUBLISHED[0]).update(title="Edited on the desk")
+    demo.seed(logins_file=logins_file)
+    assert Explainer.objects.get(slug=PUBLISHED[0]).title == "Edited on the desk"
+
+
+def test_deleted_explainer_is_recreated(seeded, logins_file):
+    """Reseeding brings back a demo explainer that was deleted, and nothing else."""
+    slug = demo.KING_TIDE["slug"]
+    Explainer.objects.filter(slug=slug).delete()
+    result = demo.seed(logins_file=logins_file)
+    assert Explainer.objects.filter(slug=slug).count() == 1
+    assert result.created["explainers"] == 1
+    assert result.created["users"] == 0
+
+
+@pytest.mark.parametrize(
+    ("username", "group"),
+    [
+        ("editor", roles.EDITOR),
+        ("checker", roles.FACT_CHECKER),
+        ("writer", roles.WRITER),
+        ("writer2", roles.WRITER),
+    ],
+)
+def test_account_is_staff_in_its_group(seeded, username, group):
+    """Each demo account is an active staff user in exactly its role's group."""
+    user = User.objects.get(username=username)
+    assert user.is_staff and user.is_active and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+
+
+def test_admin_is_superuser(seeded):
+    """The "admin" demo account is a superuser."""
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_logins_file_holds_working_passwords(seeded, logins_file):
+    """Every account logs in with the password the file lists; the file is owner-only."""
+    saved = demo.read_logins(logins_file)
+    assert set(saved) == {a.username for a in demo.ACCOUNTS}
+    for username, password in saved.items():
+        assert User.objects.get(username=username).check_password(password)
+    assert stat.S_IMODE(logins_file.stat().st_mode) == 0o600
+
+
+def test_passwords_differ_per_installation(db, logins_file, tmp_path):
+    """Two installations (two logins files) get different random passwords."""
+    first = demo.seed(logins_file=logins_file)
+    other = demo.seed(logins_file=tmp_path / "other" / "demo-logins.txt")
+    assert {x.password for x in first.logins}.isdisjoint({x.password for x in other.logins})
+
+
+def test_lost_logins_file_gets_new_passwords_that_work(seeded, logins_file):
+    """Without its logins file, a rerun sets and saves fresh passwords for existing users."""
+    old = demo.read_logins(logins_file)
+    logins_file.unlink()
+    result = demo.seed(logins_file=logins_file)
+    new = demo.read_logins(logins_file)
+    assert sorted(result.passwords_set) == sorted(old)
+    assert User.objects.get(username="editor").check_password(new["editor"])
+    assert new["editor"] != old["editor"]
+
+
+def test_refuses_with_debug_off_and_writes_nothing(db, logins_file, settings):
+    """With DEBUG off, seeding raises and leaves the database and disk untouched."""
+    settings.DEBUG = False
+    with pytest.raises(demo.DemoSeedRefused, match="DEBUG is off"):
+        demo.seed(logins_file=logins_file)
+    assert not User.objects.exists()
+    assert not Explainer.objects.exists()
+    assert not logins_file.exists()
+
+
+def test_command_refuses_with_debug_off(db, logins_file, settings):
+    """The command turns the refusal into a CommandError that says why."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_command_prints_logins_and_urls(db, logins_file, monkeypatch):
+    """The command prints every login with its password, and the site's URLs."""
+    monkeypatch.setattr(demo, "default_logins_file", lambda: logins_file)
+    out = io.StringIO()
+    call_command("seed_demo", "--base-url", "http://127.0.0.1:8012/", stdout=out)
+    text = out.getvalue()
+    printed = {tuple(line.split()[:2]) for line in text.splitlines() if line.strip()}
+    for username, password in demo.read_logins(logins_file).items():
+        assert (username, password) in printed
+    assert "http://127.0.0.1:8012/admin/" in text
+    for slug in PUBLISHED:
+        assert f"http://127.0.0.1:8012/explainers/{slug}/" in text
+
+
+def test_published_through_the_workflow(seeded):
+    """Each publication is submitted by an author, approved by the checker, published by
+    the editor."""
+    for slug in PUBLISHED:
+        moves = Transition.objects.filter(explainer__slug=slug).order_by("at", "pk")
+        actors = {(t.name, t.actor.username) for t in moves}
+        author = demo.EXPLAINERS[[e["slug"] for e in demo.EXPLAINERS].index(slug)]["authors"][0]
+        assert ("submit", author) in actors
+        assert ("approve", demo.CHECKER) in actors
+        assert {name for name, who in actors if who == demo.EDITOR} & {"publish", "schedule"}
+
+
+def test_correction_is_published_as_a_second_version(seeded):
+    """The corrected explainer has an ended first version with the error, and a live second
+    version with the fix and the public correction."""
+    spec = demo.FOUR_DAY_WEEK
+    v1, v2 = PublishedVersion.objects.filter(explainer__slug=spec["slug"]).order_by("number")
+    fixed = spec["facts"][spec["correction"]["fact"]]["text"]
+    assert v1.ends_at is not None and not v1.is_live()
+    assert spec["correction"]["was"] in [f["text"] for f in v1.data["key_facts"]]
+    assert v2.is_live()
+    assert fixed in [f["text"] for f in v2.data["key_facts"]]
+    assert [c["text"] for c in v2.data["corrections"]] == [spec["correction"]["text"]]
+    assert v2.change_note == spec["correction"]["change_note"]
+    assert Correction.objects.filter(explainer__slug=spec["slug"]).count() == 1
+
+
+def test_desk_has_a_review_queue_and_a_draft(seeded):
+    """One explainer waits for its assigned fact-checker, one is a draft; neither is public."""
+    review = Explainer.objects.get(state=Explainer.State.IN_REVIEW)
+    draft = Explainer.objects.get(state=Explainer.State.DRAFT)
+    assert review.assignee.username == demo.CHECKER and review.review_due
+    assert review.key_facts.filter(check_status=KeyFact.Check.UNCHECKED).exists()
+    assert not PublishedVersion.objects.filter(explainer__in=[review, draft]).exists()
+
+
+def test_related_links_point_at_published_explainers(seeded):
+    """Every "Up next" link targets a live demo explainer, so readers never hit a 404."""
+    live = set(PublishedVersion.objects.live().values_list("explainer_id", flat=True))
+    for slug in PUBLISHED:
+        links = Explainer.objects.get(slug=slug).related_links.all()
+        assert all(link.target_id in live for link in links)
+    assert any(Explainer.objects.get(slug=s).related_links.exists() for s in PUBLISHED)
+
+
+def test_stakeholders_are_shared_across_explainers(seeded):
+    """At least one stakeholder speaks in more than one published explainer."""
+    from articles.models import Stakeholder
+
+    shared = [
+        s
+        for s in Stakeholder.objects.all()
+        if s.viewpoints.filter(explainer__slug__in=PUBLISHED).count() > 1
+    ]
+    assert shared
+
+
+@pytest.mark.parametrize("slug", PUBLISHED)
+def test_public_page_shows_the_explainer(seeded, client, slug):
+    """Each published demo explainer opens on the public site."""
+    response = client.get(f"/explainers/{slug}/")
+    assert response.status_code == 200
+    assert Explainer.objects.get(slug=slug).title.replace("'", "&#x27;") in response.text
