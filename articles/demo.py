@@ -406,7 +406,6 @@ less than the hour that people in daylight-saving countries accept twice a year.
             "publisher": "BIPM",
             "url": "https://www.bipm.org/",
             "kind": Source.Kind.DOCUMENT,
-            "published_on": date(2022, 11, 18),
         },
         {
             "key": "iers",
