@@ -80,8 +80,11 @@ def browser_context_args(live_server) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _browser_world(transactional_db, live_server) -> None:
-    """Give every browser test the roles and an empty cache."""
+def _browser_world(transactional_db, live_server, settings) -> None:
+    """Give every browser test the roles, an empty cache and a fast password hasher."""
+    # Every user a factory makes, and every login through the form, hashes a password: the
+    # default hasher's deliberate slowness would cost seconds per test and prove nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A transactional test database is flushed between tests, and the roles come from a data
     # migration, so they are made again here (sync_roles is idempotent).
     roles.sync_roles()
@@ -135,7 +138,9 @@ class Problems:
         self.settle()
         if self.seen:
             found, self.seen = self.seen, []
-            pytest.fail("The browser reported trouble:\n  " + "\n  ".join(found), pytrace=False)
+            counted = {line: found.count(line) for line in found}  # first-seen order, no repeats
+            lines = [line if n == 1 else f"{line} (×{n})" for line, n in counted.items()]
+            pytest.fail("The browser reported trouble:\n  " + "\n  ".join(lines), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -168,7 +173,9 @@ def session_cookie(user, url: str) -> dict:
 
 @pytest.fixture
 def open_page(
-    new_context: Callable[..., BrowserContext], problems: Problems, live_server
+    new_context: Callable[..., BrowserContext],
+    problems: Problems,
+    live_server,
 ) -> Callable[..., Page]:
     """Return ``open_page(user=None, **context_args)``: a watched page in a fresh context.
 

@@ -1,7 +1,8 @@
-"""Published explainers for the public-page tests, built without the workflow.
+"""Explainers in a given state, built in Python so that each test drives only its own steps.
 
-``complete_explainer`` gives a draft that passes every readiness check; ``freeze`` makes the
-version readers see. The public-page tests then do not depend on the admin's workflow screens.
+``published_explainer`` uses ``complete_explainer`` and ``freeze`` only, so the public-page
+tests do not depend on the workflow at all; ``in_review``, ``approved`` and ``published`` call
+the workflow's functions, for tests that start in the middle of the journey.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import datetime
 
 from django.utils import timezone
 
-from articles import publishing
-from articles.models import PublishedVersion, TimelineEvent
+from articles import publishing, workflow
+from articles.models import Explainer, PublishedVersion, TimelineEvent
 from tests import factories
 
 # Real source links are often long and unbroken; the page must not scroll sideways for them.
@@ -54,3 +55,22 @@ def published_explainer(
     )
     factories.CorrectionFactory(explainer=explainer)
     return publishing.freeze(explainer, by=author)
+
+
+def in_review(*, writer, **kwargs) -> Explainer:
+    """Return a complete explainer by ``writer``, submitted for fact-checking."""
+    explainer = factories.complete_explainer(authors=[writer], **kwargs)
+    return workflow.submit(explainer, by=writer)
+
+
+def approved(*, writer, checker, **kwargs) -> Explainer:
+    explainer = in_review(writer=writer, **kwargs)
+    return workflow.approve(explainer, by=checker)
+
+
+def published(*, writer, checker, editor, **kwargs) -> Explainer:
+    """Return an explainer taken through the workflow to a live version."""
+    explainer = approved(writer=writer, checker=checker, **kwargs)
+    workflow.publish(explainer, by=editor)
+    explainer.refresh_from_db()
+    return explainer

@@ -117,13 +117,13 @@ def fact_check_and_approve(page: Page, pk: int, source: str) -> None:
     assert checked == KeyFact.objects.filter(explainer_id=pk).count()
     ui.save(page)
     assert ui.errors(page) == ""
-    ui.workflow_move(page, "Approve", "Every fact matches the minutes.")
+    ui.workflow_move(page, "approve", "Every fact matches the minutes.")
     expect(page.locator("ul.messagelist")).to_contain_text("Approve")
 
 
 def publish(page: Page, pk: int) -> None:
     page.goto(ui.admin_change_url(pk))
-    ui.workflow_move(page, "Publish")
+    ui.workflow_move(page, "publish")
     expect(page.locator("ul.messagelist")).to_contain_text("Publish")
 
 
@@ -165,7 +165,7 @@ def test_write_check_publish_read(open_page, writer, fact_checker, editor, topic
     explainer = Explainer.objects.get(pk=pk)
     assert explainer.key_facts.count() == len(FACTS)
     assert explainer.byline_set.filter(author=writer).exists()
-    ui.workflow_move(page, "Submit for fact-check")
+    ui.workflow_move(page, "submit")
     explainer.refresh_from_db()
     assert explainer.state == Explainer.State.IN_REVIEW
 
@@ -213,7 +213,7 @@ def test_import_check_publish_read(open_page, writer, fact_checker, editor, topi
     page.fill(f"#{row}-url", "https://ferries.example.org/winter-2025")
     ui.save(page)
     assert ui.errors(page) == ""
-    ui.workflow_move(page, "Submit for fact-check")
+    ui.workflow_move(page, "submit")
 
     fact_check_and_approve(open_page(fact_checker), pk, IMPORT_SOURCE)
     publish(open_page(editor), pk)

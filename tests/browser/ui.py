@@ -125,20 +125,20 @@ def choose_topic(page: Page, name: str) -> None:
     expect(page.locator("#id_topics_to option", has_text=name)).to_have_count(1)
 
 
-def workflow_form(page: Page, label: str) -> Locator:
-    """The workflow panel's form whose button is ``label`` (for example "Approve")."""
-    button = page.get_by_role("button", name=label, exact=True)
-    return page.locator("form").filter(has=button)
+def move_button(page: Page, verb: str) -> Locator:
+    """The workflow panel's button for a move (``submit``, ``approve``, ``publish`` …)."""
+    return page.locator(f"button[data-move={verb}]")
 
 
-def workflow_move(page: Page, label: str, comment: str = "") -> None:
+def workflow_move(page: Page, verb: str, comment: str = "") -> None:
     """Press a workflow button, with a comment in its comment box if given."""
-    form = workflow_form(page, label)
-    expect(form).to_have_count(1)
+    button = move_button(page, verb)
+    expect(button).to_have_count(1)
+    form = page.locator("form").filter(has=button)
     if comment:
         form.locator("textarea").fill(comment)
     with page.expect_navigation():
-        form.get_by_role("button", name=label, exact=True).click()
+        button.click()
 
 
 def verify_every_fact(page: Page, source_citation: str, note: str = "Checked.") -> int:
