@@ -134,6 +134,7 @@ class PageCache:
         """Forget everything held in this process (the shared cache is untouched)."""
         with self._lock:
             self._generation = None
+            self._shared_down_until = 0.0
             self._clear_pages()
 
     def current_generation(self) -> int | None:
@@ -406,16 +407,17 @@ def _changed(sender, using: str | None = None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    """Invalidate on any change to what public pages show besides the workflow's own calls.
+    """Invalidate when rows that public pages read live change outside the workflow.
 
-    Topic and stakeholder pages read those rows live, policy pages are flat pages, and a
-    published version saved by any path (freeze, withdraw, the shell) changes what is live.
+    Topic and stakeholder pages show those rows as they are now, and the policy pages are flat
+    pages. Published versions change only through ``workflow`` (publish, unpublish, restore),
+    which calls ``invalidate_public_pages()`` itself after commit.
     """
     from django.contrib.flatpages.models import FlatPage
     from django.db.models.signals import post_delete, post_save
 
     from .models import Stakeholder, Topic
 
-    for model in (PublishedVersion, Topic, Stakeholder, FlatPage):
+    for model in (Topic, Stakeholder, FlatPage):
         post_save.connect(_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-d-{model.__name__}")
