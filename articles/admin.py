@@ -4,17 +4,28 @@ The explainer change form carries every part of an explainer as inlines. Workflo
 readiness checklist and history come from ``admin_workflow.WorkflowAdminMixin``; import and
 export from ``importers.admin.ImportExportAdminMixin``, so that each concern stays in its own
 module.
+
+Who may change what (roles.py grants the model permissions; this module narrows them per
+explainer): editors change everything; writers change only explainers they have a byline on,
+and never the fact checks; fact-checkers change only the check of each key fact (status, note,
+supporting sources), never the text. Every save is refused if someone else saved since the form
+was opened (``lock_version``), and a save that changes the content of an in-review, approved or
+published working copy sends it back to draft through ``workflow.revise``.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
 
-from . import richtext
-from .admin_workflow import WorkflowAdminMixin
+from . import history, richtext, workflow
+from .admin_workflow import QueueFilter, WorkflowAdminMixin
 from .importers.admin import ImportExportAdminMixin
 from .models import (
     Byline,
@@ -30,13 +41,44 @@ from .models import (
     Transition,
     Viewpoint,
 )
+from .publishing import content_digest, snapshot
 from .validators import HeroImageFormField
+
+# Revisions follow the inlines and leave the workflow fields out (see history.py). Registered
+# before ExplainerAdmin is built, so that reversion's own auto-registration stands aside.
+history.register()
+
+RICH_TEXT_FIELDS = ("what_happened", "background", "why_it_matters")
+# Fields an admin save may write: everything but the workflow's own fields, which only
+# workflow.py changes (an admin save must never write back a state it read before a move).
+_WORKFLOW_ONLY = {
+    "state",
+    "submitted_by",
+    "assignee",
+    "review_due",
+    "approved_by",
+    "approved_at",
+    "approved_digest",
+}
+ADMIN_SAVE_FIELDS = [
+    f.name
+    for f in Explainer._meta.concrete_fields
+    if not f.primary_key and f.name not in _WORKFLOW_ONLY
+]
+
+
+def _who(user) -> str:
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.get_username()
 
 
 class ExplainerForm(forms.ModelForm):
     what_happened = richtext.RichTextFormField(required=False, label="What happened")
     background = richtext.RichTextFormField(required=False, label="Background & context")
     why_it_matters = richtext.RichTextFormField(required=False, label="Why it matters")
+    # The lock_version this form was built on; a save is refused if the row has moved on.
+    base_lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Explainer
@@ -57,8 +99,58 @@ class ExplainerForm(forms.ModelForm):
         # Hero images are checked by content before Pillow decodes them (validators.py).
         field_classes = {"hero_image": HeroImageFormField}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "base_lock_version" in self.fields:
+            self.fields["base_lock_version"].initial = self.instance.lock_version
 
-class OrderedInline(admin.TabularInline):
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None:
+            self._refuse_stale(data.get("base_lock_version"))
+        return data
+
+    def _refuse_stale(self, base: int | None) -> None:
+        """Refuse the save if someone saved since this form was built (optimistic lock).
+
+        The admin validates inside the transaction that saves, and the row is locked here
+        (PostgreSQL), so nothing can slip in between this check and the save.
+        """
+        current = (
+            Explainer.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values("lock_version", "updated_by", "updated_at")
+            .first()
+        )
+        if current is None or current["lock_version"] == base:
+            return
+        saver = get_user_model().objects.filter(pk=current["updated_by"]).first()
+        when = timezone.localtime(current["updated_at"])
+        raise ValidationError(
+            f"{_who(saver)} saved this explainer at {when:%H:%M on %d %b %Y}, after you "
+            "opened it. Nothing of yours was saved and nothing of theirs was overwritten: "
+            "open the explainer again to see their version, then make your changes again.",
+            code="stale",
+        )
+
+
+class TextInlineMixin:
+    """Inline rows are part of the text: only people who may edit the text change them."""
+
+    def _may_edit(self, request, obj) -> bool:
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+class OrderedInline(TextInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = False
 
@@ -71,7 +163,7 @@ class BylineInline(OrderedInline):
     verbose_name_plural = "bylines"
 
 
-class SourceInline(admin.StackedInline):
+class SourceInline(TextInlineMixin, admin.StackedInline):
     model = Source
     extra = 0
     fields = [
@@ -107,6 +199,20 @@ class KeyFactInline(OrderedInline):
     readonly_fields = ["checked_by", "checked_at"]
     filter_horizontal = ()
     verbose_name = "key fact"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Fact-checkers change the check of facts they cannot otherwise edit.
+        return admin.TabularInline.has_change_permission(self, request, obj) and (
+            self._may_edit(request, obj) or workflow.can_check_facts(request.user, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        stamps = ["checked_by", "checked_at"]
+        if not self._may_edit(request, obj):
+            return ["position", "text", *stamps]
+        if not workflow.can_check_facts(request.user, obj):
+            return ["check_status", "check_note", *stamps]
+        return stamps
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Supporting sources are chosen among this explainer's own sources only.
@@ -167,8 +273,21 @@ class RelatedLinkInline(OrderedInline):
 @admin.register(Explainer)
 class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionAdmin):
     form = ExplainerForm
-    list_display = ["title", "state_badge", "byline_names", "updated_at", "fact_progress"]
-    list_filter = ["state", "topics", ("byline_set__author", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "title",
+        "state_badge",
+        "byline_names",
+        "review_status",
+        "updated_at",
+        "fact_progress",
+        "last_verified_display",
+    ]
+    list_filter = [
+        QueueFilter,
+        "state",
+        "topics",
+        ("byline_set__author", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "slug", "dek"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
@@ -183,7 +302,7 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             "Hero image",
             {"fields": ["hero_image", "hero_alt", "hero_credit"], "classes": ["collapse"]},
         ),
-        ("Revision", {"fields": ["change_note"]}),
+        ("Revision", {"fields": ["change_note", "base_lock_version"]}),
     ]
     inlines = [
         BylineInline,
@@ -197,13 +316,142 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).visible_to(request.user)
-        return qs.annotate(
-            n_facts=Count("key_facts", distinct=True),
-        ).prefetch_related("byline_set__author")
+        return (
+            qs.annotate(
+                n_facts=Count("key_facts", distinct=True),
+                last_verified=Max(
+                    "key_facts__checked_at", filter=Q(key_facts__check_status="verified")
+                ),
+            )
+            .select_related("assignee")
+            .prefetch_related("byline_set__author")
+        )
 
     def get_object(self, request, object_id, from_field=None):
         request._explainer_pk = object_id
+        restore = getattr(request, "_workflow_restore", None)
+        if restore is not None:
+            # A reversion revert has just written an old revision over the row; put the
+            # workflow fields back as they were, so that the revert is an edit like any other.
+            Explainer.objects.filter(pk=object_id).update(**restore)
         return super().get_object(request, object_id, from_field)
+
+    # Who may change what.
+
+    def _may_edit(self, request, obj) -> bool:
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or workflow.can_edit(request.user, obj)
+            or workflow.can_check_facts(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._may_edit(request, obj):
+            return fieldsets
+        # Read-only story sections are shown rendered (sanitised), not as HTML source.
+        shown = {name: f"{name}_rendered" for name in RICH_TEXT_FIELDS}
+        return [
+            (title, {**opts, "fields": [shown.get(f, f) for f in opts["fields"]]})
+            for title, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._may_edit(request, obj):
+            return super().get_readonly_fields(request, obj)
+        fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        return [f for f in fields if f != "base_lock_version"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if self._may_edit(request, obj) else {}
+
+    @admin.display(description="What happened")
+    def what_happened_rendered(self, obj: Explainer):
+        return richtext.render(obj.what_happened)
+
+    @admin.display(description="Background & context")
+    def background_rendered(self, obj: Explainer):
+        return richtext.render(obj.background)
+
+    @admin.display(description="Why it matters")
+    def why_it_matters_rendered(self, obj: Explainer):
+        return richtext.render(obj.why_it_matters)
+
+    # Saving: optimistic lock, check stamps, back to draft on change.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._remember_text(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        current = Explainer.objects.filter(pk=unquote(object_id)).first()
+        if current is not None:
+            request._workflow_restore = history.workflow_values(current)
+            self._remember_text(request, unquote(object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _remember_text(self, request, object_id) -> None:
+        current = Explainer.objects.filter(pk=unquote(object_id)).first()
+        if current is not None and current.state == Explainer.State.IN_REVIEW:
+            request._text_before = workflow.text_digest(snapshot(current))
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        if not change:
+            obj.save()
+            return
+        obj.lock_version = (form.cleaned_data.get("base_lock_version") or 0) + 1
+        obj.save(update_fields=ADMIN_SAVE_FIELDS)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is KeyFact:
+            stamp_fact_checks(formset, user=request.user)
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        user = request.user
+        if not change and not user.has_perm("articles.edit_any_explainer"):
+            # A writer's new explainer is theirs: without a byline they could not open it again.
+            Byline.objects.get_or_create(explainer=obj, author=user, defaults={"position": 0})
+        if change:
+            self._send_back_if_changed(request, obj)
+
+    def _send_back_if_changed(self, request, obj: Explainer) -> None:
+        """Move a reviewed or published working copy back to draft if its content changed."""
+        fresh = Explainer.objects.select_for_update().get(pk=obj.pk)
+        State = Explainer.State
+        if fresh.state in (State.APPROVED, State.PUBLISHED):
+            changed = content_digest(snapshot(fresh)) != fresh.approved_digest
+        elif fresh.state == State.IN_REVIEW:
+            before = getattr(request, "_text_before", None)
+            changed = before is not None and workflow.text_digest(snapshot(fresh)) != before
+        else:
+            changed = False
+        if not changed:
+            return
+        was = fresh.get_state_display().lower()
+        workflow.revise(fresh, by=request.user, comment=f"Edited while {was}: back to draft.")
+        obj.__dict__["state"] = Explainer.State.DRAFT
+        tail = (
+            " Readers keep the published version until the revision is published."
+            if (workflow.has_public_version(fresh))
+            else ""
+        )
+        messages.warning(
+            request,
+            f"The explainer was {was}; this change sends it back to draft for review.{tail}",
+        )
 
     @admin.display(description="bylines")
     def byline_names(self, obj: Explainer) -> str:
@@ -212,6 +460,34 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
     @admin.display(description="facts")
     def fact_progress(self, obj: Explainer) -> int:
         return obj.n_facts
+
+
+def stamp_fact_checks(formset, *, user) -> None:
+    """Record who checked each key fact and when, or undo a check its fact no longer matches.
+
+    Run before the formset saves. A fact-checker (or editor) who sets a check is stamped as the
+    checker; a check set back to "unchecked" loses its stamp; a fact whose text or supporting
+    sources change without its check being set again goes back to "unchecked".
+    """
+    now = timezone.now()
+    may_check = user.has_perm("articles.check_facts")
+    deleted = set(formset.deleted_forms) if formset.can_delete else set()
+    for form in formset.forms:
+        if form in deleted or not form.has_changed():
+            continue
+        fact, changed = form.instance, set(form.changed_data)
+        # The fact or its sources moved under the check: the check no longer applies.
+        reworded = "check_status" not in changed and (
+            "text" in changed or ("sources" in changed and not may_check)
+        )
+        if reworded:
+            fact.check_status = KeyFact.Check.UNCHECKED
+        elif not (may_check and changed & {"check_status", "check_note", "sources"}):
+            continue
+        if fact.check_status == KeyFact.Check.UNCHECKED:
+            fact.checked_by, fact.checked_at = None, None
+        else:
+            fact.checked_by, fact.checked_at = user, now
 
 
 @admin.register(Topic)

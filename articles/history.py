@@ -1,0 +1,116 @@
+"""History of an explainer: django-reversion registration, and diffs of published versions.
+
+Every admin save of a working copy is a django-reversion revision that follows the inlines
+(bylines, key facts, sources, viewpoints, timeline, corrections, "Up next" links), so a revert
+brings back the whole explainer as it was. The workflow fields are left out of revisions on
+purpose: reverting is an edit of the text, never a way to bring back an old approval, state or
+lock version (the admin then sends the working copy back to draft like any other edit).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import reversion
+from django.utils.html import strip_tags
+
+from .models import (
+    Byline,
+    Correction,
+    Explainer,
+    KeyFact,
+    RelatedLink,
+    Source,
+    TimelineEvent,
+    Viewpoint,
+)
+
+# Fields of Explainer that belong to the workflow, not to the text. Never in a revision.
+WORKFLOW_FIELDS = (
+    "state",
+    "submitted_by",
+    "assignee",
+    "review_due",
+    "approved_by",
+    "approved_at",
+    "approved_digest",
+    "lock_version",
+    "updated_by",
+    "updated_at",
+)
+
+# Reverse accessors of the inlines, in the change form's order.
+FOLLOWED = (
+    "byline_set",
+    "key_facts",
+    "sources",
+    "viewpoints",
+    "timeline",
+    "corrections",
+    "related_links",
+)
+
+
+def register() -> None:
+    """Register the explainer and its inlines with django-reversion (idempotent)."""
+    for model in (Byline, KeyFact, Source, Viewpoint, TimelineEvent, Correction, RelatedLink):
+        if not reversion.is_registered(model):
+            reversion.register(model)
+    if not reversion.is_registered(Explainer):
+        reversion.register(Explainer, exclude=WORKFLOW_FIELDS, follow=FOLLOWED)
+
+
+def workflow_values(explainer: Explainer) -> dict[str, Any]:
+    """Return the workflow fields of ``explainer`` by column name (to put back after a revert)."""
+    return {
+        Explainer._meta.get_field(name).attname: getattr(
+            explainer, Explainer._meta.get_field(name).attname
+        )
+        for name in WORKFLOW_FIELDS
+        if name != "updated_at"
+    }
+
+
+def _text(html: str) -> str:
+    return " ".join(strip_tags(html or "").split())
+
+
+def version_lines(data: dict[str, Any]) -> list[str]:
+    """Return a published version's content as labelled lines of plain text, for diffs."""
+    lines = [f"Title: {data.get('title', '')}", f"Dek: {data.get('dek', '')}"]
+    for key, label in [
+        ("what_happened", "What happened"),
+        ("background", "Background"),
+        ("why_it_matters", "Why it matters"),
+    ]:
+        lines.append(f"{label}: {_text(data.get(key, ''))}")
+    for n, fact in enumerate(data.get("key_facts", []), 1):
+        cites = ", ".join(f"[{s}]" for s in fact.get("sources", []))
+        lines.append(f"Key fact {n}: {fact['text']} {cites} ({fact.get('check')})".rstrip())
+    for source in data.get("sources", []):
+        lines.append(f"Source [{source['number']}]: {source['citation']} {source['url']}".rstrip())
+    for viewpoint in data.get("viewpoints", []):
+        lines.append(f"Viewpoint — {viewpoint['stakeholder']['name']}: {viewpoint['text']}")
+    for event in data.get("timeline", []):
+        lines.append(f"Timeline ({event['kind']}, {event['date'] or 'undated'}): {event['text']}")
+    for correction in data.get("corrections", []):
+        lines.append(f"{correction['kind'].title()} ({correction['dated']}): {correction['text']}")
+    for link in data.get("related", []):
+        lines.append(f"Up next: {link['title']}")
+    lines.append("Topics: " + ", ".join(t["name"] for t in data.get("topics", [])))
+    lines.append("By: " + ", ".join(a["name"] for a in data.get("authors", [])))
+    return lines
+
+
+def diff_lines(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return ``(kind, line)`` pairs, kind one of "same", "removed", "added"."""
+    a, b = version_lines(old), version_lines(new)
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += [("same", line) for line in a[i1:i2]]
+            continue
+        out += [("removed", line) for line in a[i1:i2]]
+        out += [("added", line) for line in b[j1:j2]]
+    return out

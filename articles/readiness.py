@@ -1,0 +1,164 @@
+"""The publication checklist of DESIGN.md, as data.
+
+Each check answers one question about the working copy and, when it fails, says what to fix.
+The change form shows the whole list; ``workflow.approve`` and ``workflow.publish`` refuse while
+any check fails.
+
+"Substantive change" rule (republishing only): a revision is substantive when a key fact that
+readers were shown has had its text changed or has been removed, or when the editor says so
+(the "substantive change" tick on the publish form). A substantive revision must carry a new
+public correction, clarification or update note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import strip_tags
+
+from .models import Correction, Explainer, KeyFact, PublishedVersion
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the checklist."""
+
+    key: str
+    label: str
+    passed: bool
+    fix: str = ""
+
+
+def _filled(html: str) -> bool:
+    return bool(strip_tags(html or "").replace("&nbsp;", " ").strip())
+
+
+def _numbers(positions: list[int]) -> str:
+    return ", ".join(f"#{n}" for n in positions)
+
+
+def last_published_data(explainer: Explainer) -> dict[str, Any] | None:
+    """Return the content of the newest version readers were given, or None if never published."""
+    if explainer.pk is None:
+        return None
+    version = (
+        PublishedVersion.objects.filter(explainer=explainer)
+        .order_by("-number")
+        .only("data")
+        .first()
+    )
+    return version.data if version else None
+
+
+def is_substantive(explainer: Explainer, previous: dict[str, Any] | None) -> bool:
+    """Return True if a key fact readers saw was reworded or removed in the working copy."""
+    if previous is None:
+        return False
+    current = set(explainer.key_facts.values_list("text", flat=True))
+    return any(fact["text"] not in current for fact in previous.get("key_facts", []))
+
+
+def _has_new_public_note(explainer: Explainer, previous: dict[str, Any]) -> bool:
+    """Return True if the working copy has a correction readers have not been shown yet."""
+    shown = {(c["kind"], c["text"], c["dated"]) for c in previous.get("corrections", [])}
+    return any(
+        (c.kind, c.text, c.dated.isoformat()) not in shown
+        for c in Correction.objects.filter(explainer=explainer)
+    )
+
+
+def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]:
+    """Return every readiness check for ``explainer``, passed or not, in display order.
+
+    ``substantive`` is the editor's own "this is a substantive change" tick; a reworded or
+    removed key fact makes a republication substantive whatever the tick says.
+    """
+    facts = list(KeyFact.objects.filter(explainer=explainer).prefetch_related("sources"))
+    own_sources = set(explainer.sources.values_list("pk", flat=True))
+    unverified = [n for n, f in enumerate(facts, 1) if f.check_status != KeyFact.Check.VERIFIED]
+    # A citation counts only if it points at one of this explainer's own sources (readers see
+    # only those, numbered).
+    unsourced = [
+        n for n, f in enumerate(facts, 1) if not any(s.pk in own_sources for s in f.sources.all())
+    ]
+    n_sources = len(own_sources)
+    previous = last_published_data(explainer)
+    checks = [
+        Check("title", "Title", bool(explainer.title.strip()), "Give the explainer a title."),
+        Check("dek", "Summary (dek)", bool(explainer.dek.strip()), "Write the one-sentence dek."),
+        Check(
+            "what_happened",
+            "What happened",
+            _filled(explainer.what_happened),
+            "Fill in the “What happened” section.",
+        ),
+        Check(
+            "why_it_matters",
+            "Why it matters",
+            _filled(explainer.why_it_matters),
+            "Fill in the “Why it matters” section.",
+        ),
+        Check("key_facts", "At least one key fact", bool(facts), "Add at least one key fact."),
+        Check(
+            "facts_verified",
+            "Every key fact verified",
+            not unverified,
+            f"A fact-checker must mark key facts {_numbers(unverified)} “verified”.",
+        ),
+        Check(
+            "facts_sourced",
+            "Every key fact cites a source",
+            not unsourced,
+            f"Tick at least one supporting source on key facts {_numbers(unsourced)}.",
+        ),
+        Check("sources", "At least one source", n_sources > 0, "Add at least one source."),
+        Check(
+            "topics",
+            "At least one topic",
+            explainer.topics.exists(),
+            "Choose at least one topic.",
+        ),
+        Check(
+            "bylines",
+            "At least one byline",
+            explainer.byline_set.exists(),
+            "Add at least one author in Bylines.",
+        ),
+        Check(
+            "hero_alt",
+            "Hero image has alt text",
+            not explainer.hero_image or bool(explainer.hero_alt.strip()),
+            "Describe the hero image in “hero alt text”.",
+        ),
+    ]
+    if previous is not None:
+        checks.append(
+            Check(
+                "change_note",
+                "Change note for republishing",
+                bool(explainer.change_note.strip()),
+                "Say what changed in “Change note” (Revision section): readers' version is "
+                "being replaced.",
+            )
+        )
+        needs_note = substantive or is_substantive(explainer, previous)
+        checks.append(
+            Check(
+                "correction",
+                "Public correction for a substantive change",
+                not needs_note or _has_new_public_note(explainer, previous),
+                "A key fact readers saw was changed or removed (or the change is marked "
+                "substantive): add a correction, clarification or update note.",
+            )
+        )
+    return checks
+
+
+def failures(explainer: Explainer, *, substantive: bool = False) -> list[Check]:
+    """Return the checks that fail."""
+    return [c for c in checklist(explainer, substantive=substantive) if not c.passed]
+
+
+def is_ready(explainer: Explainer, *, substantive: bool = False) -> bool:
+    return not failures(explainer, substantive=substantive)

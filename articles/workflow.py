@@ -1,0 +1,468 @@
+"""The editorial workflow: one table of moves, who may make them, and one function per move.
+
+Every move is a typed function (``submit(explainer, *, by, comment="")`` …) that runs in one
+transaction: it re-reads the explainer with ``select_for_update`` (so two people pressing
+"approve" at once cannot both win), checks who may act (``PermissionDenied``), then whether the
+state and content allow it (``InvalidTransition``, or its subclass ``NotReady`` for a failing
+checklist), calls the django-fsm transition declared on the model, saves, writes the
+append-only ``Transition`` row, and leaves mail and cache purges to ``transaction.on_commit``.
+
+The admin asks ``can_<verb>(user, explainer)`` and ``available_moves()`` to decide which
+buttons to show; the functions check again anyway.
+
+Two decisions beyond DESIGN.md's table (see docs/workflow.md):
+
+* **Taking down a revised explainer.** Editing a published explainer puts its working copy back
+  to draft while readers keep the live version, so "unpublish" (published → archived) could
+  never reach it. Unpublish therefore also applies to a draft, in-review or approved working
+  copy that still has a live or scheduled version: the versions are withdrawn and the working
+  copy keeps its state (the revision in progress is not thrown away).
+* **Revise.** A change to the text of an in-review, approved or published working copy moves it
+  back to draft (``revise``) and drops any approval; the admin calls it on save.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import cache, notifications, readiness
+from .models import Byline, Explainer, PublishedVersion, Transition
+from .publishing import content_digest, freeze, snapshot, withdraw
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+State = Explainer.State
+
+
+class InvalidTransition(Exception):
+    """The explainer's state (or content) does not allow this move now."""
+
+
+class NotReady(InvalidTransition):
+    """Readiness checks fail: approval and publication wait until they pass."""
+
+    def __init__(self, failed: list[readiness.Check]):
+        self.failed = failed
+        super().__init__("Not ready yet: " + " ".join(check.fix for check in failed))
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of the workflow table."""
+
+    verb: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    comment_required: bool = False
+    help: str = ""
+
+
+MOVES: dict[str, Move] = {
+    move.verb: move
+    for move in [
+        Move(
+            "submit",
+            "Submit for fact-check",
+            (State.DRAFT,),
+            State.IN_REVIEW,
+            help="Send it to the fact-checkers.",
+        ),
+        Move(
+            "request_changes",
+            "Request changes",
+            (State.IN_REVIEW, State.APPROVED),
+            State.DRAFT,
+            comment_required=True,
+            help="Send it back to its authors: say what to change.",
+        ),
+        Move(
+            "approve",
+            "Approve",
+            (State.IN_REVIEW,),
+            State.APPROVED,
+            help="You checked every key fact; it may be published as it is now.",
+        ),
+        Move(
+            "publish",
+            "Publish",
+            (State.APPROVED,),
+            State.PUBLISHED,
+            help="Readers see exactly the approved text, now or at the go-live time.",
+        ),
+        Move(
+            "unpublish",
+            "Unpublish",
+            (State.PUBLISHED,),
+            State.ARCHIVED,
+            comment_required=True,
+            help="Take it off the public site: say why.",
+        ),
+        Move(
+            "restore",
+            "Restore to draft",
+            (State.ARCHIVED,),
+            State.DRAFT,
+            help="Bring an archived explainer back as a draft.",
+        ),
+    ]
+}
+
+# States whose working copy may still have a live version (a revision in progress).
+_REVISABLE = (State.IN_REVIEW, State.APPROVED, State.PUBLISHED)
+_TAKE_DOWN_FROM = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
+
+
+# Who may: permission questions only. State is asked separately (``allowed_now``).
+
+
+def _perm(user: User, codename: str) -> bool:
+    return bool(user.is_active and user.has_perm(f"articles.{codename}"))
+
+
+def is_author(user: User, explainer: Explainer) -> bool:
+    """Return True if ``user`` has a byline on ``explainer``."""
+    if not user.is_authenticated or explainer.pk is None:
+        return False
+    return Byline.objects.filter(explainer=explainer, author=user).exists()
+
+
+def can_edit(user: User, explainer: Explainer) -> bool:
+    """Return True if ``user`` may change the text of ``explainer`` (not just its fact checks)."""
+    if _perm(user, "edit_any_explainer"):
+        return True
+    return _perm(user, "change_explainer") and is_author(user, explainer)
+
+
+def can_check_facts(user: User, explainer: Explainer) -> bool:
+    """Return True if ``user`` may set the check (status, note, sources) of key facts."""
+    return _perm(user, "check_facts")
+
+
+def can_submit(user: User, explainer: Explainer) -> bool:
+    """Return True if ``user`` may submit ``explainer``: an author of it, or an editor."""
+    return _perm(user, "submit_explainer") and (
+        is_author(user, explainer) or _perm(user, "edit_any_explainer")
+    )
+
+
+def can_request_changes(user: User, explainer: Explainer) -> bool:
+    return _perm(user, "request_changes_explainer")
+
+
+def can_approve(user: User, explainer: Explainer) -> bool:
+    """Return True if ``user`` may approve: a reviewer who neither wrote nor submitted it."""
+    return (
+        _perm(user, "approve_explainer")
+        and not is_author(user, explainer)
+        and explainer.submitted_by_id != user.pk
+    )
+
+
+def can_publish(user: User, explainer: Explainer) -> bool:
+    return _perm(user, "publish_explainer")
+
+
+def can_unpublish(user: User, explainer: Explainer) -> bool:
+    return _perm(user, "publish_explainer")
+
+
+def can_restore(user: User, explainer: Explainer) -> bool:
+    return _perm(user, "publish_explainer")
+
+
+def can_assign(user: User, explainer: Explainer) -> bool:
+    return _perm(user, "assign_explainer")
+
+
+CAN = {
+    "submit": can_submit,
+    "request_changes": can_request_changes,
+    "approve": can_approve,
+    "publish": can_publish,
+    "unpublish": can_unpublish,
+    "restore": can_restore,
+}
+
+
+def has_public_version(explainer: Explainer, at: datetime | None = None) -> bool:
+    """Return True if a version of ``explainer`` is live or scheduled."""
+    at = at or timezone.now()
+    return (
+        PublishedVersion.objects.filter(explainer=explainer)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .exists()
+    )
+
+
+def allowed_now(move: Move, explainer: Explainer) -> bool:
+    """Return True if the explainer's state allows ``move`` (whoever asks)."""
+    if explainer.state in move.sources:
+        return True
+    return (
+        move.verb == "unpublish"
+        and explainer.state in _TAKE_DOWN_FROM
+        and has_public_version(explainer)
+    )
+
+
+def available_moves(user: User, explainer: Explainer) -> list[Move]:
+    """Return the moves ``user`` may make on ``explainer`` in its current state."""
+    return [
+        move
+        for verb, move in MOVES.items()
+        if allowed_now(move, explainer) and CAN[verb](user, explainer)
+    ]
+
+
+_CHECK_KEYS = frozenset({"check", "checked_by", "checked_at", "sources"})
+
+
+def text_digest(data: dict[str, Any]) -> str:
+    """Return a fingerprint of a snapshot's text, leaving out the fact checks.
+
+    Fact-checkers set the checks (status, note, supporting sources) while an explainer is in
+    review; that is the review itself and must not send it back to draft. Any other change does.
+    """
+    facts = [
+        {k: v for k, v in fact.items() if k not in _CHECK_KEYS}
+        for fact in data.get("key_facts", [])
+    ]
+    return content_digest({**data, "key_facts": facts})
+
+
+# The moves.
+
+
+def _locked(explainer: Explainer) -> Explainer:
+    return Explainer.objects.select_for_update().get(pk=explainer.pk)
+
+
+def _sync(caller: Explainer, fresh: Explainer) -> Explainer:
+    """Copy the saved row into the caller's instance (bypassing the protected state field)."""
+    for field in Explainer._meta.concrete_fields:
+        caller.__dict__[field.attname] = fresh.__dict__[field.attname]
+    return fresh
+
+
+def _check(user: User, explainer: Explainer, verb: str, comment: str) -> Move:
+    move = MOVES[verb]
+    if not CAN[verb](user, explainer):
+        raise PermissionDenied(f"You may not {move.label.lower()} this explainer.")
+    if not allowed_now(move, explainer):
+        raise InvalidTransition(
+            f"“{move.label}” is not possible while the explainer is "
+            f"{explainer.get_state_display().lower()}."
+        )
+    if move.comment_required and not comment.strip():
+        raise ValidationError({"comment": f"Say why: “{move.label}” needs a comment."})
+    return move
+
+
+def _record(explainer: Explainer, name: str, from_state: str, *, by, comment: str) -> Transition:
+    return Transition.objects.create(
+        explainer=explainer,
+        name=name,
+        from_state=from_state,
+        to_state=explainer.state,
+        actor=by if getattr(by, "pk", None) else None,
+        comment=comment.strip(),
+    )
+
+
+def _clear_approval(explainer: Explainer) -> None:
+    explainer.approved_by = None
+    explainer.approved_at = None
+    explainer.approved_digest = ""
+
+
+def _after_commit(func, *args, **kwargs) -> None:
+    # robust: a failing mail server is logged and never turns a committed move into an error.
+    transaction.on_commit(partial(func, *args, **kwargs), robust=True)
+
+
+@transaction.atomic
+def submit(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Send a draft to the fact-checkers (draft → in review)."""
+    e = _locked(explainer)
+    _check(by, e, "submit", comment)
+    from_state = e.state
+    e._submit()
+    e.submitted_by = by
+    _clear_approval(e)
+    e.save()
+    _record(e, "submit", from_state, by=by, comment=comment)
+    _after_commit(notifications.explainer_submitted, e, by=by)
+    return _sync(explainer, e)
+
+
+@transaction.atomic
+def request_changes(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Send an explainer under review, or approved, back to its authors (→ draft)."""
+    e = _locked(explainer)
+    _check(by, e, "request_changes", comment)
+    from_state = e.state
+    e._request_changes()
+    _clear_approval(e)
+    e.review_due = None
+    e.save()
+    _record(e, "request_changes", from_state, by=by, comment=comment)
+    _after_commit(notifications.changes_requested, e, by=by, comment=comment.strip())
+    return _sync(explainer, e)
+
+
+@transaction.atomic
+def approve(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Approve the text as it is now (in review → approved); four eyes, checklist passes."""
+    e = _locked(explainer)
+    _check(by, e, "approve", comment)
+    failed = readiness.failures(e)
+    if failed:
+        raise NotReady(failed)
+    from_state = e.state
+    e._approve()
+    e.approved_by = by
+    e.approved_at = timezone.now()
+    # Approval is of this exact content: publish() refuses if the digest has changed since.
+    e.approved_digest = content_digest(snapshot(e))
+    e.save()
+    _record(e, "approve", from_state, by=by, comment=comment)
+    _after_commit(notifications.explainer_approved, e, by=by)
+    return _sync(explainer, e)
+
+
+@transaction.atomic
+def publish(
+    explainer: Explainer,
+    *,
+    by,
+    comment: str = "",
+    go_live_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    substantive: bool = False,
+) -> PublishedVersion:
+    """Freeze the approved text into a published version, live now or at ``go_live_at``.
+
+    The frozen snapshot is what readers get, so later saves of the working copy (even between
+    scheduling and go-live) never leak into it. ``substantive`` is the editor's tick that this
+    revision needs a public correction note.
+    """
+    e = _locked(explainer)
+    _check(by, e, "publish", comment)
+    now = timezone.now()
+    if go_live_at is not None and go_live_at <= now:
+        go_live_at = None
+    if expires_at is not None and expires_at <= (go_live_at or now):
+        raise ValidationError({"expires_at": "The expiry must come after the go-live time."})
+    failed = readiness.failures(e, substantive=substantive)
+    if failed:
+        raise NotReady(failed)
+    data = snapshot(e)
+    if content_digest(data) != e.approved_digest:
+        raise InvalidTransition(
+            "The explainer changed after it was approved; it must be approved again."
+        )
+    version = freeze(
+        e, by=by, change_note=e.change_note, go_live_at=go_live_at, expires_at=expires_at, data=data
+    )
+    from_state = e.state
+    e._publish()
+    # The note belongs to the version now; the next revision needs its own.
+    e.change_note = ""
+    e.save()
+    name = "schedule" if go_live_at is not None else "publish"
+    _record(e, name, from_state, by=by, comment=comment)
+    _after_commit(notifications.explainer_published, e, by=by, version=version)
+    _after_commit(cache.invalidate_public_pages)
+    _sync(explainer, e)
+    return version
+
+
+@transaction.atomic
+def unpublish(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Take the explainer off the public site (published → archived), with a reason.
+
+    A working copy under revision (draft, in review, approved) whose last version is still
+    live or scheduled can be taken down too: its versions end and its state stays.
+    """
+    e = _locked(explainer)
+    _check(by, e, "unpublish", comment)
+    from_state = e.state
+    withdraw(e)
+    if e.state == State.PUBLISHED:
+        e._unpublish()
+        e.save()
+    _record(e, "unpublish", from_state, by=by, comment=comment)
+    _after_commit(cache.invalidate_public_pages)
+    return _sync(explainer, e)
+
+
+@transaction.atomic
+def restore(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Bring an archived explainer back as a draft (archived → draft)."""
+    e = _locked(explainer)
+    _check(by, e, "restore", comment)
+    from_state = e.state
+    e._restore()
+    _clear_approval(e)
+    e.save()
+    _record(e, "restore", from_state, by=by, comment=comment)
+    _after_commit(cache.invalidate_public_pages)
+    return _sync(explainer, e)
+
+
+@transaction.atomic
+def revise(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Record that the text of a reviewed or published working copy changed (→ draft).
+
+    Called by the admin after a save that changed the content. Any approval is dropped: it was
+    given to other text. Readers keep the live version until the revision is published.
+    """
+    e = _locked(explainer)
+    if not (can_edit(by, e) or can_check_facts(by, e)):
+        raise PermissionDenied("You may not edit this explainer.")
+    if e.state not in _REVISABLE:
+        raise InvalidTransition(f"A {e.get_state_display().lower()} explainer is not revised.")
+    from_state = e.state
+    e._revise()
+    _clear_approval(e)
+    e.save()
+    _record(e, "revise", from_state, by=by, comment=comment or "Edited: back to draft.")
+    return _sync(explainer, e)
+
+
+@transaction.atomic
+def assign(
+    explainer: Explainer, *, by, assignee, due: date | None = None, comment: str = ""
+) -> Explainer:
+    """Name the fact-checker who reviews an explainer in review, with an optional due date."""
+    e = _locked(explainer)
+    if not can_assign(by, e):
+        raise PermissionDenied("You may not assign reviews.")
+    if e.state != State.IN_REVIEW:
+        raise InvalidTransition("Only an explainer in review can be assigned to a fact-checker.")
+    if assignee is None or not can_check_facts(assignee, e):
+        raise ValidationError({"assignee": "Choose a fact-checker."})
+    if is_author(assignee, e) or e.submitted_by_id == assignee.pk:
+        raise ValidationError(
+            {"assignee": "Four eyes: choose someone who neither wrote nor submitted it."}
+        )
+    e.assignee = assignee
+    e.review_due = due
+    e.save()
+    who = assignee.get_full_name() or assignee.get_username()
+    note = f"Assigned to {who}" + (f", due {due:%d %b %Y}" if due else "") + "."
+    _record(e, "assign", e.state, by=by, comment=f"{note} {comment}".strip())
+    _after_commit(notifications.review_assigned, e, by=by)
+    return _sync(explainer, e)

@@ -1,0 +1,55 @@
+"""Build explainers in any workflow state, through the real workflow functions."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from articles import roles, workflow
+from articles.models import Explainer
+from tests import factories
+
+State = Explainer.State
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hash test users' passwords cheaply (import this fixture into a test module)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def user_in(role: str, username: str):
+    """Return a staff user in ``role`` (made once per test database)."""
+    user = factories.UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def desk_editor():
+    """An editor who is nobody's author: used to move explainers along in test set-up."""
+    return user_in(roles.EDITOR, "desk_editor")
+
+
+def desk_checker():
+    """A fact-checker who is nobody's author, for set-up approvals."""
+    return user_in(roles.FACT_CHECKER, "desk_checker")
+
+
+def explainer_in(state: str, *, authors=(), submitted_by=None, **kwargs) -> Explainer:
+    """Return a complete explainer moved to ``state`` by desk users (or ``submitted_by``)."""
+    explainer = factories.complete_explainer(authors=authors, **kwargs)
+    if state == State.DRAFT:
+        return explainer
+    editor = desk_editor()
+    workflow.submit(explainer, by=submitted_by or editor)
+    if state == State.IN_REVIEW:
+        return explainer
+    workflow.approve(explainer, by=desk_checker())
+    if state == State.APPROVED:
+        return explainer
+    workflow.publish(explainer, by=editor)
+    if state == State.PUBLISHED:
+        return explainer
+    workflow.unpublish(explainer, by=editor, comment="Taken down for the test.")
+    assert state == State.ARCHIVED
+    return explainer
