@@ -71,12 +71,7 @@ def browser_type_launch_args() -> dict:
 
 @pytest.fixture(scope="session")
 def browser_context_args(live_server) -> dict:
-    return {
-        "base_url": live_server.url,
-        "viewport": {"width": 1280, "height": 900},
-        "locale": "en-GB",
-        "timezone_id": "Europe/London",
-    }
+    return {"base_url": live_server.url, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
 @pytest.fixture(autouse=True)
@@ -184,7 +179,7 @@ def open_page(
     """
 
     def _open(user=None, **context_args) -> Page:
-        context = new_context(**context_args)
+        context = new_context(**{"viewport": {"width": 1280, "height": 900}, **context_args})
         # Chromium asks every site for /favicon.ico and logs the 404 as a console error; answer
         # it here so that console errors mean something.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
