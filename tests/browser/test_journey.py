@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from articles.models import Explainer, KeyFact, PublishedVersion
@@ -117,6 +116,7 @@ def fact_check_and_approve(page: Page, pk: int, source: str) -> None:
     assert checked == KeyFact.objects.filter(explainer_id=pk).count()
     ui.save(page)
     assert ui.errors(page) == ""
+    assert page.locator(".workflow-checklist li.failed").all_inner_texts() == []
     ui.workflow_move(page, "approve", "Every fact matches the minutes.")
     expect(page.locator("ul.messagelist")).to_contain_text("Approve")
 
@@ -182,13 +182,8 @@ def test_write_check_publish_read(open_page, writer, fact_checker, editor, topic
 
 
 def import_explainer(page: Page, text: str) -> int:
-    """As the writer: open "Import from text" from the explainer list, paste, import."""
-    page.goto(reverse("admin:articles_explainer_changelist"))
-    page.get_by_role("link", name="Import from text").click()
-    box = page.locator("textarea").first
-    box.fill(text)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Import").click()
+    """As the writer: import pasted text; return the id of the draft it lands on."""
+    ui.import_text(page, text)
     assert ui.errors(page) == ""
     return ui.change_url_pk(page)
 
@@ -203,9 +198,10 @@ def test_import_check_publish_read(open_page, writer, fact_checker, editor, topi
     assert explainer.state == Explainer.State.DRAFT
     assert list(explainer.key_facts.values_list("check_status", flat=True)) == ["unchecked"] * 2
 
-    # The text format has no topics and this file no sources: the writer adds them, as the
-    # readiness checklist asks.
+    # The text format has no dek or topics, and this file no sources: the writer adds them,
+    # as the readiness checklist asks.
     ui.wait_for_editors(page)
+    page.fill("#id_dek", "Fewer crossings and an earlier last boat from November.")
     if not page.locator("#id_topics_to option", has_text=topic.name).count():
         ui.choose_topic(page, topic.name)
     row = ui.add_inline_row(page, "sources", "Add another Source")

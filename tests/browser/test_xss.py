@@ -187,18 +187,10 @@ def hostile_import_text() -> str:
     return IMPORT_TEMPLATE.format(title=hostile("import title")[:150], **values)
 
 
-def open_import_page(page: Page) -> None:
-    page.goto(reverse("admin:articles_explainer_changelist"))
-    page.get_by_role("link", name="Import from text").click()
-
-
 def test_payloads_pasted_into_the_import_box_never_run(open_page, problems, editor, topic):
     """Hostile text imported from the admin's "Import from text" box is text everywhere."""
     page = open_page(editor)
-    open_import_page(page)
-    page.locator("textarea").first.fill(hostile_import_text())
-    with page.expect_navigation():
-        page.get_by_role("button", name="Import").click()
+    ui.import_text(page, hostile_import_text())
     assert ui.errors(page) == ""
     problems.check()
 
@@ -214,11 +206,8 @@ def test_payloads_pasted_into_the_import_box_never_run(open_page, problems, edit
 def test_payload_in_a_refused_import_never_runs(open_page, problems, editor):
     """An import refused for a format error shows the text and the error, and runs nothing."""
     page = open_page(editor)
-    open_import_page(page)
     bad = hostile_import_text().replace("- Hostile Group: ", "- Hostile Group without separator ")
-    page.locator("textarea").first.fill(bad)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Import").click()
-    expect(page.get_by_text("separator").first).to_be_visible()
+    ui.import_text(page, bad)
+    expect(page.locator(".import-errors")).to_contain_text("separator")
     problems.check()
     assert not Explainer.objects.exists()

@@ -115,7 +115,7 @@ def messages(page: Page) -> list[str]:
 
 def errors(page: Page) -> str:
     """Every error the admin shows on the current page, as one text."""
-    return "\n".join(page.locator(".errornote, .errorlist").all_inner_texts())
+    return "\n".join(page.locator(".errornote, .errorlist, .import-errors").all_inner_texts())
 
 
 def choose_topic(page: Page, name: str) -> None:
@@ -151,3 +151,12 @@ def verify_every_fact(page: Page, source_citation: str, note: str = "Checked.") 
         sources.get_by_label(source_citation, exact=False).check()
         page.fill(f"#{row}-check_note", note)
     return total
+
+
+def import_text(page: Page, text: str) -> None:
+    """Open "Import from text" from the explainer list, paste ``text`` and import it."""
+    page.goto(reverse("admin:articles_explainer_changelist"))
+    page.get_by_role("link", name="Import from text").click()
+    page.get_by_label("Or paste the text").fill(text)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import").click()
