@@ -18,12 +18,20 @@ from django.utils.feedgenerator import Atom1Feed
 
 from . import public
 from .models import Topic
+from .xmltext import xml_safe
 
 FEED_LENGTH = 30
 
 
 class LatestExplainersFeed(Feed):
     description = "New explainers: what happened, the key facts and why they matter."
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # A control character pasted into a title would make the feed writer raise.
+        feed.feed = {key: xml_safe(value) for key, value in feed.feed.items()}
+        feed.items = [{key: xml_safe(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self) -> str:
         return f"{settings.NEWSROOM_NAME}: latest explainers"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from . import public
 from .models import PublishedVersion, Stakeholder, Topic
+from .xmltext import xml_safe
 
 # Google News lists articles published in the last two days, at most 1,000 of them.
 NEWS_WINDOW = datetime.timedelta(days=2)
@@ -95,7 +96,8 @@ class NewsSitemap(PublicSitemap):
                 "name": settings.NEWSROOM_NAME,
                 "language": settings.NEWSROOM_LANGUAGE,
                 "publication_date": url["item"]["first_published_at"],
-                "title": url["item"]["title"],
+                # A pasted control character would make the whole sitemap ill-formed XML.
+                "title": xml_safe(url["item"]["title"]),
             }
         return urls
 

@@ -85,6 +85,7 @@ TEXT_PAYLOADS = [
     "\x00<script>alert(1)</script>",
     "<scr\x00ipt>alert(1)</script>",
     "header\r\nSet-Cookie: injected=1",
+    "pasted\x0bfrom a word processor\x0c with \x1b[31mescapes\x7f",
     # Overlong.
     "A" * 10_000,
     "<b>" * 3_000,
@@ -140,7 +141,8 @@ class _InertChecker(HTMLParser):
             self._script, self._script_text = a, ""
             kind = a.get("type", "").lower()
             src = a.get("src", "")
-            if kind not in DATA_SCRIPT_TYPES and not src.startswith("/static/"):
+            same_origin = src.startswith("/") and not src.startswith(("//", "/\\"))
+            if kind not in DATA_SCRIPT_TYPES and not same_origin:
                 self.problems.append(f"executable <script {a}>")
 
     def handle_data(self, data):
@@ -160,9 +162,9 @@ class _InertChecker(HTMLParser):
 def inert_problems(html: str, *, staff: bool = False) -> list[str]:
     """Return what in ``html`` could run script or load foreign content (empty when inert).
 
-    Public pages must have no executable script at all (JSON-LD is data), no inline styles,
-    no event-handler attributes and no script URLs. Staff pages may load scripts from
-    /static/ and use inline styles (the admin CSP allows them); handlers are never allowed.
+    No page may carry inline executable script (JSON-LD is data), a script from another
+    origin, an event-handler attribute or a script URL. Public pages also carry no inline
+    styles; staff pages may (the admin CSP allows them) and may draw icons with inline SVG.
     """
     checker = _InertChecker(staff=staff)
     checker.feed(html)

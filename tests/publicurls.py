@@ -1,8 +1,8 @@
 """Every public URL of the site, discovered from ``articles.urls`` so that new pages are covered.
 
 Security tests (headers, hostile input) walk this list. A route's keyword arguments are filled
-from its name: topic and stakeholder routes get those slugs, a preview route a token, every
-other ``slug`` the explainer's.
+from its name: topic and stakeholder routes get those slugs, a preview route a token, an author
+route the explainer's first author, every other ``slug`` the explainer's.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def public_urls(
                 kwargs[param] = stakeholder.slug
             elif param == "slug":
                 kwargs[param] = explainer.slug
+            elif param == "username" and "author" in name:
+                kwargs[param] = explainer.byline_set.first().author.get_username()
             elif param in {"pk", "id", "explainer_id"}:
                 kwargs[param] = explainer.pk
             else:

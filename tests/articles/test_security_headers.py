@@ -143,6 +143,16 @@ def test_only_the_ckeditor_check_is_silenced(production):
     assert production["SILENCED_SYSTEM_CHECKS"] == ["ckeditor.W001"]
 
 
+def test_every_public_route_is_walked(published):
+    """Each public route can be filled, so the security walks below cover every page."""
+    unfilled: list[str] = []
+    urls = public_urls(
+        published, published.topics.first(), factories.StakeholderFactory(), unfilled=unfilled
+    )
+    assert unfilled == [], "teach tests/publicurls.py to fill these routes"
+    assert {"articles:home", "articles:explainer"} <= set(urls)
+
+
 def test_public_pages_carry_security_headers(client, production_settings, published):
     """Every public page sends HSTS, nosniff, DENY framing, referrer and permissions policies."""
     urls = public_urls(published, published.topics.first(), factories.StakeholderFactory())
