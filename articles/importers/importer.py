@@ -1,0 +1,628 @@
+"""Write a parsed plain-text explainer to the database: the one atomic import.
+
+``textformat.parse()`` reads a file into a ``ParsedExplainer``; ``import_parsed()`` checks it
+against what the database can hold (stakeholder names, citation and URL lengths, one viewpoint
+per stakeholder …), raising ``FormatErrors`` with file and line when it cannot, and then writes
+the explainer, its key facts, viewpoints, timeline, sources and "Up next" links in one
+transaction. Nothing is written unless everything is.
+
+Re-import: a file whose title (case-insensitively) or slug matches an existing explainer updates
+it while it is a draft. Any other state is refused (``ImportRefused``) unless ``new_revision``
+is asked for, which sends an in-review, approved or published working copy back to draft
+through ``workflow.revise`` first: readers keep the live version until the revision is
+published. An update keeps what the format does not carry (slug, dek, hero image, corrections,
+topics, bylines) and keeps the check of every key fact whose text is unchanged, with the
+sources whose citation and link are unchanged.
+
+Speed: one import costs about a dozen queries. Stakeholders are looked up in a
+``StakeholderIndex`` loaded once per run, and every inline is written with ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import slugify
+
+from .. import workflow
+from ..models import (
+    Byline,
+    Explainer,
+    KeyFact,
+    RelatedLink,
+    Source,
+    Stakeholder,
+    TimelineEvent,
+    Topic,
+    Viewpoint,
+    http_url_validator,
+    unique_slug,
+)
+from .textformat import FormatError, FormatErrors, ParsedExplainer, parse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    User = AbstractBaseUser
+
+_T = TypeVar("_T")
+
+# Lengths of the columns the format's free text lands in (see models.py).
+MAX_STAKEHOLDER_NAME = Stakeholder._meta.get_field("name").max_length
+MAX_CITATION = Source._meta.get_field("citation").max_length
+MAX_URL = Source._meta.get_field("url").max_length
+MAX_RELATED_TITLE = RelatedLink._meta.get_field("title").max_length
+MAX_SLUG = Explainer._meta.get_field("slug").max_length
+
+State = Explainer.State
+# States a re-import may turn into a new revision (workflow.revise moves them back to draft).
+REVISABLE = (State.IN_REVIEW, State.APPROVED, State.PUBLISHED)
+
+
+class ImportRefused(Exception):
+    """The file reads well but may not be imported now (re-import of a non-draft, permission)."""
+
+    def __init__(self, filename: str, message: str) -> None:
+        super().__init__(f"{filename}: {message}")
+        self.filename = filename
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import did."""
+
+    explainer: Explainer
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+    new_stakeholders: list[str] = field(default_factory=list)
+    submitted: bool = False
+    revised: bool = False
+
+
+# --- stakeholders -------------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """Return the form two stakeholder names are compared in: spacing and case ignored."""
+    return " ".join(name.split()).casefold()
+
+
+class StakeholderIndex:
+    """Every stakeholder's name and aliases, loaded once per run, to match viewpoints by name.
+
+    A name matches a stakeholder's name first, then an alias. The index learns the stakeholders
+    an import creates only once that import has committed (``remember``), so that a failed file
+    leaves no stale entry behind.
+    """
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, int] = {}
+        self.by_alias: dict[str, int] = {}
+        self.slugs: set[str] = set()
+
+    @classmethod
+    def load(cls) -> StakeholderIndex:
+        index = cls()
+        for pk, name, aliases, slug in Stakeholder.objects.values_list(
+            "pk", "name", "aliases", "slug"
+        ):
+            index.remember(pk, name, slug, aliases)
+        return index
+
+    def remember(self, pk: int, name: str, slug: str, aliases: str = "") -> None:
+        self.by_name[name_key(name)] = pk
+        for alias in aliases.splitlines():
+            if alias.strip():
+                self.by_alias.setdefault(name_key(alias), pk)
+        self.slugs.add(slug)
+
+    def find(self, name: str) -> int | None:
+        key = name_key(name)
+        return self.by_name.get(key, self.by_alias.get(key))
+
+    def free_slug(self, name: str, taken: set[str]) -> str:
+        base = (slugify(name) or "stakeholder")[: MAX_SLUG - 8].strip("-") or "stakeholder"
+        candidate, n = base, 2
+        while candidate in self.slugs or candidate in taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        return candidate
+
+
+# --- text to rich text --------------------------------------------------------------------------
+
+
+def paragraphs_to_html(paragraphs: Iterable[str]) -> str:
+    """Return plain paragraphs as rich text: one ``<p>`` each, ``<``, ``>`` and ``&`` as text."""
+    return "\n".join(format_html("<p>{}</p>", paragraph) for paragraph in paragraphs)
+
+
+# --- checks against the database's limits -------------------------------------------------------
+
+
+def _slug_for(title: str) -> str:
+    return slugify(title)[:MAX_SLUG].strip("-")
+
+
+def _check_limits(parsed: ParsedExplainer, filename: str) -> list[FormatError]:
+    """Return the errors that the parser cannot see: column lengths and link validity."""
+    errors: list[FormatError] = []
+    for viewpoint in parsed.viewpoints:
+        if len(viewpoint.name) > MAX_STAKEHOLDER_NAME:
+            errors.append(
+                FormatError(
+                    filename,
+                    viewpoint.line,
+                    f"stakeholder name is longer than {MAX_STAKEHOLDER_NAME} characters "
+                    f"({len(viewpoint.name)})",
+                )
+            )
+    for source in parsed.sources:
+        if len(source.citation or source.url) > MAX_CITATION:
+            errors.append(
+                FormatError(
+                    filename,
+                    source.line,
+                    f"source citation is longer than {MAX_CITATION} characters "
+                    f"({len(source.citation)})",
+                )
+            )
+        if len(source.url) > MAX_URL:
+            errors.append(
+                FormatError(
+                    filename, source.line, f"source link is longer than {MAX_URL} characters"
+                )
+            )
+        elif source.url:
+            try:
+                http_url_validator(source.url)
+            except ValidationError:
+                errors.append(
+                    FormatError(
+                        filename, source.line, f'source link "{source.url}" is not a web address'
+                    )
+                )
+    for related in parsed.related:
+        if len(related.title) > MAX_RELATED_TITLE:
+            errors.append(
+                FormatError(
+                    filename,
+                    related.line,
+                    f'"Up next" title is longer than {MAX_RELATED_TITLE} characters',
+                )
+            )
+    return errors
+
+
+@dataclass
+class _Plan:
+    """What an import will write, worked out before anything is written."""
+
+    stakeholder_ids: list[int | None]  # per viewpoint; None: a new stakeholder, by name
+    new_names: dict[str, str]  # name_key -> the name as first written
+    related: list[tuple[int | None, str]]  # per related bullet: target id or None, the title
+    warnings: list[str]
+
+
+def _plan(
+    parsed: ParsedExplainer,
+    *,
+    filename: str,
+    index: StakeholderIndex,
+    own_pk: int | None,
+    own_slug: str,
+) -> _Plan:
+    errors = _check_limits(parsed, filename)
+    warnings = list(parsed.warnings)
+
+    # Viewpoints: one per stakeholder, whichever of its names or aliases the file uses.
+    stakeholder_ids: list[int | None] = []
+    new_names: dict[str, str] = {}
+    first_line: dict[object, tuple[int, str]] = {}
+    for viewpoint in parsed.viewpoints:
+        pk = index.find(viewpoint.name)
+        who: object = pk if pk is not None else name_key(viewpoint.name)
+        if who in first_line:
+            line, name = first_line[who]
+            errors.append(
+                FormatError(
+                    filename,
+                    viewpoint.line,
+                    f'"{viewpoint.name}" is the same stakeholder as "{name}" (line {line}); '
+                    "give each stakeholder one viewpoint",
+                )
+            )
+        first_line.setdefault(who, (viewpoint.line, viewpoint.name))
+        if pk is None:
+            new_names.setdefault(name_key(viewpoint.name), viewpoint.name)
+        stakeholder_ids.append(pk)
+
+    # "Up next": by slug first, then by title; one that does not exist yet is kept as a title.
+    related: list[tuple[int | None, str]] = []
+    if parsed.related:
+        texts = [r.title for r in parsed.related]
+        folded = [t.casefold() for t in texts]
+        candidates = list(
+            Explainer.objects.annotate(lower_title=Lower("title"))
+            .filter(Q(slug__in=texts) | Q(title__in=texts) | Q(lower_title__in=folded))
+            .values_list("pk", "slug", "title")
+        )
+        by_slug = {slug: pk for pk, slug, _ in candidates}
+        by_title = {title.casefold(): pk for pk, _, title in candidates}
+        own_title = parsed.title.casefold()
+        for item in parsed.related:
+            key = item.title.casefold()
+            if key == own_title or item.title == own_slug:
+                errors.append(
+                    FormatError(filename, item.line, '"Up next" names this explainer itself')
+                )
+                continue
+            target = by_slug.get(item.title, by_title.get(key))
+            if target is not None and target == own_pk:
+                errors.append(
+                    FormatError(filename, item.line, '"Up next" names this explainer itself')
+                )
+                continue
+            if target is None:
+                warnings.append(
+                    f'{filename}:{item.line}: "Up next" explainer "{item.title}" does not exist '
+                    "yet; its title is kept for linking later"
+                )
+            related.append((target, item.title))
+
+    if errors:
+        raise FormatErrors(sorted(errors, key=lambda error: error.line))
+    return _Plan(stakeholder_ids, new_names, related, warnings)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _match(parsed: ParsedExplainer, filename: str) -> Explainer | None:
+    """Return the explainer a re-import of ``parsed`` updates, locked, or None for a new one."""
+    slug = _slug_for(parsed.title)
+    condition = Q(title__iexact=parsed.title)
+    if slug:
+        condition |= Q(slug=slug)
+    matches = list(Explainer.objects.select_for_update().filter(condition).order_by("pk")[:3])
+    if len(matches) > 1:
+        names = " and ".join(f'"{e.title}" (/{e.slug}/)' for e in matches[:2])
+        raise ImportRefused(
+            filename,
+            f"the title matches more than one explainer ({names}); "
+            "rename one of them or change the file's title",
+        )
+    return matches[0] if matches else None
+
+
+def _create_stakeholders(
+    new_names: dict[str, str], index: StakeholderIndex
+) -> tuple[dict[str, int], list[tuple[int, str, str]]]:
+    """Create the new stakeholders; return their ids by name key, and the rows to remember."""
+    if not new_names:
+        return {}, []
+    taken: set[str] = set()
+    rows = []
+    for name in new_names.values():
+        slug = index.free_slug(name, taken)
+        taken.add(slug)
+        rows.append(Stakeholder(name=name, slug=slug))
+    try:
+        with transaction.atomic():
+            created = Stakeholder.objects.bulk_create(rows)
+    except IntegrityError:
+        # Someone created one of these names (or slugs) since the index was loaded: match or
+        # create them one by one instead.
+        created = []
+        for name in new_names.values():
+            existing = (
+                Stakeholder.objects.annotate(lower_name=Lower("name"))
+                .filter(lower_name=name.lower())
+                .first()
+            )
+            if existing is None:
+                existing = Stakeholder(name=name, slug=unique_slug(Stakeholder, name))
+                existing.save()
+            created.append(existing)
+    ids = {name_key(s.name): s.pk for s in created}
+    return ids, [(s.pk, s.name, s.slug) for s in created]
+
+
+def _reuse(existing: list[_T], key, wanted: list[object]) -> tuple[list[_T | None], list[_T]]:
+    """Pair each wanted key with an unused existing row of the same key; return the leftovers."""
+    pool: dict[object, list[_T]] = defaultdict(list)
+    for row in existing:
+        pool[key(row)].append(row)
+    paired = [pool[w].pop(0) if pool.get(w) else None for w in wanted]
+    leftovers = [row for rows in pool.values() for row in rows]
+    return paired, leftovers
+
+
+def _write_sources(explainer: Explainer, parsed: ParsedExplainer, update: bool) -> None:
+    wanted = [(s.citation or s.url, s.url) for s in parsed.sources]
+    existing = list(explainer.sources.all()) if update else []
+    paired, leftovers = _reuse(existing, lambda s: (s.citation, s.url), wanted)
+    if leftovers:
+        Source.objects.filter(pk__in=[s.pk for s in leftovers]).delete()
+    moved, new = [], []
+    for position, ((citation, url), row) in enumerate(zip(wanted, paired, strict=True)):
+        if row is None:
+            new.append(Source(explainer=explainer, position=position, citation=citation, url=url))
+        elif row.position != position:
+            row.position = position
+            moved.append(row)
+    Source.objects.bulk_update(moved, ["position"])
+    Source.objects.bulk_create(new)
+
+
+def _write_facts(explainer: Explainer, parsed: ParsedExplainer, update: bool) -> None:
+    wanted = [fact.text for fact in parsed.key_facts]
+    existing = list(explainer.key_facts.all()) if update else []
+    # A fact whose text is unchanged keeps its check and supporting sources.
+    paired, leftovers = _reuse(existing, lambda f: f.text, wanted)
+    if leftovers:
+        KeyFact.objects.filter(pk__in=[f.pk for f in leftovers]).delete()
+    moved, new = [], []
+    for position, (text, row) in enumerate(zip(wanted, paired, strict=True)):
+        if row is None:
+            new.append(KeyFact(explainer=explainer, position=position, text=text))
+        elif row.position != position:
+            row.position = position
+            moved.append(row)
+    KeyFact.objects.bulk_update(moved, ["position"])
+    KeyFact.objects.bulk_create(new)
+
+
+def _write_inlines(
+    explainer: Explainer,
+    parsed: ParsedExplainer,
+    plan: _Plan,
+    stakeholder_ids: list[int],
+    update: bool,
+) -> None:
+    if update:
+        # Nothing else points at these rows, so they are written afresh.
+        Viewpoint.objects.filter(explainer=explainer).delete()
+        TimelineEvent.objects.filter(explainer=explainer).delete()
+        RelatedLink.objects.filter(explainer=explainer).delete()
+    _write_sources(explainer, parsed, update)
+    _write_facts(explainer, parsed, update)
+    Viewpoint.objects.bulk_create(
+        Viewpoint(explainer=explainer, stakeholder_id=pk, position=n, text=viewpoint.text)
+        for n, (viewpoint, pk) in enumerate(zip(parsed.viewpoints, stakeholder_ids, strict=True))
+    )
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            explainer=explainer,
+            position=n,
+            date=event.date,
+            precision=event.precision,
+            kind=event.kind,
+            text=event.text,
+        )
+        for n, event in enumerate(parsed.timeline)
+    )
+    RelatedLink.objects.bulk_create(
+        RelatedLink(
+            explainer=explainer, position=n, target_id=target, title="" if target else title
+        )
+        for n, (target, title) in enumerate(plan.related)
+    )
+
+
+def _add_bylines(explainer: Explainer, authors: Sequence[User], *, update: bool) -> None:
+    if not authors:
+        return
+    have = set(explainer.byline_set.values_list("author_id", flat=True)) if update else set()
+    start = len(have)
+    Byline.objects.bulk_create(
+        Byline(explainer=explainer, author=author, position=start + n)
+        for n, author in enumerate(a for a in authors if a.pk not in have)
+    )
+
+
+def _add_topics(explainer: Explainer, topics: Sequence[Topic], *, update: bool) -> None:
+    if not topics:
+        return
+    through = Explainer.topics.through
+    have = set(explainer.topics.values_list("pk", flat=True)) if update else set()
+    through.objects.bulk_create(
+        through(explainer_id=explainer.pk, topic_id=topic.pk)
+        for topic in {t.pk: t for t in topics}.values()
+        if topic.pk not in have
+    )
+
+
+def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) -> None:
+    state = existing.get_state_display().lower()
+    where = f'"{existing.title}" (/{existing.slug}/)'
+    if existing.state in REVISABLE and not new_revision:
+        raise ImportRefused(
+            filename,
+            f"{where} already exists and is {state}; a re-import only updates a draft. "
+            "Ask for a new revision (--new-revision) to send it back to draft with this text.",
+        )
+    if existing.state not in REVISABLE:
+        raise ImportRefused(
+            filename,
+            f"{where} already exists and is {state}; restore it to draft before re-importing.",
+        )
+
+
+def _add_to_history(explainer: Explainer) -> None:
+    """Add the explainer and its inlines to the open revision, in a fixed number of queries."""
+    # Fresh prefetches: reversion serialises what the related managers hold, and would
+    # otherwise read each fact's sources and each viewpoint's stakeholder one by one.
+    explainer = Explainer.objects.get(pk=explainer.pk)
+    prefetch_related_objects(
+        [explainer],
+        "byline_set",
+        Prefetch("key_facts", KeyFact.objects.prefetch_related("sources")),
+        "sources",
+        Prefetch("viewpoints", Viewpoint.objects.select_related("stakeholder")),
+        "timeline",
+        "corrections",
+        "related_links",
+    )
+    reversion.add_to_revision(explainer)
+
+
+def import_parsed(
+    parsed: ParsedExplainer,
+    *,
+    filename: str = "<input>",
+    by: User | None = None,
+    authors: Sequence[User] = (),
+    topics: Sequence[Topic] = (),
+    submit: bool = False,
+    new_revision: bool = False,
+    stakeholders: StakeholderIndex | None = None,
+) -> ImportResult:
+    """Write ``parsed`` as a draft explainer, or update the draft it re-imports, atomically.
+
+    ``by`` is the person importing: when given, they need permission to add explainers (and to
+    edit the one a re-import updates). ``None`` means a trusted operator (the management
+    command). Workflow moves (``submit``, a ``new_revision``) are made by ``by``, or else by the
+    first of ``authors``. ``authors`` get bylines and ``topics`` are added. Raises
+    ``FormatErrors`` (what the database cannot hold, with lines) or ``ImportRefused``.
+    """
+    index = stakeholders if stakeholders is not None else StakeholderIndex.load()
+    actor = by if by is not None else (authors[0] if authors else None)
+    if (submit or new_revision) and actor is None:
+        raise ImportRefused(filename, "submitting or revising needs a person to do it: an author")
+    remembered: list[tuple[int, str, str]] = []
+    try:
+        # Managed by hand: the explainer is added once its inlines are written, so that the
+        # revision follows them (adding it on its first save would find none yet).
+        with transaction.atomic(), reversion.create_revision(manage_manually=True):
+            result, remembered = _import(
+                parsed,
+                filename=filename,
+                by=by,
+                actor=actor,
+                authors=authors,
+                topics=topics,
+                submit=submit,
+                new_revision=new_revision,
+                index=index,
+            )
+            _add_to_history(result.explainer)
+            if actor is not None:
+                reversion.set_user(actor)
+            verb = "Created" if result.created else "Updated"
+            reversion.set_comment(f"{verb} by importing {filename}.")
+    except PermissionDenied as exc:
+        raise ImportRefused(filename, str(exc) or "permission denied") from exc
+    except workflow.InvalidTransition as exc:
+        raise ImportRefused(filename, str(exc)) from exc
+    for pk, name, slug in remembered:
+        index.remember(pk, name, slug)
+    return result
+
+
+def _import(
+    parsed: ParsedExplainer,
+    *,
+    filename: str,
+    by: User | None,
+    actor: User | None,
+    authors: Sequence[User],
+    topics: Sequence[Topic],
+    submit: bool,
+    new_revision: bool,
+    index: StakeholderIndex,
+) -> tuple[ImportResult, list[tuple[int, str, str]]]:
+    existing = _match(parsed, filename)
+    if existing is None:
+        if by is not None and not by.has_perm("articles.add_explainer"):
+            raise ImportRefused(filename, "you may not add explainers")
+        own_slug = _slug_for(parsed.title)
+    else:
+        if by is not None and not workflow.can_edit(by, existing):
+            raise ImportRefused(
+                filename,
+                f'"{existing.title}" already exists and you may not edit it; '
+                "ask one of its authors or an editor",
+            )
+        if existing.state != State.DRAFT:
+            _refuse_update(existing, filename, new_revision=new_revision)
+        own_slug = existing.slug
+    plan = _plan(
+        parsed,
+        filename=filename,
+        index=index,
+        own_pk=existing.pk if existing else None,
+        own_slug=own_slug,
+    )
+
+    revised = False
+    update = existing is not None
+    if existing is None:
+        explainer = Explainer(
+            title=parsed.title,
+            slug=own_slug or unique_slug(Explainer, parsed.title, max_length=MAX_SLUG),
+        )
+    else:
+        explainer = existing
+        if explainer.state != State.DRAFT:
+            # Bylines first, so that an author may revise what is now also theirs.
+            _add_bylines(explainer, authors, update=True)
+            workflow.revise(
+                explainer, by=actor, comment=f"Re-imported from {filename}: back to draft."
+            )
+            revised = True
+        explainer.title = parsed.title
+        # Someone with the change form open must not save over the imported text.
+        explainer.lock_version += 1
+    explainer.what_happened = paragraphs_to_html(parsed.what_happened)
+    explainer.background = paragraphs_to_html(parsed.background)
+    explainer.why_it_matters = paragraphs_to_html(parsed.why_it_matters)
+    explainer.updated_by = actor
+    explainer.save()
+
+    ids, remembered = _create_stakeholders(plan.new_names, index)
+    stakeholder_ids = [
+        pk if pk is not None else ids[name_key(v.name)]
+        for v, pk in zip(parsed.viewpoints, plan.stakeholder_ids, strict=True)
+    ]
+    _add_bylines(explainer, authors, update=update)
+    _add_topics(explainer, topics, update=update)
+    _write_inlines(explainer, parsed, plan, stakeholder_ids, update)
+
+    submitted = False
+    if submit:
+        workflow.submit(explainer, by=actor, comment=f"Imported from {filename}.")
+        submitted = True
+    result = ImportResult(
+        explainer=explainer,
+        created=existing is None,
+        warnings=plan.warnings,
+        new_stakeholders=[name for _, name, _ in remembered],
+        submitted=submitted,
+        revised=revised,
+    )
+    return result, remembered
+
+
+def import_text(
+    data: bytes | str,
+    *,
+    filename: str = "<input>",
+    today: datetime.date | None = None,
+    **options,
+) -> ImportResult:
+    """Parse ``data`` (FORMAT.md) and import it; see ``import_parsed`` for the options."""
+    parsed = parse(data, filename=filename, today=today or timezone.localdate())
+    return import_parsed(parsed, filename=filename, **options)
