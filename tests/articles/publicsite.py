@@ -1,0 +1,60 @@
+"""Helpers for the public-site tests: build live, scheduled and withdrawn explainers."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from articles import publishing
+from articles.models import Explainer, PublishedVersion
+from tests import factories
+
+
+def publish(explainer: Explainer, *, by=None, **kwargs) -> PublishedVersion:
+    """Freeze ``explainer`` into a version and mark the working copy published."""
+    by = by or factories.UserFactory(username="test_editor")
+    version = publishing.freeze(explainer, by=by, **kwargs)
+    Explainer.objects.filter(pk=explainer.pk).update(state=Explainer.State.PUBLISHED)
+    explainer.refresh_from_db()
+    return version
+
+
+def live_explainer(*, topics=None, **kwargs) -> Explainer:
+    """Return a complete explainer with one live version (``topics`` replaces "Science")."""
+    explainer = factories.complete_explainer(**kwargs)
+    if topics is not None:
+        explainer.topics.set(topics)
+    publish(explainer)
+    return explainer
+
+
+def grow(explainer: Explainer, n: int) -> None:
+    """Give ``explainer`` n facts, sources, stakeholders, events and corrections."""
+    today = timezone.localdate()
+    for i in range(n):
+        source = factories.SourceFactory(explainer=explainer, position=100 + i)
+        factories.KeyFactFactory(explainer=explainer, position=100 + i, sources=[source])
+        factories.ViewpointFactory(explainer=explainer, position=100 + i)
+        factories.TimelineEventFactory(
+            explainer=explainer,
+            position=100 + i,
+            kind="upcoming",
+            date=today + datetime.timedelta(days=i + 1),
+        )
+        factories.CorrectionFactory(explainer=explainer, text=f"Correction {i}.")
+
+
+def json_ld_text(html: str) -> str:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD block"
+    return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash factory passwords with MD5: these tests never log in by password, and PBKDF2's
+    deliberate slowness would dominate their run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,145 @@
+"""The watch page and /watch.ics: upcoming dates from live versions, soonest first."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar
+
+from articles.models import TimelineEvent
+from tests import factories
+from tests.articles.publicsite import (
+    _fast_password_hashing,  # noqa: F401 - autouse
+    publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def explainer_with(*events: dict, **kwargs):
+    explainer = factories.ExplainerFactory(**kwargs)
+    for position, event in enumerate(events):
+        factories.TimelineEventFactory(explainer=explainer, position=position, **event)
+    return explainer
+
+
+def ics_events(client) -> list:
+    response = client.get("/watch.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def test_ics_is_a_valid_calendar_with_day_events(client):
+    """A day-precision upcoming event becomes an all-day VEVENT (VALUE=DATE)."""
+    explainer = explainer_with({"kind": "upcoming", "date": days(5), "text": "Budget vote"})
+    publish(explainer)
+    response = client.get("/watch.ics")
+    assert b"DTSTART;VALUE=DATE:" in response.content
+    (event,) = ics_events(client)
+    assert event["SUMMARY"] == "Budget vote"
+    assert event.decoded("DTSTART") == days(5)
+    assert event.decoded("DTEND") == days(6)
+    assert str(event["URL"]) == settings.NEWSROOM_BASE_URL + explainer.get_absolute_url()
+    assert event["UID"]
+
+
+def test_ics_month_precision_spans_the_month(client):
+    """A month-precision date becomes an all-day entry for the whole month, marked unconfirmed."""
+    start = (days(40)).replace(day=1)
+    publish(
+        explainer_with({"kind": "upcoming", "date": start, "precision": "month", "text": "Report"})
+    )
+    (event,) = ics_events(client)
+    assert event.decoded("DTSTART") == start
+    assert event.decoded("DTEND") == (start + datetime.timedelta(days=32)).replace(day=1)
+    assert "to be confirmed" in str(event["SUMMARY"])
+
+
+def test_ics_leaves_out_year_precision_and_undated_items(client):
+    """Year-precision and undated items are on /watch/ only, not in the calendar."""
+    next_year = datetime.date(timezone.localdate().year + 1, 1, 1)
+    publish(
+        explainer_with(
+            {"kind": "upcoming", "date": next_year, "precision": "year", "text": "Some year thing"},
+            {"kind": "watch", "date": None, "precision": "", "text": "Undated question"},
+        )
+    )
+    assert ics_events(client) == []
+    html = client.get("/watch/").content.decode()
+    assert "Some year thing" in html and "Undated question" in html
+
+
+def test_watch_page_lists_soonest_first(client):
+    """Upcoming events across explainers are listed soonest first."""
+    publish(explainer_with({"kind": "upcoming", "date": days(20), "text": "Later thing"}))
+    publish(explainer_with({"kind": "watch", "date": days(2), "text": "Sooner thing"}))
+    html = client.get("/watch/").content.decode()
+    assert html.index("Sooner thing") < html.index("Later thing")
+
+
+def test_watch_page_leaves_out_past_events_and_passed_dates(client):
+    """Past events and upcoming dates already gone are not listed."""
+    publish(
+        explainer_with(
+            {"kind": "past", "date": days(-10), "text": "Old news"},
+            {"kind": "upcoming", "date": days(-1), "text": "Plan for yesterday"},
+            {"kind": "upcoming", "date": days(1), "text": "Plan for tomorrow"},
+        )
+    )
+    html = client.get("/watch/").content.decode()
+    assert "Plan for tomorrow" in html
+    assert "Old news" not in html and "Plan for yesterday" not in html
+
+
+def test_month_event_stays_upcoming_until_the_month_ends(client):
+    """ "March 2026" is still upcoming on 20 March."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    publish(
+        explainer_with(
+            {"kind": "upcoming", "date": this_month, "precision": "month", "text": "This month"}
+        )
+    )
+    assert "This month" in client.get("/watch/").content.decode()
+
+
+def test_watch_reads_published_data_not_the_working_copy(client):
+    """A timeline edit not yet published does not reach /watch/ or /watch.ics."""
+    explainer = explainer_with({"kind": "upcoming", "date": days(3), "text": "Published date"})
+    publish(explainer)
+    factories.TimelineEventFactory(
+        explainer=explainer, kind="upcoming", date=days(4), text="Unpublished date"
+    )
+    TimelineEvent.objects.filter(text="Published date").update(text="Edited date")
+    html = client.get("/watch/").content.decode()
+    assert "Published date" in html
+    assert "Unpublished date" not in html and "Edited date" not in html
+    assert [str(e["SUMMARY"]) for e in ics_events(client)] == ["Published date"]
+
+
+def test_watch_items_link_to_their_explainer(client):
+    """Each watch item links to the explainer it comes from."""
+    explainer = explainer_with(
+        {"kind": "upcoming", "date": days(3), "text": "Linked"}, title="Source explainer"
+    )
+    publish(explainer)
+    html = client.get("/watch/").content.decode()
+    assert f'<a href="{explainer.get_absolute_url()}">Source explainer</a>' in html
+
+
+def test_ics_uid_is_stable_across_republishing(client):
+    """Republishing an unchanged explainer keeps each event's UID."""
+    explainer = explainer_with({"kind": "upcoming", "date": days(3), "text": "Stable"})
+    publish(explainer)
+    (before,) = ics_events(client)
+    publish(explainer)
+    (after,) = ics_events(client)
+    assert before["UID"] == after["UID"]

@@ -1,0 +1,158 @@
+"""DESIGN.md invariant 1: nothing unpublished ever reaches a reader.
+
+For each way a working copy can hold text readers must not see, a unique canary string is put
+into every field it can reach (title, dek, sections, facts, sources, stakeholders, timeline,
+corrections, topic), then every public URL is fetched; the canary must appear in none.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import publishing
+from articles.models import Explainer
+from tests import factories
+from tests.articles.publicsite import (
+    _fast_password_hashing,  # noqa: F401 - autouse
+    publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+STATES = [
+    "draft",
+    "in_review",
+    "approved",
+    "scheduled_tomorrow",
+    "expired",
+    "archived",
+    "published_with_unpublished_edits",
+]
+
+
+def fill_with_canary(explainer: Explainer, canary: str) -> None:
+    """Put ``canary`` into every part of the working copy."""
+    Explainer.objects.filter(pk=explainer.pk).update(
+        title=f"Title {canary}",
+        dek=f"Dek {canary}",
+        what_happened=f"<p>What happened {canary}</p>",
+        background=f"<p>Background {canary}</p>",
+        why_it_matters=f"<p>Why {canary}</p>",
+        hero_alt=f"Alt {canary}",
+        hero_credit=f"Credit {canary}",
+    )
+    explainer.refresh_from_db()
+    source = factories.SourceFactory(explainer=explainer, citation=f"Source {canary}")
+    factories.KeyFactFactory(explainer=explainer, text=f"Fact {canary}", sources=[source])
+    stakeholder = factories.StakeholderFactory(name=f"Stakeholder {canary}")
+    factories.ViewpointFactory(explainer=explainer, stakeholder=stakeholder, text=f"View {canary}")
+    factories.TimelineEventFactory(
+        explainer=explainer,
+        kind="upcoming",
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        text=f"Upcoming {canary}",
+    )
+    factories.TimelineEventFactory(
+        explainer=explainer, kind="watch", date=None, precision="", text=f"Watch {canary}"
+    )
+    factories.CorrectionFactory(explainer=explainer, text=f"Correction {canary}")
+    explainer.topics.add(factories.TopicFactory(name=f"Topic {canary}", slug="canary-topic"))
+
+
+def build(state: str, canary: str, author) -> Explainer:
+    """Return an explainer whose canary text readers must never see, in ``state``."""
+    now = timezone.now()
+    explainer = factories.complete_explainer(
+        authors=[author], slug=f"leak-{state.replace('_', '-')}"
+    )
+    if state == "published_with_unpublished_edits":
+        publish(explainer)
+        fill_with_canary(explainer, canary)
+        Explainer.objects.filter(pk=explainer.pk).update(state=Explainer.State.DRAFT)
+        return explainer
+    fill_with_canary(explainer, canary)
+    if state in ("draft", "in_review", "approved"):
+        Explainer.objects.filter(pk=explainer.pk).update(state=state)
+    elif state == "scheduled_tomorrow":
+        publish(explainer, go_live_at=now + datetime.timedelta(days=1))
+    elif state == "expired":
+        publish(
+            explainer,
+            go_live_at=now - datetime.timedelta(days=2),
+            expires_at=now - datetime.timedelta(days=1),
+        )
+    elif state == "archived":
+        publish(explainer)
+        publishing.withdraw(explainer)
+        Explainer.objects.filter(pk=explainer.pk).update(state=Explainer.State.ARCHIVED)
+    return explainer
+
+
+def public_urls(explainer: Explainer, author, canary: str) -> list[str]:
+    """Return every public URL that could show the explainer or anything derived from it."""
+    stakeholders = [v.stakeholder.slug for v in explainer.viewpoints.select_related("stakeholder")]
+    urls = [
+        "/",
+        explainer.get_absolute_url(),
+        reverse("articles:timeline_json", args=[explainer.slug]),
+        "/topics/science/",
+        "/topics/canary-topic/",
+        "/topics/science/feed.rss",
+        "/topics/science/feed.atom",
+        "/topics/canary-topic/feed.rss",
+        *(f"/stakeholders/{slug}/" for slug in stakeholders),
+        f"/authors/{author.username}/",
+        "/watch/",
+        "/watch.ics",
+        "/corrections/",
+        "/feeds/latest.rss",
+        "/feeds/latest.atom",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/robots.txt",
+        "/about/corrections-policy/",
+        # The query is echoed in lower case; the canary's mixed case would show only in results.
+        f"/search/?q={canary.lower()}",
+        f"/search/?q={canary.lower()}+fact",
+    ]
+    return urls
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_canary_never_reaches_a_public_url(client, state):
+    """No public response carries working-copy text of an unpublished state."""
+    canary = f"CanaryXq{state.title().replace('_', '')}"
+    author = factories.UserFactory(username="leak_author")
+    # A live explainer by the same author, on the same topic, keeps every list page non-empty.
+    factories.complete_explainer(authors=[author], title="Ordinary live explainer")
+    publish(Explainer.objects.get(title="Ordinary live explainer"))
+    explainer = build(state, canary, author)
+    offenders = []
+    for url in public_urls(explainer, author, canary):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if canary in response.content.decode():
+            offenders.append(url)
+    assert offenders == []
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_search_for_the_canary_finds_nothing(client, state):
+    """Searching for the canary finds no result in any unpublished state."""
+    canary = f"CanaryXq{state.title().replace('_', '')}"
+    explainer = build(state, canary, factories.UserFactory(username="leak_author"))
+    html = client.get("/search/", {"q": canary.lower()}).content.decode()
+    assert "0 results" in html
+    assert explainer.get_absolute_url() not in html
+
+
+def test_the_live_version_is_still_served_beside_unpublished_edits(client):
+    """The published-with-edits explainer still shows its published text (sanity check)."""
+    explainer = build("published_with_unpublished_edits", "CanaryXqSanity", factories.UserFactory())
+    response = client.get(explainer.get_absolute_url())
+    assert response.status_code == 200
+    assert "Something happened that readers need explained." in response.content.decode()

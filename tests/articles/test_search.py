@@ -1,0 +1,185 @@
+"""Search: matches live versions only, answers odd input normally, paginates, escapes snippets."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from articles import search
+from articles.models import Explainer
+from tests import factories
+from tests.articles.publicsite import (
+    _fast_password_hashing,  # noqa: F401 - autouse
+    live_explainer,
+    publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+def results(client, q: str) -> str:
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_search_finds_a_live_explainer_by_title(client):
+    """A word of the title finds the explainer."""
+    live_explainer(title="Groundwater depletion in the valley")
+    assert "Groundwater depletion in the valley" in results(client, "groundwater")
+
+
+def test_search_finds_words_in_key_facts(client):
+    """Key facts are searchable."""
+    explainer = factories.ExplainerFactory(title="Aquifers")
+    factories.KeyFactFactory(explainer=explainer, text="Wells dropped by twelve metres.")
+    publish(explainer)
+    assert "Aquifers" in results(client, "twelve metres")
+
+
+def test_search_ignores_drafts(client):
+    """Unpublished explainers are not found."""
+    factories.complete_explainer(title="Unpublished zebra crossing")
+    assert "1 result" not in results(client, "zebra")
+    assert "0 results" in results(client, "zebra")
+
+
+def test_search_ignores_unpublished_edits(client):
+    """A live explainer's unpublished edit is not searchable."""
+    explainer = live_explainer()
+    Explainer.objects.filter(pk=explainer.pk).update(title="Quokka revision")
+    assert "0 results" in results(client, "quokka")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        '"',
+        '"unbalanced',
+        "a & b",
+        "&",
+        "foo:*",
+        ":*",
+        "!(x | y)",
+        "-",
+        "or",
+        "\\",
+        "%_%",
+        "'; DROP TABLE articles_explainer; --",
+        "naïve café Ελληνικά 中文 🙂",
+        "\x00nul",
+        "x" * 5000,
+        "<script>alert(1)</script>",
+    ],
+)
+def test_odd_queries_answer_normally(client, q):
+    """Empty, overlong and odd queries (quotes, &, :*, unicode, NUL) answer 200."""
+    live_explainer()
+    html = results(client, q)
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_overlong_query_is_capped(client):
+    """A query longer than 200 characters is cut to 200 before searching."""
+    html = results(client, "y" * 500)
+    assert "y" * 200 in html and "y" * 201 not in html
+
+
+def test_clean_query_drops_control_characters():
+    """Control characters become spaces and runs of spaces collapse."""
+    assert search.clean_query("a\x00b\tc\u200bd  e") == "a b c d e"
+
+
+def test_search_results_paginate(client):
+    """Results come 20 a page; ?page=2 shows the rest, keeping the query."""
+    topic = factories.TopicFactory(slug="p", name="P")
+    for n in range(22):
+        publish(factories.ExplainerFactory(title=f"Pelican report {n}", topics=[topic]))
+    first = results(client, "pelican")
+    assert first.count('class="card"') == 20
+    assert "q=pelican&amp;page=2" in first
+    assert (
+        client.get("/search/", {"q": "pelican", "page": "2"}).content.decode().count('class="card"')
+        == 2
+    )
+
+
+@pytest.mark.parametrize("page", ["abc", "99", "-3"])
+def test_bad_search_pages_answer_normally(client, page):
+    """A bad ?page= on search answers 200."""
+    live_explainer()
+    assert client.get("/search/", {"q": "explainer", "page": page}).status_code == 200
+
+
+def test_snippet_marks_the_match_and_escapes_text():
+    """The plain snippet escapes the text and marks the matched word."""
+    snippet = search.plain_snippet("Costs <b>rose</b> & fell sharply", "FELL")
+    assert snippet == "Costs &lt;b&gt;rose&lt;/b&gt; &amp; <mark>fell</mark> sharply"
+
+
+def test_headline_markers_become_marks_after_escaping():
+    """ts_headline markers become <mark>; markup in the text is escaped; marks balance."""
+    headline = f"a <i>{search.START_SEL}tide{search.STOP_SEL}</i> {search.START_SEL}open"
+    assert search.highlight_headline(headline) == (
+        "a &lt;i&gt;<mark>tide</mark>&lt;/i&gt; <mark>open</mark>"
+    )
+
+
+def test_snippet_shown_in_results_is_escaped(client):
+    """Editor text with markup shows as text in result snippets."""
+    explainer = factories.ExplainerFactory(title="Markup story")
+    factories.KeyFactFactory(explainer=explainer, text="A <b>bold</b> claim about otters.")
+    publish(explainer)
+    html = results(client, "otters")
+    assert "<mark>otters</mark>" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_ranks_title_matches_first(client):
+    """A title match (weight A) ranks above a match in the body (weight C)."""
+    body = factories.ExplainerFactory(title="Something else")
+    factories.KeyFactFactory(explainer=body, text="The word lighthouse appears here.")
+    publish(body)
+    live_explainer(title="The lighthouse keepers")
+    html = results(client, "lighthouse")
+    assert html.index("The lighthouse keepers") < html.index("Something else")
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_highlights_with_search_headline(client):
+    """PostgreSQL snippets come from ts_headline with the stemmed match marked."""
+    explainer = factories.ExplainerFactory(title="Rivers")
+    factories.KeyFactFactory(explainer=explainer, text="The rivers were flooding every spring.")
+    publish(explainer)
+    assert "<mark>flooding</mark>" in results(client, "flood")
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_websearch_syntax(client):
+    """Web search syntax works: a quoted phrase and an excluded word."""
+    live_explainer(title="Solar farms and wind farms")
+    live_explainer(title="Solar eclipse")
+    html = results(client, '"solar farms" -eclipse')
+    assert "Solar farms and wind farms" in html and "Solar eclipse" not in html
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_search_vector_has_a_gin_index():
+    """The GIN index on search_vector exists."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'version_search_vector_gin'"
+        )
+        row = cursor.fetchone()
+    assert row and "gin" in row[0].lower()
