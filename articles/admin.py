@@ -21,6 +21,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -398,6 +399,20 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             request._workflow_restore = history.workflow_values(current)
             self._remember_text(request, unquote(object_id))
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().compare_view(request, object_id, extra_context)
+
+    def _visible_or_404(self, request, object_id) -> None:
+        # reversion's history and reversion-compare's compare views look the object up
+        # themselves, past get_queryset(): a writer must not read someone else's revisions.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such explainer.")
 
     def _remember_text(self, request, object_id) -> None:
         current = Explainer.objects.filter(pk=unquote(object_id)).first()

@@ -471,7 +471,15 @@ class WorkflowAdminMixin:
         version = PublishedVersion.objects.filter(explainer=obj, number=number).first()
         if version is None:
             raise Http404("No such version.")
-        response = render(request, "articles/explainer_detail.html", {"version": version})
+        # The public page's own template and context: staff see exactly what readers saw.
+        from .views import stored_html
+
+        context = {
+            "title": version.title,
+            "head_html": stored_html(version.head_html),
+            "body_html": stored_html(version.body_html),
+        }
+        response = render(request, "articles/explainer_detail.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

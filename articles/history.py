@@ -37,8 +37,8 @@ WORKFLOW_FIELDS = (
     "approved_digest",
     "lock_version",
     "updated_by",
-    "updated_at",
 )
+# (updated_at stays in revisions: a revert writes rows raw, and the column may not be empty.)
 
 # Reverse accessors of the inlines, in the change form's order.
 FOLLOWED = (
@@ -68,7 +68,6 @@ def workflow_values(explainer: Explainer) -> dict[str, Any]:
             explainer, Explainer._meta.get_field(name).attname
         )
         for name in WORKFLOW_FIELDS
-        if name != "updated_at"
     }
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -288,8 +287,13 @@ def _clear_approval(explainer: Explainer) -> None:
 
 
 def _after_commit(func, *args, **kwargs) -> None:
+    def run() -> None:
+        func(*args, **kwargs)
+
+    # Django names the callback when logging a failure.
+    run.__qualname__ = run.__name__ = func.__qualname__
     # robust: a failing mail server is logged and never turns a committed move into an error.
-    transaction.on_commit(partial(func, *args, **kwargs), robust=True)
+    transaction.on_commit(run, robust=True)
 
 
 @transaction.atomic
