@@ -138,7 +138,9 @@ def test_snippet_shown_in_results_is_escaped(client):
     publish(explainer)
     html = results(client, "otters")
     assert "<mark>otters</mark>" in html
-    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    # SQLite's snippet escapes the tag; PostgreSQL's ts_headline drops it. Never live markup.
+    assert "<b>bold</b>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html or "A  bold  claim" in html
 
 
 @pytest.mark.postgres
