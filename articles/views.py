@@ -283,7 +283,6 @@ class AuthorView(PublicListView):
     """A byline's published explainers. Staff with nothing live have no public page."""
 
     template_name = "articles/author_detail.html"
-    allow_empty = False
 
     def get_queryset(self):
         user_model = get_user_model()
