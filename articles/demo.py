@@ -33,7 +33,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from . import roles
+from . import roles, workflow
 from .models import (
     Byline,
     Correction,
@@ -45,10 +45,8 @@ from .models import (
     Stakeholder,
     TimelineEvent,
     Topic,
-    Transition,
     Viewpoint,
 )
-from .publishing import content_digest, freeze, snapshot
 
 # --------------------------------------------------------------------------------------------
 # Accounts
@@ -1418,11 +1416,16 @@ def _link_related(explainer: Explainer, slugs: list[str], result: SeedResult) ->
 
 
 def _advance(explainer: Explainer, spec, users, today: date, result: SeedResult) -> None:
-    """Move a new explainer to the state the demo wants, the way the desk would."""
+    """Move a new explainer to the state the demo wants, through the real workflow.
+
+    The writer submits, the fact-checker (not an author) approves, the editor publishes, so the
+    demo's audit trail, approvals and versions are exactly what the desk would have made.
+    """
     writer, checker, editor = users[spec["authors"][0]], users[CHECKER], users[EDITOR]
     state = spec["state"]
     if state == Explainer.State.IN_REVIEW:
-        _submit(explainer, writer=writer, assignee=checker, due=today + timedelta(days=3))
+        workflow.submit(explainer, by=writer, comment="Ready for fact-checking.")
+        workflow.assign(explainer, by=editor, assignee=checker, due=today + timedelta(days=3))
     elif state == Explainer.State.PUBLISHED:
         _publish(explainer, writer=writer, checker=checker, editor=editor)
         result.published.append(explainer.slug)
@@ -1430,10 +1433,21 @@ def _advance(explainer: Explainer, spec, users, today: date, result: SeedResult)
             _correct(explainer, spec, writer=writer, checker=checker, editor=editor, result=result)
 
 
+def _publish(
+    explainer: Explainer, *, writer, checker, editor, change_note: str = "First publication"
+) -> PublishedVersion:
+    # workflow.publish files the working copy's change note with the version it makes.
+    Explainer.objects.filter(pk=explainer.pk).update(change_note=change_note)
+    explainer.refresh_from_db()
+    workflow.submit(explainer, by=writer, comment="Ready for fact-checking.")
+    workflow.approve(explainer, by=checker, comment="Every key fact checked against its sources.")
+    return workflow.publish(explainer, by=editor, comment=change_note)
+
+
 def _correct(explainer: Explainer, spec, *, writer, checker, editor, result: SeedResult) -> None:
     """Fix the published error, add the public correction and publish the revision."""
     correction = spec["correction"]
-    _move(explainer, "revise", Explainer.State.DRAFT, by=editor, comment=correction["change_note"])
+    workflow.revise(explainer, by=editor, comment=correction["change_note"])
     fact = explainer.key_facts.get(position=correction["fact"])
     fact.text = spec["facts"][correction["fact"]]["text"]
     fact.checked_by, fact.checked_at = checker, timezone.now()
@@ -1442,8 +1456,6 @@ def _correct(explainer: Explainer, spec, *, writer, checker, editor, result: See
     _create(
         Correction, result, explainer=explainer, kind=correction["kind"], text=correction["text"]
     )
-    Explainer.objects.filter(pk=explainer.pk).update(change_note=correction["change_note"])
-    explainer.refresh_from_db()
     _publish(
         explainer,
         writer=writer,
@@ -1451,64 +1463,6 @@ def _correct(explainer: Explainer, spec, *, writer, checker, editor, result: See
         editor=editor,
         change_note=correction["change_note"],
     )
-
-
-# TODO(lead): switch to workflow.submit / workflow.approve / workflow.publish once
-# articles/workflow.py lands. Until then these three stand-ins move the state and write the
-# audit rows themselves, following DESIGN.md's table (the writer submits, the fact-checker,
-# who is not an author, approves, the editor publishes).
-
-
-def _move(explainer: Explainer, name: str, to_state: str, *, by, comment: str, **fields) -> None:
-    Transition.objects.create(
-        explainer=explainer,
-        name=name,
-        from_state=explainer.state,
-        to_state=to_state,
-        actor=by,
-        comment=comment,
-    )
-    Explainer.objects.filter(pk=explainer.pk).update(state=to_state, **fields)
-    explainer.refresh_from_db()
-
-
-def _submit(explainer: Explainer, *, writer, assignee, due: date) -> None:
-    _move(
-        explainer,
-        "submit",
-        Explainer.State.IN_REVIEW,
-        by=writer,
-        comment="Ready for fact-checking.",
-        submitted_by=writer,
-        assignee=assignee,
-        review_due=due,
-    )
-
-
-def _publish(
-    explainer: Explainer, *, writer, checker, editor, change_note: str = "First publication"
-) -> PublishedVersion:
-    _move(
-        explainer,
-        "submit",
-        Explainer.State.IN_REVIEW,
-        by=writer,
-        comment="Ready for fact-checking.",
-        submitted_by=writer,
-    )
-    _move(
-        explainer,
-        "approve",
-        Explainer.State.APPROVED,
-        by=checker,
-        comment="Every key fact checked against its sources.",
-        approved_by=checker,
-        approved_at=timezone.now(),
-        approved_digest=content_digest(snapshot(explainer)),
-    )
-    version = freeze(explainer, by=editor, change_note=change_note)
-    _move(explainer, "publish", Explainer.State.PUBLISHED, by=editor, comment=change_note)
-    return version
 
 
 def published_slugs() -> list[str]:

@@ -301,3 +301,11 @@ def test_public_page_shows_the_explainer(seeded, client, slug):
     response = client.get(f"/explainers/{slug}/")
     assert response.status_code == 200
     assert Explainer.objects.get(slug=slug).title.replace("'", "&#x27;") in response.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_staged_history_sends_no_mail(logins_file, mailoutbox):
+    """The workflow's after-commit mail about the staged demo moves is not sent."""
+    demo.seed(logins_file=logins_file)
+    assert Transition.objects.filter(name="submit").exists()
+    assert mailoutbox == []
