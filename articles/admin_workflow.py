@@ -31,6 +31,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -364,11 +365,10 @@ class WorkflowAdminMixin:
         who = obj.assignee.get_full_name() or obj.assignee.username if obj.assignee else "anyone"
         if not obj.review_due:
             return who
+        due = date_format(obj.review_due, "j M Y")
         if is_overdue(obj):
-            return format_html(
-                '{} <strong class="overdue">overdue since {}</strong>', who, obj.review_due
-            )
-        return format_html("{} by {}", who, obj.review_due)
+            return format_html('{} <strong class="overdue">overdue since {}</strong>', who, due)
+        return format_html("{} by {}", who, due)
 
     @admin.display(description="facts last verified", ordering="last_verified")
     def last_verified_display(self, obj: Explainer):

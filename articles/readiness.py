@@ -132,7 +132,9 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
             "Describe the hero image in “hero alt text”.",
         ),
     ]
-    if previous is not None:
+    # Republishing: only while a revision is in progress (a published working copy is what
+    # readers already have).
+    if previous is not None and explainer.state != Explainer.State.PUBLISHED:
         checks.append(
             Check(
                 "change_note",
