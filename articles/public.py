@@ -150,8 +150,12 @@ class WatchItem:
 
     @property
     def sort_key(self) -> tuple:
-        # Dated items soonest first; undated watch items after them, by explainer.
-        return (self.date is None, self.date or datetime.date.max, self.title, self.text)
+        # Soonest first by the end of the period a date stands for: "January 11, 2027" comes
+        # before "January 2027", which comes before "2027". Undated items go last.
+        if self.date is None:
+            return (True, datetime.date.max, datetime.date.max, self.title, self.text)
+        end = period_end(self.date, self.precision or "day")
+        return (False, end, self.date, self.title, self.text)
 
 
 def watch_items(*, today: datetime.date | None = None) -> list[WatchItem]:

@@ -105,6 +105,13 @@ def plain_snippet(text: str, query: str) -> SafeString:
         return format_html("{}", text[:SNIPPET_CHARS])
     start = max(0, at - SNIPPET_CHARS // 2)
     end = min(len(text), at + len(term) + SNIPPET_CHARS // 2)
+    # Cut at spaces, not mid-word.
+    if start:
+        space = text.find(" ", start, at)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", at + len(term), end)
+        end = space if space != -1 else end
     return format_html(
         "{}{}<mark>{}</mark>{}{}",
         "… " if start else "",

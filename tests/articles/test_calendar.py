@@ -143,3 +143,27 @@ def test_ics_uid_is_stable_across_republishing(client):
     publish(explainer)
     (after,) = ics_events(client)
     assert before["UID"] == after["UID"]
+
+
+def test_vaguer_dates_sort_after_precise_ones_in_their_period(client):
+    """Soonest first by the end of each date's period: a day, then its month, then its year."""
+    year = timezone.localdate().year + 1
+    publish(
+        explainer_with(
+            {
+                "kind": "upcoming",
+                "date": datetime.date(year, 1, 1),
+                "precision": "year",
+                "text": "In the year",
+            },
+            {
+                "kind": "upcoming",
+                "date": datetime.date(year, 1, 1),
+                "precision": "month",
+                "text": "In January",
+            },
+            {"kind": "upcoming", "date": datetime.date(year, 1, 11), "text": "On the eleventh"},
+        )
+    )
+    html = client.get("/watch/").content.decode()
+    assert html.index("On the eleventh") < html.index("In January") < html.index("In the year")

@@ -185,3 +185,13 @@ def test_postgres_search_vector_has_a_gin_index():
         )
         row = cursor.fetchone()
     assert row and "gin" in row[0].lower()
+
+
+def test_plain_snippet_cuts_at_word_boundaries():
+    """A long text is cut at spaces around the match, with ellipses."""
+    text = (
+        " ".join(f"word{n}" for n in range(200)) + " target " + " ".join("tail" for _ in range(80))
+    )
+    snippet = str(search.plain_snippet(text, "target"))
+    assert snippet.startswith("… word") and snippet.endswith("tail …")
+    assert "<mark>target</mark>" in snippet

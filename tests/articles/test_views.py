@@ -146,7 +146,7 @@ def test_timeline_separates_past_upcoming_and_watch(client):
     assert [kind for kind, _ in groups] == ["past", "upcoming", "watch"]
     assert "The vote happened." in groups[0][1]
     assert "Next vote." in groups[1][1]
-    assert "Whether it lasts." in groups[2][1] and "Date not set" in groups[2][1]
+    assert "Whether it lasts." in groups[2][1] and "No date yet" in groups[2][1]
 
 
 def test_corrections_show_with_dates(client):
