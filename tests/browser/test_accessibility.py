@@ -37,6 +37,11 @@ def blocking_violations(page: Page) -> list[str]:
     return found
 
 
+def assert_accessible(page: Page) -> None:
+    found = blocking_violations(page)
+    assert not found, f"axe on {page.url}:\n" + "\n".join(found)
+
+
 def _public_url(name: str, version) -> str:
     stakeholder = version.data["viewpoints"][0]["stakeholder"]
     return {
@@ -54,7 +59,7 @@ def test_public_page_has_no_serious_violations(reader, version, name):
     """axe finds nothing serious or critical on the public page."""
     response = reader.goto(_public_url(name, version))
     assert response is not None and response.status == 200
-    assert blocking_violations(reader) == []
+    assert_accessible(reader)
 
 
 def test_search_results_list_the_match(reader, version):
@@ -69,7 +74,7 @@ def test_404_page_has_no_serious_violations(reader, problems, db):
     problems.allow(r"status of 404")
     response = reader.goto("/explainers/no-such-explainer/")
     assert response is not None and response.status == 404
-    assert blocking_violations(reader) == []
+    assert_accessible(reader)
 
 
 def test_admin_change_form_has_no_serious_violations(open_page, editor, version):
@@ -77,7 +82,7 @@ def test_admin_change_form_has_no_serious_violations(open_page, editor, version)
     page = open_page(editor)
     page.goto(ui.admin_change_url(version.explainer_id))
     ui.wait_for_editors(page)
-    assert blocking_violations(page) == []
+    assert_accessible(page)
 
 
 def test_skip_link_reaches_main_content_by_keyboard(reader, version):
@@ -96,4 +101,4 @@ def test_skip_link_reaches_main_content_by_keyboard(reader, version):
 def test_admin_login_page_has_no_serious_violations(reader, db):
     """The desk's login page, the first page staff see, is accessible."""
     reader.goto(reverse("admin:login"))
-    assert blocking_violations(reader) == []
+    assert_accessible(reader)
