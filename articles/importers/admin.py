@@ -112,6 +112,8 @@ class ImportExportAdminMixin:
     """Adds "Import from text" and "Export as text" to the explainer admin (a ModelAdmin)."""
 
     import_template = "admin/articles/explainer/import.html"
+    # Extends reversion's list template (which VersionAdmin would set) with the import link.
+    change_list_template = "admin/articles/explainer/change_list.html"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -128,9 +130,10 @@ class ImportExportAdminMixin:
         """Import one explainer from an uploaded file or pasted text, as a draft."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
         errors: list[ShownError] = []
-        if request.method == "POST" and form.is_valid():
+        if posted and form.is_valid():
             content, filename = form.cleaned_data["content"], form.cleaned_data["filename"]
             try:
                 result = import_text(
