@@ -32,7 +32,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
-PASSWORD = "correct horse battery staple"  # UserFactory's password
 
 LAUNCH_ARGS = {
     "executable_path": str(CHROMIUM),
