@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
@@ -314,6 +314,18 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
         CorrectionInline,
         RelatedLinkInline,
     ]
+
+    # Deleted explainers belong to nobody any more, so django-reversion's "recover" pages (which
+    # list every deleted explainer's title and restore any of them) are for editors only.
+    def recoverlist_view(self, request, extra_context=None):
+        if not request.user.has_perm("articles.edit_any_explainer"):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not request.user.has_perm("articles.edit_any_explainer"):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).visible_to(request.user)

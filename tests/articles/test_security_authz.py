@@ -1,0 +1,329 @@
+"""Every admin view of the app, tried as each role and anonymously.
+
+The URLs come from the admin's own ``get_urls()``, so a view added later must get a row in
+``EXPECTED`` (``test_every_admin_url_has_an_expectation`` fails until it does). The target is a
+draft explainer written by ``writer``, with one published version and one saved revision.
+
+Outcomes: ``LOGIN`` a redirect to the login page; ``OK`` the view served or acted (200, or a
+redirect after acting); ``DENIED`` 403, 404, or the admin's "does not exist" redirect to the
+index, with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import reversion
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern
+from reversion.models import Version
+
+from articles import publishing, workflow
+from articles.models import Explainer, PublishedVersion, Transition
+from tests import factories
+
+LOGIN, OK, DENIED = "login", "ok", "denied"
+ROLES = ["anonymous", "writer", "other_writer", "fact_checker", "editor", "superuser"]
+
+
+def row(*outcomes: str) -> dict[str, str]:
+    assert len(outcomes) == len(ROLES)
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+#                                anon   writer  other   checker  editor  super
+EVERYONE = row(LOGIN, OK, OK, OK, OK, OK)
+AUTHOR_AND_EDITORS = row(LOGIN, OK, DENIED, DENIED, OK, OK)
+EDITORS = row(LOGIN, DENIED, DENIED, DENIED, OK, OK)
+NOBODY = row(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED)
+WRITERS_AND_EDITORS = row(LOGIN, OK, OK, DENIED, OK, OK)
+CHECKERS_AND_EDITORS = row(LOGIN, DENIED, DENIED, OK, OK, OK)
+
+# (url name, method) -> outcome per role.
+EXPECTED: dict[tuple[str, str], dict[str, str]] = {
+    # Explainers: a writer's draft is theirs and the editors'; a fact-checker sees it only once
+    # it is in review, and nobody else at all.
+    ("articles_explainer_changelist", "GET"): EVERYONE,
+    ("articles_explainer_add", "GET"): WRITERS_AND_EDITORS,
+    ("articles_explainer_change", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_change", "POST"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_history", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_delete", "GET"): EDITORS,
+    # An explainer with an audit trail cannot be deleted at all: the trail is append-only.
+    ("articles_explainer_delete", "POST"): NOBODY,
+    ("articles_explainer_export", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_import", "GET"): WRITERS_AND_EDITORS,
+    ("articles_explainer_transition", "POST"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_assign", "POST"): EDITORS,
+    ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_revision", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_recoverlist", "GET"): EDITORS,
+    ("articles_explainer_recover", "GET"): EDITORS,
+    # Topics: editors curate them; everyone on the desk may look.
+    ("articles_topic_changelist", "GET"): EVERYONE,
+    ("articles_topic_add", "GET"): EDITORS,
+    ("articles_topic_change", "GET"): EVERYONE,
+    ("articles_topic_change", "POST"): EDITORS,
+    ("articles_topic_history", "GET"): EVERYONE,
+    ("articles_topic_delete", "GET"): EDITORS,
+    # Stakeholders: writers add and edit them; only editors delete.
+    ("articles_stakeholder_changelist", "GET"): EVERYONE,
+    ("articles_stakeholder_add", "GET"): WRITERS_AND_EDITORS,
+    ("articles_stakeholder_change", "GET"): EVERYONE,
+    ("articles_stakeholder_change", "POST"): WRITERS_AND_EDITORS,
+    ("articles_stakeholder_history", "GET"): EVERYONE,
+    ("articles_stakeholder_delete", "GET"): EDITORS,
+    # Published versions: read-only for everyone, superusers included.
+    ("articles_publishedversion_changelist", "GET"): EVERYONE,
+    ("articles_publishedversion_add", "GET"): NOBODY,
+    ("articles_publishedversion_change", "GET"): EVERYONE,
+    ("articles_publishedversion_change", "POST"): NOBODY,
+    ("articles_publishedversion_history", "GET"): EVERYONE,
+    ("articles_publishedversion_delete", "GET"): NOBODY,
+    # The audit trail: append-only, read by fact-checkers and editors.
+    ("articles_transition_changelist", "GET"): CHECKERS_AND_EDITORS,
+    ("articles_transition_add", "GET"): NOBODY,
+    ("articles_transition_change", "GET"): CHECKERS_AND_EDITORS,
+    ("articles_transition_change", "POST"): NOBODY,
+    ("articles_transition_history", "GET"): CHECKERS_AND_EDITORS,
+    ("articles_transition_delete", "GET"): NOBODY,
+    ("articles_transition_delete", "POST"): NOBODY,
+}
+
+# Views whose GET is refused by design (POST only): GET must never act.
+POST_ONLY = {"articles_explainer_transition", "articles_explainer_assign"}
+
+
+def admin_url_names() -> set[str]:
+    """Every named admin URL of the articles app, as the admin itself declares them."""
+    names = set()
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "articles":
+            continue
+        for pattern in model_admin.get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name:
+                names.add(pattern.name)
+    return names
+
+
+def test_every_admin_url_has_an_expectation():
+    """A new admin view of the app fails here until the matrix says who may use it."""
+    covered = {name for name, _ in EXPECTED}
+    assert admin_url_names() - covered == set()
+    assert covered - admin_url_names() == set(), "stale rows in EXPECTED"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    """Hash test passwords with MD5: PBKDF2 costs seconds per user and proves nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(writer, other_writer, fact_checker, editor, superuser):
+    """The writer's draft (published once, with a revision), one in review, and one deleted."""
+    with reversion.create_revision():
+        explainer = factories.complete_explainer(authors=[writer], title="Writer's own draft")
+        explainer.save()
+    publishing.freeze(explainer, by=editor)
+    transition = Transition.objects.create(
+        explainer=explainer, name="submit", from_state="draft", to_state="draft", actor=writer
+    )
+    with reversion.create_revision():
+        gone = factories.ExplainerFactory(authors=[writer], title="Deleted draft")
+        gone.save()
+    gone.delete()
+    in_review = factories.complete_explainer(authors=[writer], title="Writer's draft in review")
+    workflow.submit(in_review, by=writer)
+    topic = explainer.topics.first()
+    stakeholder = explainer.viewpoints.first().stakeholder
+    version = PublishedVersion.objects.get(explainer=explainer)
+    return {
+        "users": {
+            "writer": writer,
+            "other_writer": other_writer,
+            "fact_checker": fact_checker,
+            "editor": editor,
+            "superuser": superuser,
+        },
+        "explainer": explainer,
+        "in_review": in_review,
+        "objects": {
+            "explainer": explainer,
+            "topic": topic,
+            "stakeholder": stakeholder,
+            "publishedversion": version,
+            "transition": transition,
+        },
+        "revision": Version.objects.get_for_object(explainer).first(),
+        "deleted": Version.objects.get_deleted(Explainer).first(),
+        "checker": fact_checker,
+    }
+
+
+def _url(name: str, world: dict) -> tuple[str, dict]:
+    """Return the URL for ``name`` on the world's objects, and POST data for it."""
+    model = name.split("_")[1]
+    obj = world["objects"][model]
+    base = f"/admin/articles/{model}/"
+    suffix = name.split("_", 2)[2]
+    explainer = world["explainer"]
+    data: dict = {}
+    match suffix:
+        case "changelist":
+            return base, data
+        case "add" | "import" | "recoverlist":
+            return base + {"add": "add/", "import": "import/", "recoverlist": "recover/"}[
+                suffix
+            ], data
+        case "change" | "history" | "delete" | "export":
+            tail = "change/" if suffix == "change" else f"{suffix}/"
+            return f"{base}{obj.pk}/{tail}", {"post": "yes"} if suffix == "delete" else data
+        case "transition":
+            return f"{base}{explainer.pk}/workflow/submit/", {"comment": "Ready."}
+        case "assign":
+            due = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+            # Reviews are assigned once an explainer is in review.
+            return f"{base}{world['in_review'].pk}/workflow/assign/", {
+                "assign-assignee": world["checker"].pk,
+                "assign-review_due": due,
+            }
+        case "version":
+            return f"{base}{explainer.pk}/versions/1/", data
+        case "version_diff":
+            return f"{base}{explainer.pk}/versions/compare/?a=1&b=1", data
+        case "compare":
+            revision = world["revision"]
+            return f"{base}{explainer.pk}/history/compare/", {
+                "version_id1": revision.pk,
+                "version_id2": revision.pk,
+            }
+        case "revision":
+            return f"{base}{explainer.pk}/history/{world['revision'].pk}/", data
+        case "recover":
+            return f"{base}recover/{world['deleted'].pk}/", data
+    raise AssertionError(f"teach _url() to build {name}")
+
+
+def _state(world: dict) -> tuple:
+    e = Explainer.objects.order_by("pk").values_list(
+        "pk", "state", "title", "lock_version", "assignee_id"
+    )
+    return (
+        tuple(e),
+        Transition.objects.count(),
+        PublishedVersion.objects.count(),
+        sorted(m.objects.count() for m in [type(o) for o in world["objects"].values()]),
+    )
+
+
+# Moves judged by their effect: the views redirect back to the change page either way, with a
+# message, so "acted" means the explainer (or its trail) changed.
+ACTS = {"articles_explainer_transition", "articles_explainer_assign"}
+
+
+def outcome(response, *, name: str, method: str, changed: bool) -> str:
+    status = response.status_code
+    location = response.get("Location", "")
+    if status == 302 and "/admin/login/" in location:
+        return LOGIN
+    if status >= 500:
+        return f"status {status}"
+    if name in ACTS:
+        return OK if changed else DENIED
+    changelist = "/admin/articles/" + name.split("_")[1] + "/"
+    if status in (403, 404, 405):
+        return DENIED
+    if status == 302 and location == "/admin/":
+        return DENIED  # the admin's "does not exist" redirect
+    if method == "GET" and status == 302 and location == changelist:
+        return DENIED  # django-reversion's refusal to show a revision
+    if status in (200, 302):
+        return OK
+    return f"status {status}"
+
+
+CASES = [(name, method, role) for (name, method), roles in EXPECTED.items() for role in roles]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES, ids=lambda v: str(v))
+def test_admin_view_as_role(world, name, method, role):
+    """Each role gets exactly the access the matrix gives it; a refusal changes nothing."""
+    client = Client()
+    if role != "anonymous":
+        client.force_login(
+            world["users"][role], backend="django.contrib.auth.backends.ModelBackend"
+        )
+    url, data = _url(name, world)
+    before = _state(world)
+    response = client.get(url, data) if method == "GET" else client.post(url, data)
+    changed = _state(world) != before
+    got = outcome(response, name=name, method=method, changed=changed)
+    assert got == EXPECTED[(name, method)][role], (
+        url,
+        response.status_code,
+        response.get("Location"),
+    )
+    if got != OK:
+        assert not changed, "a refused request changed something"
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
+def test_post_only_views_refuse_get(world, name):
+    """Workflow moves never happen on GET (405), even for a superuser."""
+    client = Client()
+    client.force_login(
+        world["users"]["superuser"], backend="django.contrib.auth.backends.ModelBackend"
+    )
+    url, _ = _url(name, world)
+    before = _state(world)
+    assert client.get(url).status_code == 405
+    assert _state(world) == before
+
+
+@pytest.mark.parametrize("verb", sorted(workflow.MOVES))
+@pytest.mark.parametrize("role", ["anonymous", "other_writer"])
+def test_no_transition_on_another_writers_explainer(world, role, verb):
+    """Neither a stranger nor another writer can make any move on the writer's explainer."""
+    client = Client()
+    if role != "anonymous":
+        client.force_login(
+            world["users"][role], backend="django.contrib.auth.backends.ModelBackend"
+        )
+    before = _state(world)
+    response = client.post(
+        f"/admin/articles/explainer/{world['explainer'].pk}/workflow/{verb}/",
+        {"comment": "Forced."},
+    )
+    assert response.status_code in {302, 403, 404}
+    assert _state(world) == before
+
+
+def test_export_action_skips_another_writers_explainer(world):
+    """The bulk "export" action, given a foreign id, exports nothing of it."""
+    client = Client()
+    client.force_login(
+        world["users"]["other_writer"], backend="django.contrib.auth.backends.ModelBackend"
+    )
+    response = client.post(
+        "/admin/articles/explainer/",
+        {"action": "export_as_text", "_selected_action": [world["explainer"].pk]},
+    )
+    assert b"Writer's own draft" not in response.content
+    assert b"Something happened" not in response.content
+
+
+def test_changelist_hides_another_writers_explainer(world):
+    """Another writer's list does not name the writer's draft."""
+    client = Client()
+    client.force_login(
+        world["users"]["other_writer"], backend="django.contrib.auth.backends.ModelBackend"
+    )
+    response = client.get("/admin/articles/explainer/")
+    assert response.status_code == 200
+    assert b"Writer&#x27;s own draft" not in response.content
+    assert b"Writer's own draft" not in response.content
