@@ -15,12 +15,15 @@ import datetime
 
 import pytest
 import reversion
+import time_machine
 from django.contrib import admin
+from django.core import signing
 from django.test import Client
 from django.urls import URLPattern
+from django.utils import timezone
 from reversion.models import Version
 
-from articles import publishing, workflow
+from articles import preview, publishing, workflow
 from articles.models import Explainer, PublishedVersion, Transition
 from tests import factories
 
@@ -327,3 +330,97 @@ def test_changelist_hides_another_writers_explainer(world):
     assert response.status_code == 200
     assert b"Writer&#x27;s own draft" not in response.content
     assert b"Writer's own draft" not in response.content
+
+
+# --- preview links ---------------------------------------------------------------------------
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_preview_opens_for_the_author(world):
+    """The author's own preview link shows the working copy."""
+    url = preview.preview_url(world["explainer"])
+    response = _logged_in(world["users"]["writer"]).get(url)
+    assert response.status_code == 200
+    assert b"Something happened" in response.content
+
+
+@pytest.mark.parametrize("role", ["other_writer", "fact_checker"])
+def test_preview_link_does_not_open_another_writers_draft(world, role):
+    """A valid link in the wrong hands is refused: the token is not a key by itself."""
+    response = _logged_in(world["users"][role]).get(preview.preview_url(world["explainer"]))
+    assert response.status_code in {403, 404}
+    assert b"Something happened" not in response.content
+
+
+def test_preview_link_sends_strangers_to_login(world, client):
+    """Without a session, a valid link asks for a login and comes back to a local address."""
+    url = preview.preview_url(world["explainer"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=/preview/")
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        lambda token: token.split(":", 1)[1],
+        lambda token: "e30:" + token.split(":", 1)[1],
+        lambda token: "",
+        lambda token: "x" * 500,
+    ],
+    ids=["signature", "no-payload", "swapped-payload", "empty", "junk"],
+)
+def test_forged_preview_token_is_refused(world, tamper):
+    """An altered, truncated or invented token opens nothing, even for a superuser."""
+    token = preview.make_token(world["explainer"])
+    response = _logged_in(world["users"]["superuser"]).get(f"/preview/{tamper(token)}/")
+    assert response.status_code in {403, 404}
+    assert b"Something happened" not in response.content
+
+
+def test_token_for_one_explainer_opens_only_that_one(world):
+    """A token signed for another purpose (salt) or explainer cannot be repurposed."""
+    other = signing.dumps({"explainer": world["explainer"].pk}, salt="some.other.salt")
+    response = _logged_in(world["users"]["superuser"]).get(f"/preview/{other}/")
+    assert response.status_code == 403
+
+
+def test_expired_preview_token_is_refused(world):
+    """A link older than its lifetime is refused with a message that says so."""
+    with time_machine.travel(
+        timezone.now() - datetime.timedelta(seconds=preview.DEFAULT_MAX_AGE + 60)
+    ):
+        token = preview.make_token(world["explainer"])
+    response = _logged_in(world["users"]["writer"]).get(f"/preview/{token}/")
+    assert response.status_code == 403
+    assert b"expired" in response.content
+
+
+# --- return addresses on workflow moves -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "http://evil.example",
+    ],
+)
+def test_workflow_move_ignores_next(world, target):
+    """A move always returns to the explainer's change page, whatever next= says."""
+    explainer = world["explainer"]
+    response = _logged_in(world["users"]["writer"]).post(
+        f"/admin/articles/explainer/{explainer.pk}/workflow/submit/?next={target}",
+        {"comment": "Ready.", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/articles/explainer/{explainer.pk}/change/"
