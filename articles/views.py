@@ -286,6 +286,9 @@ class AuthorView(PublicListView):
 
     def get_queryset(self):
         user_model = get_user_model()
+        if "\x00" in self.kwargs["username"]:
+            # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
+            raise Http404("No such author.")
         self.author = get_object_or_404(
             user_model, **{user_model.USERNAME_FIELD: self.kwargs["username"]}, is_active=True
         )
