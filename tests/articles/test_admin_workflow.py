@@ -586,3 +586,12 @@ def test_diff_between_two_versions(client, editor, writer):
     lines = response.context["lines"]
     assert ("removed", "Title: First headline") in lines
     assert ("added", "Title: Second headline") in lines
+
+
+def test_explainer_with_an_audit_trail_cannot_be_deleted(client, editor, writer):
+    """Deleting an explainer would take its transition records with it: refused to editors."""
+    explainer = explainer_in(State.IN_REVIEW, authors=[writer])
+    client.force_login(editor)
+    url = reverse("admin:articles_explainer_delete", args=[explainer.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Transition.objects.filter(explainer=explainer).exists()
