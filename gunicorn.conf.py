@@ -1,0 +1,37 @@
+"""gunicorn settings, read from the environment: `gunicorn -c gunicorn.conf.py newsroom.wsgi`.
+
+Sync workers suit this app: a page is one short query or a page-cache hit, so a worker is
+never held long, and each worker keeps its own in-process page cache. Size them to the CPUs.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+wsgi_app = "newsroom.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
+# A request that takes longer than this is stuck: the worker is killed and replaced.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then, with jitter so they do not all restart at once: bounds the
+# growth of any leak. 0 turns it off (the benchmark does, to measure steady state).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
+# Access log to stdout by default; "" turns it off (it costs a few percent at high rates).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Behind a load balancer or CDN that terminates TLS: trust its X-Forwarded-* headers only from
+# these addresses (comma-separated; "*" when the network guarantees nobody else can connect).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Worker temp files in memory, not on a disk that may be slow or full (containers).
+_shm = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for its heartbeat files
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir(_shm) else None)
