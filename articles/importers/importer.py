@@ -463,9 +463,8 @@ def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) ->
 
 def _add_to_history(explainer: Explainer) -> None:
     """Add the explainer and its inlines to the open revision, in a fixed number of queries."""
-    # Fresh prefetches: reversion serialises what the related managers hold, and would
-    # otherwise read each fact's sources and each viewpoint's stakeholder one by one.
-    explainer = Explainer.objects.get(pk=explainer.pk)
+    # Prefetched: reversion serialises what the related managers hold, and would otherwise read
+    # each fact's sources and each viewpoint's stakeholder one by one.
     prefetch_related_objects(
         [explainer],
         "byline_set",
@@ -489,6 +488,7 @@ def import_parsed(
     submit: bool = False,
     new_revision: bool = False,
     stakeholders: StakeholderIndex | None = None,
+    history: bool = True,
 ) -> ImportResult:
     """Write ``parsed`` as a draft explainer, or update the draft it re-imports, atomically.
 
@@ -497,6 +497,8 @@ def import_parsed(
     command). Workflow moves (``submit``, a ``new_revision``) are made by ``by``, or else by the
     first of ``authors``. ``authors`` get bylines and ``topics`` are added. Raises
     ``FormatErrors`` (what the database cannot hold, with lines) or ``ImportRefused``.
+    ``history`` records the import as a django-reversion revision (about a third of the cost of
+    an import; bulk loads may leave it out).
     """
     index = stakeholders if stakeholders is not None else StakeholderIndex.load()
     actor = by if by is not None else (authors[0] if authors else None)
@@ -518,11 +520,12 @@ def import_parsed(
                 new_revision=new_revision,
                 index=index,
             )
-            _add_to_history(result.explainer)
-            if actor is not None:
-                reversion.set_user(actor)
-            verb = "Created" if result.created else "Updated"
-            reversion.set_comment(f"{verb} by importing {filename}.")
+            if history:
+                _add_to_history(result.explainer)
+                if actor is not None:
+                    reversion.set_user(actor)
+                verb = "Created" if result.created else "Updated"
+                reversion.set_comment(f"{verb} by importing {filename}.")
     except PermissionDenied as exc:
         raise ImportRefused(filename, str(exc) or "permission denied") from exc
     except workflow.InvalidTransition as exc:

@@ -224,3 +224,13 @@ def test_no_progress_bar_for_one_file(tmp_path: Path) -> None:
     path = write(tmp_path, "a.txt", text("T"))
     _, err = run(str(path))
     assert err == ""
+
+
+def test_no_history_leaves_no_revision(tmp_path: Path) -> None:
+    """--no-history imports without a django-reversion revision; the default records one."""
+    from reversion.models import Revision
+
+    run(str(write(tmp_path, "a.txt", text("First"))), "--no-history")
+    assert not Revision.objects.exists()
+    run(str(write(tmp_path, "b.txt", text("Second"))))
+    assert Revision.objects.get().comment == f"Created by importing {tmp_path / 'b.txt'}."

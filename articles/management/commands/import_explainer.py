@@ -56,8 +56,17 @@ class Command(BaseCommand):
             help="Re-importing over an explainer in review, approved or published sends it back "
             "to draft with the new text (readers keep the live version until it is published).",
         )
+        parser.add_argument(
+            "--no-history",
+            dest="history",
+            action="store_false",
+            help="Do not record each import as a revision in the explainer's history (faster "
+            "for large loads).",
+        )
 
-    def handle(self, *args, paths, topic, author, submit, new_revision, verbosity, **options):
+    def handle(
+        self, *args, paths, topic, author, submit, new_revision, history, verbosity, **options
+    ):
         topics = self._topics(topic)
         authors = self._authors(author)
         if (submit or new_revision) and not authors:
@@ -65,7 +74,8 @@ class Command(BaseCommand):
         names, problems = batch.expand(paths)
         summary = batch.Summary()
         for outcome in problems:
-            self._report(outcome, summary, verbosity)
+            summary.add(outcome)
+            self._report(outcome, verbosity)
         outcomes = batch.import_all(
             names,
             _read,
@@ -73,6 +83,7 @@ class Command(BaseCommand):
             topics=topics,
             submit=submit,
             new_revision=new_revision,
+            history=history,
         )
         show_bar = len(names) > 1 and verbosity > 0
         # The bar and the messages share standard error; tqdm clears the bar around messages.
@@ -81,14 +92,15 @@ class Command(BaseCommand):
             outcomes, total=len(names), disable=not show_bar, unit="file", file=stream
         ) as bar:
             for outcome in bar:
-                with tqdm.external_write_mode(file=stream):
-                    self._report(outcome, summary, verbosity)
+                summary.add(outcome)
+                if outcome.errors or outcome.warnings or verbosity > 1:
+                    with tqdm.external_write_mode(file=stream):
+                        self._report(outcome, verbosity)
         self.stdout.write(f"Summary: {summary}.")
         if summary.failed:
             raise CommandError(f"{summary.failed} failed; nothing of those was written.")
 
-    def _report(self, outcome: batch.Outcome, summary: batch.Summary, verbosity: int) -> None:
-        summary.add(outcome)
+    def _report(self, outcome: batch.Outcome, verbosity: int) -> None:
         for line in outcome.errors:
             self.stderr.write(self.style.ERROR(line))
         for line in outcome.warnings:
