@@ -51,6 +51,7 @@ EDITOR_CONFIG: dict[str, object] = {
             "sourcearea",
             "sourcedialog",
             "table",
+            "tableselection",
             "tabletools",
             "templates",
             "div",

@@ -84,7 +84,7 @@ def print_timeline(rows: list[dict], marks: dict[int, str]) -> None:
 
 def postgres_drill(args, slugs: list[str], static_root: Path) -> dict:
     env = production_env(args.database_url, cache_url=None, static_root=static_root)
-    server = Server(env, workers=args.workers, threads=args.threads).start()
+    server = Server(env, workers=args.workers).start()
     load = Load(server.base_url, page_mix(slugs), args.concurrency, timeout=10).start()
     version, cluster = pg_cluster()
     try:
@@ -170,7 +170,7 @@ def redis_drill(args, slugs: list[str], static_root: Path) -> dict:
     redis = start_redis(args.redis_port, workdir)
     cache_url = f"redis://127.0.0.1:{args.redis_port}/0"
     env = production_env(args.database_url, cache_url=cache_url, static_root=static_root)
-    server = Server(env, workers=args.workers, threads=args.threads).start()
+    server = Server(env, workers=args.workers).start()
     load = Load(server.base_url, page_mix(slugs), args.concurrency, timeout=10).start()
     try:
         time.sleep(args.before)
@@ -232,8 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=["postgres", "redis"])
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--before", type=float, default=10, help="seconds of load before")
     parser.add_argument("--after", type=float, default=15, help="seconds of load after")
     parser.add_argument("--redis-down", type=float, default=15, help="seconds Redis is stopped")

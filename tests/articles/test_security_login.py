@@ -103,6 +103,14 @@ def test_lockout_is_per_address(client, editor, settings):
     assert _login(client, "editor", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
+def test_forged_forwarded_for_does_not_reset_the_count(client, editor, settings):
+    """A new X-Forwarded-For on each attempt is not a new address: the lockout still holds."""
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "editor", "wrong password", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    response = _login(client, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert response.status_code == 429
+
+
 def test_lockout_is_per_user(client, editor, writer, settings):
     """Locking one username out leaves other users at the same address alone."""
     _fail_until_locked(client, "editor", settings.AXES_FAILURE_LIMIT)
