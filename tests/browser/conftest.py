@@ -20,14 +20,17 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
-from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Error, Page
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Dialog,
+    Error,
+    Page,
+    Playwright,
+)
 
 from articles import roles
-
-# Playwright's sync API keeps an asyncio loop in the main thread; Django's ORM refuses to run
-# next to one unless told that this is a synchronous test process. It is read at call time, and
-# the loop lives for the whole session, so it is set for the whole process.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
@@ -49,7 +52,17 @@ LAUNCH_ARGS = {
 _problems_key = pytest.StashKey["Problems"]()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Generator[None, None, None]:
+    """Mark the browser tests, skip them without Chromium (outside CI), and run them last.
+
+    Marked before any other plugin looks (so ``-m browser`` selects them); moved after every
+    other test once the others have sorted: their database flushes remove the roles the
+    migrations made, and while Chromium is up the ORM runs beside Playwright's event loop (see
+    ``_orm_beside_playwright``); nothing else should run in either condition.
+    """
     in_ci = bool(os.environ.get("CI"))
     missing = not CHROMIUM.exists()
     for item in items:
@@ -58,6 +71,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.browser)
         if missing and not in_ci:
             item.add_marker(pytest.mark.skip(reason=f"no browser at {CHROMIUM}"))
+    result = yield
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    return result
+
+
+@pytest.fixture(scope="session")
+def _orm_beside_playwright() -> Generator[None]:
+    """Let the ORM run in the thread where Playwright's sync API keeps its event loop.
+
+    Django refuses database calls from a thread with a running event loop unless this variable
+    is set. It is set only while Chromium runs (the browser tests come last), so that no other
+    test, nor a subprocess one starts, inherits it.
+    """
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture(scope="session")
@@ -165,21 +198,39 @@ def session_cookie(user, url: str) -> dict:
     return {"name": morsel.key, "value": morsel.value, "url": url}
 
 
+@pytest.fixture(scope="session")
+def chromium(
+    _orm_beside_playwright, playwright: Playwright, browser_type_launch_args: dict
+) -> Generator[Browser]:
+    """The one browser of the session.
+
+    Launched here rather than through pytest-playwright's ``browser`` fixture: that one is
+    parametrised per browser name at session scope, and pytest then regroups every test that
+    uses it into one block wherever the first of them stands, which would run these
+    transactional tests (their flushes remove the migrations' roles) among the ordinary
+    database tests instead of after them.
+    """
+    browser = playwright.chromium.launch(**browser_type_launch_args)
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
 def open_page(
-    new_context: Callable[..., BrowserContext],
-    problems: Problems,
-    live_server,
-) -> Callable[..., Page]:
+    chromium: Browser, browser_context_args: dict, problems: Problems, live_server
+) -> Generator[Callable[..., Page]]:
     """Return ``open_page(user=None, **context_args)``: a watched page in a fresh context.
 
     With a user, the context is logged in as that user (a session made by the test client, so
     the login form is not typed again for every role).
     """
+    contexts: list[BrowserContext] = []
 
     def _open(user=None, **context_args) -> Page:
-        context = new_context(**{"viewport": {"width": 1280, "height": 900}, **context_args})
-        # Chromium asks every site for /favicon.ico and logs the 404 as a console error; answer
+        options = {"viewport": {"width": 1280, "height": 900}, **browser_context_args}
+        context = chromium.new_context(**{**options, **context_args})
+        contexts.append(context)
+        # Chromium asks every site for /favicon.ico and logs a 404 as a console error; answer
         # it here so that console errors mean something.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
         if user is not None:
@@ -188,7 +239,9 @@ def open_page(
         page.set_default_timeout(10_000)
         return problems.watch(page)
 
-    return _open
+    yield _open
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
