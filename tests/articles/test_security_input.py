@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import get_resolver
 
 from articles import publishing
+from articles.importers.importer import import_text
+from articles.importers.textformat import FormatErrors
 from articles.models import Explainer, RelatedLink
 from articles.xmltext import xml_safe
 from tests import factories
@@ -251,3 +253,44 @@ def test_admin_refuses_nul_with_a_clear_message(client, superuser):
 def test_xml_safe_drops_only_what_xml_cannot_carry(raw, clean):
     """Feeds and sitemaps drop XML-invalid control characters and keep tabs and newlines."""
     assert xml_safe(raw) == clean
+
+
+def _import_document(payload: str) -> str:
+    line = " ".join(_storable(payload).splitlines()) or "x"
+    return "\n".join(
+        [
+            line[:200],
+            "",
+            "What happened",
+            line,
+            "Key facts",
+            f"- {line}",
+            "Background & context",
+            line,
+            "Why it matters",
+            line,
+            "Stakeholders & viewpoints",
+            f"- {line[:150]}: {line}",
+            "Timeline & what to watch next",
+            f"- {line}",
+            "Sources",
+            f"- {line} https://example.org/report",
+            "Up Next",
+            f"- Related: {line[:150]}",
+        ]
+    )
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=payload_id)
+def test_payload_through_the_importer_is_refused_or_inert(client, writer, editor, payload):
+    """An imported document carrying the payload is refused clearly, or published inert."""
+    try:
+        result = import_text(_import_document(payload), by=writer, authors=[writer])
+    except FormatErrors as refused:
+        assert refused.errors, "a refusal names what is wrong"
+        return
+    result.explainer.topics.set([factories.TopicFactory()])  # the format carries no topics
+    publishing.freeze(result.explainer, by=editor)
+    for name, url in _own_pages(result.explainer).items():
+        if name != "articles:preview":
+            _assert_response_inert(client.get(url), f"{name} {url}")
