@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import demo, roles
+from articles import demo, readiness, roles
 from articles.models import (
     Correction,
     Explainer,
@@ -75,6 +75,18 @@ def test_published_explainer_passes_readiness(seeded, slug):
     assert e.topics.exists()
     assert e.byline_set.exists()
     assert e.viewpoints.count() >= 3
+
+
+@pytest.mark.parametrize("slug", PUBLISHED)
+def test_published_explainer_passes_the_checklist(seeded, slug):
+    """The newsroom's own readiness checklist finds nothing to fix in a published demo."""
+    assert readiness.failures(Explainer.objects.get(slug=slug)) == []
+
+
+def test_review_queue_waits_only_on_fact_checks(seeded):
+    """The explainer in review is complete except for the fact-checker's verdicts."""
+    review = Explainer.objects.get(state=Explainer.State.IN_REVIEW)
+    assert [check.key for check in readiness.failures(review)] == ["facts_verified"]
 
 
 @pytest.mark.parametrize("slug", PUBLISHED)
