@@ -455,8 +455,9 @@ class RelatedLink(models.Model):
 
     explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="related_links")
     position = models.PositiveSmallIntegerField(default=0)
+    # Deleting the target deletes the link: a link with neither target nor title is invalid.
     target = models.ForeignKey(
-        Explainer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Explainer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     title = models.CharField(
         max_length=200, blank=True, help_text="Kept when the related explainer does not exist yet."
