@@ -543,6 +543,14 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     show_full_result_count = False
     exclude = ["data", "body_html", "head_html", "search_text", "topic_ids", "stakeholder_ids"]
 
+    def get_queryset(self, request):
+        # A scheduled (embargoed) or past version is not public: staff see those only for the
+        # explainers they may open; what is live now, anyone could read anyway.
+        qs = super().get_queryset(request)
+        visible = Explainer.objects.visible_to(request.user).values("pk")
+        live = PublishedVersion.objects.live().values("pk")
+        return qs.filter(Q(explainer__in=visible) | Q(pk__in=live))
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -424,3 +424,27 @@ def test_workflow_move_ignores_next(world, target):
     )
     assert response.status_code == 302
     assert response["Location"] == f"/admin/articles/explainer/{explainer.pk}/change/"
+
+
+# --- embargoed versions ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def scheduled(writer, editor):
+    explainer = factories.complete_explainer(authors=[writer], title="Embargoed until Monday")
+    return publishing.freeze(
+        explainer, by=editor, go_live_at=timezone.now() + datetime.timedelta(days=2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("writer", True), ("other_writer", False), ("fact_checker", False), ("editor", True)],
+)
+def test_scheduled_version_is_kept_from_staff_who_cannot_open_it(world, scheduled, role, sees):
+    """Another writer cannot read an embargoed version in the admin, by list or by URL."""
+    client = _logged_in(world["users"][role])
+    listing = client.get("/admin/articles/publishedversion/")
+    detail = client.get(f"/admin/articles/publishedversion/{scheduled.pk}/change/")
+    assert (b"Embargoed until Monday" in listing.content) is sees
+    assert (detail.status_code == 200) is sees
