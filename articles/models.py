@@ -561,6 +561,9 @@ class PublishedVersion(models.Model):
         ]
         indexes = [
             models.Index(fields=["slug", "-go_live_at"], name="version_slug_live"),
+            # Lists and feeds (newest first publication first, LIMIT n) walk this index and
+            # stop early, instead of sorting every live row with its JSON (docs/performance.md).
+            models.Index(fields=["-first_published_at", "-id"], name="version_first_published"),
         ]
 
     def __str__(self) -> str:
