@@ -20,7 +20,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Max, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
@@ -151,9 +153,28 @@ class TextInlineMixin:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
+class LabelledDeleteFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+
 class OrderedInline(TextInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = False
+    formset = LabelledDeleteFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A tabular row shows its labels only as column headings, which screen readers do
+        # not tie to the inputs: name every input after its column.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            label = str(formfield.label or db_field.verbose_name)
+            for sub in getattr(widget, "widgets", None) or [widget]:
+                sub.attrs.setdefault("aria-label", label)
+        return formfield
 
 
 class BylineInline(OrderedInline):
@@ -294,7 +315,9 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
     date_hierarchy = "updated_at"
     list_per_page = 50
     show_full_result_count = False
-    filter_horizontal = ["topics"]
+    # Plain labelled checkboxes: the desk has dozens of topics, not thousands, and Django's
+    # two-pane filter widget and select2 both fail axe's label checks.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "topics"]}),

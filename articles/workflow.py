@@ -48,6 +48,10 @@ class InvalidTransition(Exception):
     """The explainer's state (or content) does not allow this move now."""
 
 
+class FourEyesRefusal(PermissionDenied):
+    """A reviewer may approve, but not this explainer: they wrote or submitted it."""
+
+
 class NotReady(InvalidTransition):
     """Readiness checks fail: approval and publication wait until they pass."""
 
@@ -258,6 +262,11 @@ def _sync(caller: Explainer, fresh: Explainer) -> Explainer:
 def _check(user: User, explainer: Explainer, verb: str, comment: str) -> Move:
     move = MOVES[verb]
     if not CAN[verb](user, explainer):
+        if verb == "approve" and _perm(user, "approve_explainer"):
+            raise FourEyesRefusal(
+                "You may not approve this explainer: you wrote or submitted it, and four eyes "
+                "means another fact-checker or editor must approve it."
+            )
         raise PermissionDenied(f"You may not {move.label.lower()} this explainer.")
     if not allowed_now(move, explainer):
         raise InvalidTransition(
