@@ -173,7 +173,9 @@ class OrderedInline(TextInlineMixin, admin.TabularInline):
             widget = getattr(formfield.widget, "widget", formfield.widget)
             label = str(formfield.label or db_field.verbose_name)
             for sub in getattr(widget, "widgets", None) or [widget]:
-                sub.attrs.setdefault("aria-label", label)
+                # Checkbox and radio lists label each option themselves.
+                if not isinstance(sub, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                    sub.attrs.setdefault("aria-label", label)
         return formfield
 
 

@@ -119,10 +119,10 @@ def errors(page: Page) -> str:
 
 
 def choose_topic(page: Page, name: str) -> None:
-    """Move a topic into "Chosen topics" in the two-box selector."""
-    page.select_option("#id_topics_from", label=name)
-    page.click("#id_topics_add")
-    expect(page.locator("#id_topics_to option", has_text=name)).to_have_count(1)
+    """Tick a topic in the topics checkbox list, by its label as a person would."""
+    box = page.locator("#id_topics").get_by_label(name, exact=True)
+    box.check()
+    expect(box).to_be_checked()
 
 
 def move_button(page: Page, verb: str) -> Locator:
