@@ -165,7 +165,12 @@ class OrderedInline(TextInlineMixin, admin.TabularInline):
     show_change_link = False
     formset = LabelledDeleteFormSet
 
+    # Long text in a table row: a two-line box instead of the default tall textarea.
+    short_textareas: tuple[str, ...] = ("text",)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.short_textareas:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
         # A tabular row shows its labels only as column headings, which screen readers do
         # not tie to the inputs: name every input after its column.
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -252,21 +257,11 @@ class ViewpointInline(OrderedInline):
     fields = ["position", "stakeholder", "text"]
     autocomplete_fields = ["stakeholder"]
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "text":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
 
 class TimelineEventInline(OrderedInline):
     model = TimelineEvent
     fields = ["position", "date", "precision", "kind", "text", "source"]
     verbose_name = "timeline item"
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "text":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
@@ -278,11 +273,6 @@ class TimelineEventInline(OrderedInline):
 class CorrectionInline(OrderedInline):
     model = Correction
     fields = ["dated", "kind", "text"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "text":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class RelatedLinkInline(OrderedInline):
