@@ -26,13 +26,14 @@ import multiprocessing
 import os
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, connections, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -576,7 +577,15 @@ def _built(jobs: list, workers: int) -> Iterable[list[dict[str, Any]]]:
         yield from map(build_batch, jobs)
         return
     with multiprocessing.get_context("fork").Pool(workers, initializer=_detach_connections) as pool:
-        yield from pool.imap(build_batch, jobs)
+        # A bounded window of batches in flight: workers outrun the inserts, and an unbounded
+        # queue of built batches would hold the whole data set in memory.
+        pending: deque = deque()
+        for job in jobs:
+            pending.append(pool.apply_async(build_batch, (job,)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _detach_connections() -> None:
@@ -615,6 +624,8 @@ def seed(
     for plans in _built(jobs, workers):
         with transaction.atomic():
             insert_batch(plans, shared)
+        # With DEBUG on, Django keeps every statement, and these carry whole batches.
+        reset_queries()
         if progress is not None:
             progress(len(plans))
     invalidate_public_pages()

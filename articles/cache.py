@@ -40,7 +40,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
@@ -160,14 +160,14 @@ class PageCache:
         else:
             # Read after the generation: every change that moved the generation to ``number``
             # was committed before, so this boundary accounts for it.
-            boundary = next_boundary(now)
-        if now >= boundary:
+            boundary = _boundary(now)
+        if boundary is not None and now >= boundary:
             # A scheduled version went live or one expired since this generation began: pages
             # stored under it may show the old state. Move everyone on.
             number = self._shared(_bump)
-            if number is None:
-                return None
-            boundary = next_boundary(now)
+            boundary = _boundary(now) if number is not None else None
+        if number is None or boundary is None:
+            return None
         with self._lock:
             if self._generation is None or self._generation.number != number:
                 self._clear_pages()
@@ -279,6 +279,16 @@ class PageCache:
         self._pages.clear()
         self._varies.clear()
         self._bytes = 0
+
+
+def _boundary(now: float) -> float | None:
+    try:
+        return next_boundary(now)
+    except DatabaseError:
+        # Without the boundary nothing new may be cached; pages go to the views (which report
+        # the database problem themselves).
+        logger.exception("Page cache: could not read the next scheduled boundary")
+        return None
 
 
 def _bump() -> int:

@@ -8,6 +8,7 @@ import logging
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path
@@ -399,3 +400,18 @@ def test_disabled_cache_stores_nothing(client, settings):
     explainer = live_explainer()
     page(client, explainer)
     assert "X-Page-Cache" not in page(client, explainer)
+
+
+@pytest.mark.django_db
+def test_boundary_query_failure_serves_uncached(client, monkeypatch, caplog):
+    """If the boundary cannot be read, pages go to the view uncached and the error is logged."""
+    explainer = live_explainer(title="Still readable")
+
+    def broken(now=None):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(cache, "next_boundary", broken)
+    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+        response = page(client, explainer)
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert "scheduled boundary" in caplog.text
