@@ -18,6 +18,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -25,6 +26,7 @@ from django.db.models import Count, Max, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, richtext, workflow
@@ -160,7 +162,112 @@ class LabelledDeleteFormSet(BaseInlineFormSet):
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
 
 
-class OrderedInline(TextInlineMixin, admin.TabularInline):
+# An explainer's change form shows up to hundreds of inline rows. Django builds every row's
+# form from a copy of the same fields, and a copied ModelChoiceField runs its queryset again
+# for each row (and an autocomplete widget looks its selected option up for each row). The
+# pieces below fetch such things once per request and let every row share them, so that the
+# form costs the same number of queries whatever the number of rows.
+
+
+def _request_memo(request) -> dict:
+    """Return a dict that lives as long as ``request``: what this request's rows share."""
+    memo = getattr(request, "_admin_row_memo", None)
+    if memo is None:
+        memo = request._admin_row_memo = {}
+    return memo
+
+
+class SharedChoices(BaseChoiceIterator):
+    """The choices of one inline field, read from the database once per request.
+
+    ``field`` is the form field the inline built for this request; each row's copy of it keeps
+    this iterator, so the first row to render runs the query and the others reuse the list.
+    """
+
+    def __init__(self, request, key: str, field: forms.ModelChoiceField) -> None:
+        self.request, self.key, self.field = request, key, field
+
+    def __iter__(self):
+        memo = _request_memo(self.request)
+        if self.key not in memo:
+            memo[self.key] = list(self.field.iterator(self.field))
+        yield from memo[self.key]
+
+
+class RowAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that finds the selected option among values preloaded per request.
+
+    ``preload(queryset)`` returns ``{str(pk): object}`` for every value the inline's saved
+    rows point at; a value it does not know (a re-rendered invalid POST, say) is looked up the
+    usual way.
+    """
+
+    def __init__(self, *args, preload, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.preload = preload
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        selected = [str(v) for v in value if str(v) not in field.empty_values]
+        known = self.preload(self.choices.queryset.using(self.db)) if selected else {}
+        if any(v not in known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for v in selected[:1]:
+            label = field.label_from_instance(known[v])
+            options.append(self.create_option(name, v, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowQueriesMixin:
+    """Fetch what an inline's rows show with a fixed number of queries (see above)."""
+
+    row_select_related: tuple[str, ...] = ()
+    row_prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.row_select_related:
+            qs = qs.select_related(*self.row_select_related)
+        if self.row_prefetch_related:
+            qs = qs.prefetch_related(*self.row_prefetch_related)
+        return qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocompleteSelect(
+                db_field,
+                self.admin_site,
+                using=kwargs.get("using"),
+                preload=lambda qs: self._preload_targets(request, db_field, qs),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _preload_targets(self, request, db_field, queryset) -> dict:
+        memo = _request_memo(request)
+        key = f"{self.model._meta.label}.{db_field.name}:targets"
+        if key not in memo:
+            explainer_id = getattr(request, "_explainer_pk", None)
+            fk = self.fk_name or "explainer"
+            pointed_at = self.model._default_manager.filter(**{fk: explainer_id}).values(
+                db_field.attname
+            )
+            memo[key] = {str(obj.pk): obj for obj in queryset.filter(pk__in=pointed_at)}
+        return memo[key]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.ModelChoiceField):
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            if not isinstance(widget, AutocompleteSelect):
+                key = f"{self.model._meta.label}.{db_field.name}:choices"
+                formfield.choices = SharedChoices(request, key, formfield)
+        return formfield
+
+
+class OrderedInline(RowQueriesMixin, TextInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = False
     formset = LabelledDeleteFormSet
@@ -188,11 +295,13 @@ class BylineInline(OrderedInline):
     model = Byline
     fields = ["author", "position"]
     autocomplete_fields = ["author"]
+    # A byline row is labelled with its author's name.
+    row_select_related = ("author",)
     verbose_name = "byline"
     verbose_name_plural = "bylines"
 
 
-class SourceInline(TextInlineMixin, admin.StackedInline):
+class SourceInline(RowQueriesMixin, TextInlineMixin, admin.StackedInline):
     model = Source
     extra = 0
     fields = [
@@ -227,6 +336,9 @@ class KeyFactInline(OrderedInline):
     ]
     readonly_fields = ["checked_by", "checked_at"]
     filter_horizontal = ()
+    # Each row shows who checked it and ticks the sources it cites.
+    row_select_related = ("checked_by",)
+    row_prefetch_related = ("sources",)
     verbose_name = "key fact"
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -256,6 +368,8 @@ class ViewpointInline(OrderedInline):
     model = Viewpoint
     fields = ["position", "stakeholder", "text"]
     autocomplete_fields = ["stakeholder"]
+    # A viewpoint row is labelled with its stakeholder's name.
+    row_select_related = ("stakeholder",)
 
 
 class TimelineEventInline(OrderedInline):
@@ -280,6 +394,8 @@ class RelatedLinkInline(OrderedInline):
     fk_name = "explainer"
     fields = ["position", "target", "title"]
     autocomplete_fields = ["target"]
+    # A link row is labelled with its target's title.
+    row_select_related = ("target",)
     verbose_name = "“Up next” link"
     verbose_name_plural = "“Up next” links"
 
