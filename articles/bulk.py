@@ -52,6 +52,7 @@ from .models import (
     Topic,
     Transition,
     Viewpoint,
+    WatchItem,
 )
 from .publishing import SNAPSHOT_SCHEMA, render_version, search_text
 
@@ -549,6 +550,15 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
         for e, plan in zip(explainers, plans, strict=True)
     ]
     PublishedVersion.objects.bulk_create(versions)
+    WatchItem.objects.bulk_create(
+        [
+            item
+            for version in versions
+            for item in WatchItem.from_timeline(
+                version.pk, version.explainer_id, version.data["timeline"]
+            )
+        ]
+    )
 
 
 def search_vector(title: str, dek: str, rest: str):

@@ -8,6 +8,10 @@ in ``workflow.py`` change it.
 
 from __future__ import annotations
 
+import calendar
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -575,3 +579,71 @@ class PublishedVersion(models.Model):
     def is_live(self, at=None) -> bool:
         at = at or timezone.now()
         return self.go_live_at <= at and (self.ends_at is None or at < self.ends_at)
+
+
+def period_end(day: datetime.date, precision: str) -> datetime.date:
+    """Return the last day of the period a dated event stands for."""
+    if precision == "year":
+        return day.replace(month=12, day=31)
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+class WatchItem(models.Model):
+    """An upcoming or watch event of a published version, copied out of its frozen ``data``.
+
+    Written once when the version is frozen and never edited, so it is exactly as public as
+    its version: ``/watch/``, ``/watch.ics`` and the home page read these rows (filtered by the
+    version's liveness, sorted and limited by the database) instead of every version's JSON.
+    """
+
+    KINDS = (TimelineEvent.Kind.UPCOMING, TimelineEvent.Kind.WATCH)
+
+    version = models.ForeignKey(
+        PublishedVersion, on_delete=models.CASCADE, related_name="watch_items"
+    )
+    explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(null=True, blank=True)
+    precision = models.CharField(max_length=5, choices=TimelineEvent.Precision.choices, blank=True)
+    kind = models.CharField(max_length=10, choices=TimelineEvent.Kind.choices)
+    text = models.TextField()
+    # Last day of the period the date stands for (null when undated): an item is listed until
+    # then, and lists sort by it.
+    period_end = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = [F("period_end").asc(nulls_last=True), "date", "position", "pk"]
+        indexes = [
+            models.Index(fields=["period_end"], name="watch_item_period_end"),
+            models.Index(fields=["version"], name="watch_item_version"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @classmethod
+    def from_timeline(
+        cls, version_id: int, explainer_id: int, timeline: list[dict[str, Any]]
+    ) -> list[WatchItem]:
+        """Return the unsaved rows for the upcoming and watch events of a frozen timeline."""
+        rows = []
+        for position, event in enumerate(timeline or []):
+            if event.get("kind") not in cls.KINDS:
+                continue
+            day = datetime.date.fromisoformat(event["date"]) if event.get("date") else None
+            precision = event.get("precision") or ""
+            rows.append(
+                cls(
+                    version_id=version_id,
+                    explainer_id=explainer_id,
+                    date=day,
+                    precision=precision,
+                    kind=event["kind"],
+                    text=event.get("text", ""),
+                    period_end=period_end(day, precision or "day") if day else None,
+                    position=position,
+                )
+            )
+        return rows

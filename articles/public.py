@@ -9,18 +9,18 @@ shown only while a live version refers to them.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import NotSupportedError, connection
+from django.db import NotSupportedError
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import PublishedVersion, Stakeholder, Topic
+from .models import PublishedVersion, Stakeholder, Topic, period_end
+from .models import WatchItem as WatchRow
 
 # The fields a list of explainers (home, topic, stakeholder, author, search) shows.
 CARD_FIELDS = ("pk", "slug", "title", "dek", "first_published_at", "go_live_at", "number")
@@ -122,15 +122,6 @@ def public_stakeholders() -> QuerySet[Stakeholder]:
 # --- Dates with a precision -----------------------------------------------------------------
 
 
-def period_end(day: datetime.date, precision: str) -> datetime.date:
-    """Return the last day of the period a dated event stands for."""
-    if precision == "year":
-        return day.replace(month=12, day=31)
-    if precision == "month":
-        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    return day
-
-
 @dataclass(frozen=True)
 class WatchItem:
     """An upcoming event or an open item to watch, with the explainer it comes from."""
@@ -152,49 +143,75 @@ class WatchItem:
     def sort_key(self) -> tuple:
         # Soonest first by the end of the period a date stands for: "January 11, 2027" comes
         # before "January 2027", which comes before "2027". Undated items go last.
+        # watch_items() sorts in the database by the same keys.
         if self.date is None:
             return (True, datetime.date.max, datetime.date.max, self.title, self.text)
         end = period_end(self.date, self.precision or "day")
         return (False, end, self.date, self.title, self.text)
 
 
-def watch_items(*, today: datetime.date | None = None) -> list[WatchItem]:
+WATCH_FIELDS = (
+    "date",
+    "precision",
+    "kind",
+    "text",
+    "explainer_id",
+    "version__slug",
+    "version__title",
+    "version__go_live_at",
+)
+
+
+def watch_items(
+    *,
+    today: datetime.date | None = None,
+    limit: int | None = None,
+    dated: bool | None = None,
+    until: datetime.date | None = None,
+    precisions: tuple[str, ...] | None = None,
+) -> list[WatchItem]:
     """Return upcoming dated events and open watch items across live versions, soonest first.
 
     An event counts as upcoming until its whole period is over ("March 2026" stays upcoming
     through 31 March). An upcoming or watch item whose date has passed is no longer listed; an
     undated watch item stays open until the explainer is republished without it.
+
+    One query over ``WatchItem`` rows (written when each version was frozen) joined to their
+    version for liveness, the same test as ``PublishedVersion.objects.live()``. ``dated``
+    keeps only dated (True) or undated (False) items, ``until`` only periods ending by that
+    day, ``precisions`` only those precisions, and ``limit`` caps the rows read.
     """
-    today = today or timezone.localdate()
-    versions = PublishedVersion.objects.live()
-    if connection.vendor == "postgresql":
-        # Skip versions with nothing ahead, using jsonb containment (no SQLite equivalent).
-        versions = versions.filter(
-            Q(data__timeline__contains=[{"kind": "upcoming"}])
-            | Q(data__timeline__contains=[{"kind": "watch"}])
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    rows = WatchRow.objects.filter(
+        Q(version__go_live_at__lte=now),
+        Q(version__ends_at__isnull=True) | Q(version__ends_at__gt=now),
+        Q(period_end__isnull=True) | Q(period_end__gte=today),
+    )
+    if dated is not None:
+        rows = rows.filter(date__isnull=not dated)
+    if until is not None:
+        rows = rows.filter(period_end__lte=until)
+    if precisions is not None:
+        rows = rows.filter(precision__in=precisions)
+    rows = rows.order_by(
+        F("period_end").asc(nulls_last=True), "date", "version__title", "text", "pk"
+    ).values(*WATCH_FIELDS)
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        WatchItem(
+            date=row["date"],
+            precision=row["precision"],
+            kind=row["kind"],
+            text=row["text"],
+            explainer_id=row["explainer_id"],
+            slug=row["version__slug"],
+            title=row["version__title"],
+            stamp=row["version__go_live_at"],
         )
-    rows = versions.values("explainer_id", "slug", "title", "go_live_at", "data__timeline")
-    items: list[WatchItem] = []
-    for row in rows:
-        for event in row["data__timeline"] or []:
-            if event.get("kind") not in ("upcoming", "watch"):
-                continue
-            day = datetime.date.fromisoformat(event["date"]) if event.get("date") else None
-            if day is not None and period_end(day, event.get("precision") or "day") < today:
-                continue
-            items.append(
-                WatchItem(
-                    date=day,
-                    precision=event.get("precision") or "",
-                    kind=event["kind"],
-                    text=event.get("text", ""),
-                    explainer_id=row["explainer_id"],
-                    slug=row["slug"],
-                    title=row["title"],
-                    stamp=row["go_live_at"],
-                )
-            )
-    return sorted(items, key=lambda item: item.sort_key)
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

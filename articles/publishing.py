@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from .models import Explainer, PublishedVersion
+from .models import Explainer, PublishedVersion, WatchItem
 
 SNAPSHOT_SCHEMA = 1
 
@@ -214,6 +214,10 @@ def freeze(
     )
     render_version(version)
     version.save()
+    # The upcoming and watch events, as rows the watch page and calendar can filter and sort.
+    WatchItem.objects.bulk_create(
+        WatchItem.from_timeline(version.pk, explainer.pk, data["timeline"])
+    )
     update_search_vector(version)
     return version
 

@@ -8,6 +8,7 @@ requests with 304 (``public_page``). The staff preview is the one private page.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 from collections.abc import Callable
@@ -48,7 +49,7 @@ from django.views.generic import ListView, TemplateView
 
 from . import preview as preview_tokens
 from . import public, timelinejs
-from .calendar import build_calendar
+from .calendar import CALENDAR_PRECISIONS, build_calendar
 from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
 from .models import Explainer, PublishedVersion
 from .publishing import render_version, snapshot
@@ -59,6 +60,12 @@ from .sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
 PAGE_SIZE = 20
 HOME_LATEST = 12
 HOME_WATCH = 5
+# Caps on what the watch page and calendar read: beyond these a reader (or a calendar app)
+# gains nothing, and the page would grow with the archive.
+WATCH_DATED_MAX = 300
+WATCH_UNDATED_MAX = 100
+ICS_HORIZON = datetime.timedelta(days=549)  # about 18 months ahead
+ICS_MAX_EVENTS = 1000
 CACHEABLE_STATUSES = (200, 301, 304, 410)
 
 # The fields the explainer page needs, fetched in its one query.
@@ -252,7 +259,7 @@ class HomeView(TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             topics=list(public.public_topics().only("name", "slug")),
-            watch=public.watch_items()[:HOME_WATCH],
+            watch=public.watch_items(limit=HOME_WATCH),
         )
         return context
 
@@ -330,10 +337,9 @@ class WatchView(TemplateView):
     http_method_names = ["get", "head"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        items = public.watch_items()
         return super().get_context_data(
-            dated=[item for item in items if item.date],
-            undated=[item for item in items if not item.date],
+            dated=public.watch_items(dated=True, limit=WATCH_DATED_MAX),
+            undated=public.watch_items(dated=False, limit=WATCH_UNDATED_MAX),
             **kwargs,
         )
 
@@ -359,7 +365,14 @@ corrections = public_view(CorrectionsView.as_view())
 @require_safe
 def watch_ics(request: HttpRequest) -> HttpResponse:
     """The dated watch items as an iCalendar feed (see calendar.py for how precision maps)."""
-    body = build_calendar(public.watch_items()).to_ical()
+    today = timezone.localdate()
+    items = public.watch_items(
+        today=today,
+        until=today + ICS_HORIZON,
+        precisions=CALENDAR_PRECISIONS,
+        limit=ICS_MAX_EVENTS,
+    )
+    body = build_calendar(items).to_ical()
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="watch.ics"'
     return response
