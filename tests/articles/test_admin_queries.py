@@ -11,12 +11,13 @@ import datetime
 import re
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import models
+from articles import admin, models
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,23 @@ def test_desk_queries_do_not_grow_with_explainers(client, editor):
     one = desk(1)
     thirty = desk(15)
     assert thirty == one
+
+
+@pytest.mark.parametrize(
+    ("fast", "django_widget", "value"),
+    [
+        (admin.RowSelect, forms.Select, "2"),
+        (admin.RowCheckboxSelectMultiple, forms.CheckboxSelectMultiple, ["1", "3"]),
+    ],
+)
+def test_row_widgets_render_as_django_does(fast, django_widget, value):
+    """The Python-rendered option lists give Django's markup, escaping labels and values."""
+    choices = [("1", "One <b>"), ("2", 'Two "quoted"'), ("3", "Three & four")]
+    attrs = {"id": "id_x", "aria-label": "Sources", "data-context": "available-source"}
+
+    def html(widget_class) -> str:
+        rendered = widget_class(choices=choices).render("x", value, attrs=attrs)
+        return re.sub(r"\s+", " ", str(rendered)).replace("> <", "><")
+
+    assert html(fast) == html(django_widget)
+    assert "<b>" not in html(fast)
