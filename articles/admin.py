@@ -197,33 +197,6 @@ class SharedChoices(BaseChoiceIterator):
         yield from memo[self.key]
 
 
-class RowAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete that finds the selected option among values preloaded per request.
-
-    ``preload(queryset)`` returns ``{str(pk): object}`` for every value the inline's saved
-    rows point at; a value it does not know (a re-rendered invalid POST, say) is looked up the
-    usual way.
-    """
-
-    def __init__(self, *args, preload, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.preload = preload
-
-    def optgroups(self, name, value, attr=None):
-        field = self.choices.field
-        selected = [str(v) for v in value if str(v) not in field.empty_values]
-        known = self.preload(self.choices.queryset.using(self.db)) if selected else {}
-        if any(v not in known for v in selected):
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required:
-            options.append(self.create_option(name, "", "", False, 0))
-        for v in selected[:1]:
-            label = field.label_from_instance(known[v])
-            options.append(self.create_option(name, v, label, True, len(options)))
-        return [(None, options, 0)]
-
-
 def _attrs_html(attrs: dict) -> SafeString:
     """Render widget attributes as django/forms/widgets/attrs.html does."""
     parts = [
@@ -239,7 +212,7 @@ def _join(parts: list[SafeString]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-class RowSelect(forms.Select):
+class PythonSelectMixin:
     """A select rendered in Python, with the markup of Django's template.
 
     In a table of 50 rows that each list 50 sources, including one template per option costs
@@ -247,7 +220,7 @@ class RowSelect(forms.Select):
     """
 
     def _render(self, template_name, context, renderer=None):
-        if template_name != forms.Select.template_name:
+        if template_name != forms.Select.template_name:  # a subclass's own template
             return super()._render(template_name, context, renderer)
         widget = context["widget"]
         parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
@@ -267,6 +240,10 @@ class RowSelect(forms.Select):
                 parts.append(SafeString("\n  </optgroup>"))
         parts.append(SafeString("\n</select>"))
         return _join(parts)
+
+
+class RowSelect(PythonSelectMixin, forms.Select):
+    pass
 
 
 class RowCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
@@ -310,6 +287,33 @@ class RowCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return format_html("<label{}>{} {}</label>", label_for, box, option["label"])
 
 
+class RowAutocompleteSelect(PythonSelectMixin, AutocompleteSelect):
+    """An autocomplete that finds the selected option among values preloaded per request.
+
+    ``preload(queryset)`` returns ``{str(pk): object}`` for every value the inline's saved
+    rows point at; a value it does not know (a re-rendered invalid POST, say) is looked up the
+    usual way.
+    """
+
+    def __init__(self, *args, preload, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.preload = preload
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        selected = [str(v) for v in value if str(v) not in field.empty_values]
+        known = self.preload(self.choices.queryset.using(self.db)) if selected else {}
+        if any(v not in known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for v in selected[:1]:
+            label = field.label_from_instance(known[v])
+            options.append(self.create_option(name, v, label, True, len(options)))
+        return [(None, options, 0)]
+
+
 class RowQueriesMixin:
     """Fetch what an inline's rows show with a fixed number of queries (see above)."""
 
@@ -345,6 +349,11 @@ class RowQueriesMixin:
             )
             memo[key] = {str(obj.pk): obj for obj in queryset.filter(pk__in=pointed_at)}
         return memo[key]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name not in self.radio_fields:
+            kwargs.setdefault("widget", RowSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
