@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 from django.utils import timezone
 
 from articles import publishing
@@ -53,8 +52,14 @@ def json_ld_text(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hash factory passwords with MD5: these tests never log in by password, and PBKDF2's
-    deliberate slowness would dominate their run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def days(n: int) -> datetime.date:
+    """Return the date ``n`` days from today in the newsroom's time zone."""
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def explainer_with(*events: dict, **kwargs):
+    """Return an explainer whose timeline holds ``events`` (TimelineEventFactory arguments)."""
+    explainer = factories.ExplainerFactory(**kwargs)
+    for position, event in enumerate(events):
+        factories.TimelineEventFactory(explainer=explainer, position=position, **event)
+    return explainer

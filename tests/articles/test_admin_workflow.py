@@ -16,11 +16,10 @@ from articles import workflow
 from articles.admin_workflow import PublishForm
 from articles.models import Explainer, KeyFact, PublishedVersion, TimelineEvent, Transition
 from tests.adminform import form_data
-from tests.articles.workflow_helpers import (  # noqa: F401 - fast_passwords is a fixture
+from tests.articles.workflow_helpers import (
     desk_checker,
     desk_editor,
     explainer_in,
-    fast_passwords,
 )
 from tests.factories import complete_explainer
 

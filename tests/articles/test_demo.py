@@ -29,9 +29,8 @@ User = get_user_model()
 
 @pytest.fixture
 def logins_file(settings, tmp_path):
-    """Development settings, fast password hashing and a private logins file."""
+    """Development settings and a private logins file."""
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path / "var" / "demo-logins.txt"
 
 

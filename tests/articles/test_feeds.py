@@ -11,7 +11,6 @@ from django.conf import settings
 from articles.models import Explainer
 from tests import factories
 from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
     live_explainer,
     publish,
 )

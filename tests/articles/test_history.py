@@ -13,12 +13,6 @@ from reversion.models import Version
 from articles import history, workflow
 from articles.models import Explainer, KeyFact, Transition
 from tests.adminform import form_data
-from tests.articles.workflow_helpers import (  # noqa: F401 - fast_passwords is a fixture
-    desk_checker,
-    desk_editor,
-    explainer_in,
-    fast_passwords,
-)
 from tests.factories import complete_explainer
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from articles import preview
 from articles.importers import exporter
 from articles.importers.textformat import MAX_FILE_BYTES
 from articles.models import Explainer
-from tests.articles.workflow_helpers import fast_passwords  # noqa: F401
 from tests.factories import ExplainerFactory
 
 pytestmark = pytest.mark.django_db

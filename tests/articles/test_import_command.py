@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Explainer, Stakeholder, Transition
-from tests.articles.workflow_helpers import explainer_in, fast_passwords  # noqa: F401
+from tests.articles.workflow_helpers import explainer_in
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db

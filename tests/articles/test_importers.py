@@ -30,7 +30,7 @@ from articles.models import (
     Transition,
     Viewpoint,
 )
-from tests.articles.workflow_helpers import explainer_in, fast_passwords  # noqa: F401
+from tests.articles.workflow_helpers import explainer_in
 from tests.factories import ExplainerFactory, StakeholderFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,6 @@ from articles import publishing
 from articles.models import Explainer
 from tests import factories
 from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
     publish,
 )
 

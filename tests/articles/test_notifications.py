@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Explainer
-from tests.articles.workflow_helpers import (  # noqa: F401 - fast_passwords is a fixture
+from tests.articles.workflow_helpers import (
     desk_checker,
     desk_editor,
     explainer_in,
-    fast_passwords,
 )
 from tests.factories import complete_explainer
 

@@ -7,11 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles import readiness, workflow
 from articles.models import Correction, Explainer, KeyFact
-from tests.articles.workflow_helpers import (  # noqa: F401 - fast_passwords is a fixture
+from tests.articles.workflow_helpers import (
     desk_checker,
     desk_editor,
     explainer_in,
-    fast_passwords,
 )
 from tests.factories import complete_explainer
 

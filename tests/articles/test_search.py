@@ -9,7 +9,6 @@ from articles import search
 from articles.models import Explainer
 from tests import factories
 from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
     live_explainer,
     publish,
 )

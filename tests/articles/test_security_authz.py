@@ -120,12 +120,6 @@ def test_every_admin_url_has_an_expectation():
     assert covered - admin_url_names() == set(), "stale rows in EXPECTED"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Hash test passwords with MD5: PBKDF2 costs seconds per user and proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(writer, other_writer, fact_checker, editor, superuser):
     """The writer's draft (published once, with a revision), one in review, and one deleted."""

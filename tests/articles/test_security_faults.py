@@ -21,12 +21,6 @@ DEAD_REDIS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Hash test passwords with MD5: PBKDF2 costs seconds per user and proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def approved(writer, fact_checker, django_capture_on_commit_callbacks):
     explainer = factories.complete_explainer(authors=[writer])

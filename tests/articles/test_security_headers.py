@@ -45,12 +45,6 @@ SECURITY_SETTINGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Hash test passwords with MD5: PBKDF2 costs seconds per user and proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _run_production(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION_ENV}
     return subprocess.run(

@@ -22,12 +22,6 @@ from tests.payloads import HTML_PAYLOADS, PAYLOADS, inert_problems, payload_id
 from tests.publicurls import public_urls
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Hash test passwords with MD5: PBKDF2 costs seconds per user and proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _storable(payload: str) -> str:
     # PostgreSQL text cannot hold NUL at all (forms refuse it: see the admin test below), so
     # on PostgreSQL the ORM path stores the rest of the payload.

@@ -46,12 +46,6 @@ OPEN_REDIRECTS = [
 SAFE_NEXT = ["/admin/", "/admin/articles/explainer/?state=draft", "/explainers/a-b/#facts"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Hash with MD5 here: these tests check lockout logic, not PBKDF2, and log in a lot."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _login(client, username: str, password: str, **extra):
     return client.post(
         "/admin/login/", {"username": username, "password": password}, follow=False, **extra

@@ -16,7 +16,6 @@ from articles import preview
 from articles.models import Explainer
 from tests import factories
 from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
     json_ld_text,
     live_explainer,
     publish,

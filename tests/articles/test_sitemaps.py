@@ -13,7 +13,6 @@ from django.utils import timezone
 from articles import publishing
 from tests import factories
 from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
     live_explainer,
     publish,
 )

@@ -19,7 +19,6 @@ from articles import preview, publishing
 from articles.models import Explainer, RelatedLink, TimelineEvent
 from tests import factories
 from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
     grow,
     live_explainer,
     publish,

@@ -15,23 +15,9 @@ from django.utils import timezone
 from articles import public, publishing
 from articles.models import PublishedVersion, WatchItem
 from tests import factories
-from tests.articles.publicsite import (
-    _fast_password_hashing,  # noqa: F401 - autouse
-    publish,
-)
+from tests.articles.publicsite import days, explainer_with, publish
 
 pytestmark = pytest.mark.django_db
-
-
-def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
-
-
-def explainer_with(*events: dict, **kwargs):
-    explainer = factories.ExplainerFactory(**kwargs)
-    for position, event in enumerate(events):
-        factories.TimelineEventFactory(explainer=explainer, position=position, **event)
-    return explainer
 
 
 def texts() -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.contrib.auth.models import Group
 
 from articles import roles, workflow
@@ -10,12 +9,6 @@ from articles.models import Explainer
 from tests import factories
 
 State = Explainer.State
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hash test users' passwords cheaply (import this fixture into a test module)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def user_in(role: str, username: str):

@@ -108,10 +108,8 @@ def browser_context_args(live_server) -> dict:
 
 @pytest.fixture(autouse=True)
 def _browser_world(transactional_db, live_server, settings) -> None:
-    """Give every browser test the roles, an empty cache and a fast password hasher."""
-    # Every user a factory makes, and every login through the form, hashes a password: the
-    # default hasher's deliberate slowness would cost seconds per test and prove nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Give every browser test the roles and an empty cache (tests/conftest.py makes password
+    hashing fast for every test)."""
     # A transactional test database is flushed between tests, and the roles come from a data
     # migration, so they are made again here (sync_roles is idempotent).
     roles.sync_roles()
