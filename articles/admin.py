@@ -28,11 +28,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, richtext, workflow
+from .admin_rendering import ROW_RENDERER
 from .admin_workflow import QueueFilter, WorkflowAdminMixin
 from .importers.admin import ImportExportAdminMixin
 from .models import (
@@ -158,6 +157,16 @@ class TextInlineMixin:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
+class RowForm(forms.ModelForm):
+    """An inline row's form: its widgets, labels and error lists drawn in Python.
+
+    A change form with fifty of every inline draws some 2,900 widgets; Django's templates for
+    them cost more than a second there (admin_rendering.py draws the same markup).
+    """
+
+    default_renderer = ROW_RENDERER
+
+
 class LabelledDeleteFormSet(BaseInlineFormSet):
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
@@ -197,97 +206,26 @@ class SharedChoices(BaseChoiceIterator):
         yield from memo[self.key]
 
 
-def _attrs_html(attrs: dict) -> SafeString:
-    """Render widget attributes as django/forms/widgets/attrs.html does."""
-    parts = [
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items()
-        if value is not False
-    ]
-    return _join(parts)
+class RowRendered:
+    """A widget drawn by ``ROW_RENDERER`` wherever it is rendered.
 
-
-def _join(parts: list[SafeString]) -> SafeString:
-    """Join HTML fragments that ``format_html`` built (and so escaped) already."""
-    return format_html_join("", "{}", ((part,) for part in parts))
-
-
-class PythonSelectMixin:
-    """A select rendered in Python, with the markup of Django's template.
-
-    In a table of 50 rows that each list 50 sources, including one template per option costs
-    most of a second; the options are the same markup built with ``format_html``.
+    Rows' forms use that renderer already; this is for the select inside an admin related-object
+    wrapper, which renders its widget without passing the form's renderer on.
     """
 
     def _render(self, template_name, context, renderer=None):
-        if template_name != forms.Select.template_name:  # a subclass's own template
-            return super()._render(template_name, context, renderer)
-        widget = context["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html('\n  <optgroup label="{}">', group))
-            parts += [
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>',
-                    option["value"],
-                    _attrs_html(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
-            ]
-            if group:
-                parts.append(SafeString("\n  </optgroup>"))
-        parts.append(SafeString("\n</select>"))
-        return _join(parts)
+        return super()._render(template_name, context, ROW_RENDERER)
 
 
-class RowSelect(PythonSelectMixin, forms.Select):
+class RowSelect(RowRendered, forms.Select):
     pass
 
 
-class RowCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    """Labelled checkboxes rendered in Python, with the markup of Django's template (see above)."""
-
-    def _render(self, template_name, context, renderer=None):
-        if template_name != forms.CheckboxSelectMultiple.template_name:
-            return super()._render(template_name, context, renderer)
-        widget = context["widget"]
-        attrs = widget["attrs"]
-        parts = [
-            format_html(
-                "<div{}{}>",
-                format_html(' id="{}"', attrs["id"]) if attrs.get("id") else "",
-                format_html(' class="{}"', attrs["class"]) if attrs.get("class") else "",
-            )
-        ]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html("\n  <div><label>{}</label>", group))
-            parts += [format_html("<div>\n    {}</div>", self._option(o)) for o in options]
-            if group:
-                parts.append(SafeString("\n  </div>"))
-        parts.append(SafeString("\n</div>"))
-        return _join(parts)
-
-    @staticmethod
-    def _option(option: dict) -> SafeString:
-        value = option["value"]
-        box = format_html(
-            '<input type="{}" name="{}"{}{}>',
-            option["type"],
-            option["name"],
-            format_html(' value="{}"', value) if value is not None else "",
-            _attrs_html(option["attrs"]),
-        )
-        if not option["wrap_label"]:
-            return box
-        box_id = option["attrs"].get("id")
-        label_for = format_html(' for="{}"', box_id) if box_id else ""
-        return format_html("<label{}>{} {}</label>", label_for, box, option["label"])
+class RowCheckboxSelectMultiple(RowRendered, forms.CheckboxSelectMultiple):
+    pass
 
 
-class RowAutocompleteSelect(PythonSelectMixin, AutocompleteSelect):
+class RowAutocompleteSelect(RowRendered, AutocompleteSelect):
     """An autocomplete that finds the selected option among values preloaded per request.
 
     ``preload(queryset)`` returns ``{str(pk): object}`` for every value the inline's saved
@@ -366,6 +304,7 @@ class RowQueriesMixin:
 
 
 class OrderedInline(RowQueriesMixin, TextInlineMixin, admin.TabularInline):
+    form = RowForm
     extra = 0
     show_change_link = False
     formset = LabelledDeleteFormSet
@@ -401,6 +340,7 @@ class BylineInline(OrderedInline):
 
 class SourceInline(RowQueriesMixin, TextInlineMixin, admin.StackedInline):
     model = Source
+    form = RowForm
     extra = 0
     fields = [
         ("citation", "kind"),
@@ -410,7 +350,7 @@ class SourceInline(RowQueriesMixin, TextInlineMixin, admin.StackedInline):
     ]
 
 
-class KeyFactForm(forms.ModelForm):
+class KeyFactForm(RowForm):
     class Meta:
         model = KeyFact
         fields = ["position", "text", "sources", "check_status", "check_note"]

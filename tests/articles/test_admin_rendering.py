@@ -1,0 +1,172 @@
+"""The inline rows' Python renderer draws exactly what Django's templates draw.
+
+Each case renders one widget (or label, or error list) with Django's own template renderer and
+with ``admin_rendering.RowRenderer``, and compares the two byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django import forms
+from django.contrib import admin as django_admin
+from django.contrib.admin import widgets as admin_widgets
+from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
+from django.utils.safestring import mark_safe
+
+from articles import admin_rendering, models
+
+TEMPLATES = DjangoTemplates()
+PYTHON = admin_rendering.RowRenderer()
+
+CHOICES = [("", "---------"), ("a", "Alpha & Omega"), ("b", '"Beta"'), (3, "Three")]
+GROUPED = [("Group <1>", [("x", "Ex"), ("y", "Why")]), ("z", "Zed")]
+
+
+def _both(widget: forms.Widget, name: str, value, attrs=None) -> tuple[str, str]:
+    context = widget.get_context(name, value, attrs)
+    return (
+        TEMPLATES.render(widget.template_name, context),
+        PYTHON.render(widget.template_name, context),
+    )
+
+
+WIDGET_CASES = [
+    ("text", forms.TextInput(), "plain"),
+    ("text escaped", forms.TextInput(attrs={"aria-label": 'A "quoted" <label>'}), "<b>&</b>"),
+    ("text safe value", forms.TextInput(), mark_safe("<i>kept</i>")),
+    ("text empty", forms.TextInput(), ""),
+    ("text none", forms.TextInput(), None),
+    ("text bool attrs", forms.TextInput(attrs={"required": True, "disabled": False}), "x"),
+    ("admin text", admin_widgets.AdminTextInputWidget(), "Publisher"),
+    ("number", forms.NumberInput(attrs={"min": 0}), 7),
+    ("number zero attr", forms.NumberInput(attrs={"step": 0}), 0),
+    ("admin integer", admin_widgets.AdminIntegerFieldWidget(attrs={"aria-label": "Pos"}), 3),
+    ("email", forms.EmailInput(), "a@example.org"),
+    ("url", forms.URLInput(), "https://example.org/?a=1&b=2"),
+    ("hidden", forms.HiddenInput(), 42),
+    ("hidden none", forms.HiddenInput(), None),
+    ("password", forms.PasswordInput(), "secret"),
+    ("date", forms.DateInput(), datetime.date(2025, 3, 4)),
+    ("admin date", admin_widgets.AdminDateWidget(attrs={"aria-label": "Date"}), "2025-03-04"),
+    ("admin date empty", admin_widgets.AdminDateWidget(), None),
+    ("datetime", forms.DateTimeInput(), datetime.datetime(2025, 3, 4, 5, 6)),
+    ("time", forms.TimeInput(), datetime.time(5, 6)),
+    ("checkbox on", forms.CheckboxInput(attrs={"aria-label": "Delete this row"}), True),
+    ("checkbox off", forms.CheckboxInput(), False),
+    ("textarea", forms.Textarea(attrs={"rows": 2}), "Line one\nline <two> & three"),
+    ("textarea empty", forms.Textarea(), ""),
+    ("textarea none", forms.Textarea(), None),
+    ("select", forms.Select(choices=CHOICES), "b"),
+    ("select none chosen", forms.Select(choices=CHOICES, attrs={"aria-label": "Kind"}), None),
+    ("select groups", forms.Select(choices=GROUPED), "y"),
+    ("select empty", forms.Select(choices=[]), None),
+    ("select multiple", forms.SelectMultiple(choices=CHOICES), ["a", "b"]),
+    ("checkboxes", forms.CheckboxSelectMultiple(choices=CHOICES[1:]), ["a", 3]),
+    ("checkboxes class", forms.CheckboxSelectMultiple(choices=CHOICES, attrs={"class": "c"}), []),
+    ("checkboxes groups", forms.CheckboxSelectMultiple(choices=GROUPED), ["x"]),
+    ("checkboxes empty", forms.CheckboxSelectMultiple(choices=[]), []),
+    ("radios", forms.RadioSelect(choices=CHOICES), "a"),
+]
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"), [c[1:] for c in WIDGET_CASES], ids=[c[0] for c in WIDGET_CASES]
+)
+def test_widget_drawn_as_django_draws_it(widget, value):
+    """A widget's markup from the Python renderer equals the template's."""
+    expected, drawn = _both(widget, "row-0-field", value, {"id": "id_row-0-field"})
+    assert drawn == expected
+
+
+def test_widget_without_id_drawn_as_django_draws_it():
+    """Options without ids get no ``for`` on their labels, as in the template."""
+    widget = forms.CheckboxSelectMultiple(choices=CHOICES[1:])
+    expected, drawn = _both(widget, "topics", ["a"])
+    assert drawn == expected
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [ErrorList(), ErrorList(["Too <long> & wrong", "Twice"], field_id="id_x")],
+    ids=["empty", "two errors"],
+)
+@pytest.mark.parametrize("template", ["ul", "default"])
+def test_error_list_drawn_as_django_draws_it(errors, template):
+    """Error lists render the same (empty ones as nothing, others through the template)."""
+    name = f"django/forms/errors/list/{template}.html"
+    context = errors.get_context()
+    assert PYTHON.render(name, context) == TEMPLATES.render(name, context)
+
+
+class _LabelForm(forms.Form):
+    citation = forms.CharField(label="Citation & <note>")
+    hidden = forms.CharField(label="", widget=forms.HiddenInput)
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("citation", {}),
+        ("citation", {"attrs": {"class": "required"}}),
+        ("citation", {"label_suffix": ":"}),
+        ("hidden", {}),
+    ],
+)
+def test_label_drawn_as_django_draws_it(field, kwargs):
+    """Labels render the same, with their attributes and suffix."""
+    bound = _LabelForm()[field]
+    template = TEMPLATES.render("django/forms/label.html", _label_context(bound, **kwargs))
+    drawn = PYTHON.render("django/forms/label.html", _label_context(bound, **kwargs))
+    assert drawn == template
+
+
+def _label_context(bound, **kwargs) -> dict:
+    captured = {}
+
+    class Capture(DjangoTemplates):
+        def render(self, template_name, context, request=None):
+            captured.update(context)
+            return ""
+
+    bound.form.renderer = Capture()
+    bound.label_tag(**kwargs)
+    return captured
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "field", "permissions"),
+    [
+        (models.TimelineEvent, "source", {}),
+        (models.Viewpoint, "stakeholder", {"can_view_related": True}),
+        (
+            models.RelatedLink,
+            "target",
+            dict.fromkeys(
+                ["can_add_related", "can_change_related", "can_delete_related", "can_view_related"],
+                True,
+            ),
+        ),
+        (models.Viewpoint, "stakeholder", {"can_add_related": True, "can_change_related": True}),
+    ],
+    ids=["no links", "view link", "every link", "add and change links"],
+)
+def test_related_wrapper_drawn_as_django_draws_it(model, field, permissions):
+    """A related-object select with its add/change/delete/view links renders the same."""
+    rel = model._meta.get_field(field).remote_field
+    widget = admin_widgets.RelatedFieldWidgetWrapper(
+        forms.Select(choices=CHOICES), rel, django_admin.site, **permissions
+    )
+    expected, drawn = _both(widget, "timelineevent_set-0-source", "a", {"id": "id_x"})
+    assert drawn == expected
+
+
+def test_other_templates_go_to_django():
+    """A template the renderer does not draw is rendered by Django's templates."""
+    widget = forms.ClearableFileInput()
+    expected, drawn = _both(widget, "file", None)
+    assert drawn == expected
+    assert "django/forms/widgets/clearable_file_input.html" not in admin_rendering.DRAWN
