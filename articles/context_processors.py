@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from . import chrome
+
 
 def site(request) -> dict:
-    return {"NEWSROOM_NAME": settings.NEWSROOM_NAME}
+    return {"NEWSROOM_NAME": settings.NEWSROOM_NAME, "urls": chrome.urls()}

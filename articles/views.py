@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -32,8 +31,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -47,8 +44,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
+from . import chrome, public, timelinejs
 from . import preview as preview_tokens
-from . import public, timelinejs
 from .calendar import CALENDAR_PRECISIONS, build_calendar
 from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
 from .models import Explainer, PublishedVersion
@@ -67,9 +64,6 @@ WATCH_UNDATED_MAX = 100
 ICS_HORIZON = datetime.timedelta(days=549)  # about 18 months ahead
 ICS_MAX_EVENTS = 1000
 CACHEABLE_STATUSES = (200, 301, 304, 410)
-
-# The fields the explainer page needs, fetched in its one query.
-PAGE_FIELDS = ("pk", "number", "title", "slug", "go_live_at", "body_html", "head_html")
 
 
 def stored_html(html: str) -> SafeString:
@@ -131,16 +125,6 @@ def public_view(view: Callable) -> Callable:
     return public_page(require_safe(view))
 
 
-@functools.cache
-def _chrome_revision() -> str:
-    """Return a fingerprint of the page chrome, so a deploy that changes it changes ETags."""
-    digest = hashlib.sha256()
-    for name in ("base.html", "articles/explainer_detail.html"):
-        digest.update(get_template(name).template.source.encode())
-    digest.update(static("css/site.css").encode())
-    return digest.hexdigest()[:10]
-
-
 # --- Explainer pages --------------------------------------------------------------------------
 
 
@@ -176,33 +160,27 @@ def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 @require_safe
 def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Serve an explainer from the HTML stored when it was published: one query."""
-    row = (
-        PublishedVersion.objects.live()
-        .filter(slug=slug)
-        .order_by("-go_live_at")
-        .values(*PAGE_FIELDS)
-        .first()
-    )
-    if row is None:
+    """Serve an explainer: one query for the HTML stored when it was published, joined to the
+    site chrome rendered once per process (articles/chrome.py). No template runs here."""
+    page = public.live_page(slug)
+    if page is None:
         return _gone_or_moved(request, slug)
-    etag = f'"{row["pk"]}.{row["number"]}.{_chrome_revision()}"'
-    last_modified = int(row["go_live_at"].timestamp())
+    shell = chrome.explainer_shell()
+    etag = f'"{page.pk}.{page.number}.{shell.revision}"'
+    last_modified = int(page.go_live_at.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        response = render(
-            request,
-            "articles/explainer_detail.html",
-            {
-                "title": row["title"],
-                "head_html": stored_html(row["head_html"]),
-                "body_html": stored_html(row["body_html"]),
-            },
+        response = HttpResponse(
+            shell.page(
+                title=page.title,
+                head_html=stored_html(page.head_html),
+                body_html=stored_html(page.body_html),
+            )
         )
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(last_modified)
     # The JSON-LD <script> is allowed by hash under the strict CSP (no 'unsafe-inline').
-    response._csp_update = {"script-src": script_hashes(row["head_html"])}
+    response._csp_update = {"script-src": script_hashes(page.head_html)}
     return response
 
 

@@ -1,0 +1,161 @@
+"""The public site's chrome, worked out once per process instead of once per request.
+
+Every public page carries the same header and footer, with fourteen links to named URLs. A
+``{% url %}`` tag costs about as much as the page's one SQL query (``reverse()`` walks the
+resolver under thread-local state), so the links are reversed once per process and handed to
+templates as ``urls`` (``articles.context_processors.site``).
+
+The explainer page goes further: its template is nothing but the chrome around HTML stored at
+publish time, so the chrome is rendered once, with markers where the title, head and body go,
+and cut into a ``Shell``. Serving the page is then four string joins (``Shell.page``). For
+that, ``base.html`` must not depend on the request (no user, no CSRF token, no messages):
+``tests/articles/test_chrome.py`` holds the shell's output equal to a full template render.
+
+Both are keyed by the URLconf and the script prefix (a site served under a sub-path), and
+cleared when a test overrides a setting; with ``DEBUG`` on nothing is kept, so an edited
+template shows at the next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+# The chrome's links, by the name templates use: ``{{ urls.home }}``.
+CHROME_URLS = {
+    "home": "articles:home",
+    "watch": "articles:watch",
+    "watch_ics": "articles:watch_ics",
+    "corrections": "articles:corrections",
+    "search": "articles:search",
+    "feed_rss": "articles:feed_rss",
+    "feed_atom": "articles:feed_atom",
+    "publishing_principles": "articles:publishing_principles",
+    "fact_checking_policy": "articles:fact_checking_policy",
+    "corrections_policy": "articles:corrections_policy",
+}
+
+EXPLAINER_TEMPLATE = "articles/explainer_detail.html"
+# Markers put where the explainer page's title, head and body go. Characters from Unicode's
+# private use area: escaping leaves them alone and no editor text is expected to hold them.
+TITLE_MARK = "\ue000title\ue000"
+HEAD_MARK = "\ue000head\ue000"
+BODY_MARK = "\ue000body\ue000"
+# Slugs as the URL patterns accept them: for these, quoting in reverse() changes nothing.
+ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+_urls: dict[tuple, dict[str, str]] = {}
+_shells: dict[tuple, Shell] = {}
+_explainer_prefixes: dict[tuple, tuple[str, str]] = {}
+
+
+def _key() -> tuple:
+    return (get_urlconf(), get_script_prefix(), translation.get_language())
+
+
+def urls() -> dict[str, str]:
+    """Return the chrome's URLs, by name (see ``CHROME_URLS``)."""
+    key = _key()
+    found = _urls.get(key)
+    if found is None:
+        found = {name: reverse(viewname) for name, viewname in CHROME_URLS.items()}
+        if not settings.DEBUG:
+            _urls[key] = found
+    return found
+
+
+def explainer_path(slug: str) -> str:
+    """Return the path of the explainer page at ``slug``, as ``reverse()`` would."""
+    if not ASCII_SLUG.fullmatch(slug):
+        return reverse("articles:explainer", kwargs={"slug": slug})
+    key = _key()
+    parts = _explainer_prefixes.get(key)
+    if parts is None:
+        before, _, after = reverse("articles:explainer", kwargs={"slug": "SLUG"}).partition("SLUG")
+        parts = (before, after)
+        if not settings.DEBUG:
+            _explainer_prefixes[key] = parts
+    return parts[0] + slug + parts[1]
+
+
+@dataclass(frozen=True)
+class Shell:
+    """The explainer page's HTML around its three variable parts."""
+
+    before_title: str
+    before_head: str
+    before_body: str
+    after_body: str
+    revision: str  # changes whenever the chrome's HTML does: part of the page's ETag
+
+    def page(self, *, title: str, head_html: SafeString, body_html: SafeString) -> str:
+        return "".join(
+            (
+                self.before_title,
+                escape(title),
+                self.before_head,
+                head_html,
+                self.before_body,
+                body_html,
+                self.after_body,
+            )
+        )
+
+
+def explainer_shell() -> Shell:
+    """Return the explainer page's chrome, rendered once per process."""
+    key = _key()
+    shell = _shells.get(key)
+    if shell is None:
+        shell = _render_shell()
+        if not settings.DEBUG:
+            _shells[key] = shell
+    return shell
+
+
+def _render_shell() -> Shell:
+    html = render_to_string(
+        EXPLAINER_TEMPLATE,
+        {
+            # Plain strings: autoescaping leaves the markers as they are.
+            "title": TITLE_MARK,
+            "head_html": HEAD_MARK,
+            "body_html": BODY_MARK,
+            "NEWSROOM_NAME": settings.NEWSROOM_NAME,
+            "urls": urls(),
+        },
+    )
+    parts = re.split(f"({TITLE_MARK}|{HEAD_MARK}|{BODY_MARK})", html)
+    markers = parts[1::2]
+    if markers != [TITLE_MARK, HEAD_MARK, BODY_MARK]:
+        raise ImproperlyConfigured(
+            f"{EXPLAINER_TEMPLATE} must output the title, head_html and body_html once each, "
+            f"in that order; found {len(markers)} markers."
+        )
+    before_title, before_head, before_body, after_body = parts[0::2]
+    return Shell(
+        before_title=before_title,
+        before_head=before_head,
+        before_body=before_body,
+        after_body=after_body,
+        revision=hashlib.sha256(html.encode()).hexdigest()[:10],
+    )
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """Drop what was worked out under other settings (tests override URLconfs and names)."""
+    _urls.clear()
+    _shells.clear()
+    _explainer_prefixes.clear()
