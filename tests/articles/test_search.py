@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import search
-from articles.models import Explainer
+from articles.models import Explainer, PublishedVersion
 from tests import factories
 from tests.articles.publicsite import (
     live_explainer,
@@ -194,3 +197,136 @@ def test_plain_snippet_cuts_at_word_boundaries():
     snippet = str(search.plain_snippet(text, "target"))
     assert snippet.startswith("… word") and snippet.endswith("tail …")
     assert "<mark>target</mark>" in snippet
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("wind solar grid", ["wind", "solar", "grid"]),
+        ('"solar farms" -eclipse', ["solar", "farms"]),
+        ('tides -"low water" or moon', ["tides", "moon"]),
+        ('"unbalanced phrase', ["unbalanced", "phrase"]),
+        ("- & :*", ["&", ":*"]),
+        ("", []),
+    ],
+)
+def test_wanted_words_leave_out_excluded_words_and_or(query, words):
+    """The words to rank and highlight by: phrases' words count, -excluded words and "or" not."""
+    assert search.wanted_words(query) == words
+
+
+@pytest.mark.parametrize("q", ["&", '""', "- :*", "%_%"])
+def test_query_without_letters_or_digits_gets_a_notice(client, q):
+    """A query of punctuation only says what to type instead of "0 results"."""
+    live_explainer()
+    html = results(client, q)
+    assert search.NO_WORDS_NOTICE in html
+    assert "0 results" not in html
+
+
+def test_count_stops_at_the_cap(client, monkeypatch):
+    """Past COUNT_CAP matches the page says "N+ results" and paginates the first N."""
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(5):
+        live_explainer(title=f"Capybara census {n}")
+    html = results(client, "capybara")
+    assert "3+ results" in html
+    assert html.count('class="card"') == 3
+
+
+def test_count_below_the_cap_is_exact(client, monkeypatch):
+    """Up to COUNT_CAP matches the count is exact, without a plus."""
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(3):
+        live_explainer(title=f"Capybara census {n}")
+    html = results(client, "capybara")
+    assert "3 results" in html and "3+ results" not in html
+
+
+def test_pages_hold_every_result_once(client):
+    """Page 1 and page 2 together list each of the 22 matches exactly once."""
+    for n in range(22):
+        publish(factories.ExplainerFactory(title=f"Pelican report {n}"))
+    titles = []
+    for page in ("1", "2"):
+        html = client.get("/search/", {"q": "pelican", "page": page}).content.decode()
+        titles += re.findall(r"Pelican report \d+", html)
+    assert sorted(set(titles)) == sorted(f"Pelican report {n}" for n in range(22))
+    assert len(titles) == 22
+
+
+def test_search_query_count_does_not_grow_with_results(client):
+    """One page of 20 results costs as many queries as a page of one."""
+    publish(factories.ExplainerFactory(title="Walrus"))
+    with CaptureQueriesContext(connection) as one:
+        results(client, "walrus")
+    for n in range(21):
+        publish(factories.ExplainerFactory(title=f"Walrus {n}"))
+    with CaptureQueriesContext(connection) as many:
+        results(client, "walrus")
+    assert len(many) == len(one)
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_title_beats_newer_dek_and_body_matches(client):
+    """Title match (oldest) first, then the dek match, then the newest body match."""
+    live_explainer(title="Kestrel numbers fall")
+    live_explainer(title="Birds of prey", dek="Why kestrel counts matter.")
+    body = factories.ExplainerFactory(title="Farmland birds")
+    factories.KeyFactFactory(explainer=body, text="A kestrel pair nested in the barn.")
+    publish(body)
+    html = results(client, "kestrel")
+    assert html.index("Kestrel numbers fall") < html.index("Birds of prey") < html.index("Farmland")
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_title_with_one_of_two_words_beats_body_matches(client):
+    """A title holding one query word ranks above a newer version holding both only in its body."""
+    title = factories.ExplainerFactory(title="Ferry timetables")
+    factories.KeyFactFactory(explainer=title, text="Strikes cancelled sailings.")
+    publish(title)
+    body = factories.ExplainerFactory(title="Transport news")
+    factories.KeyFactFactory(explainer=body, text="A ferry strike is planned.")
+    publish(body)
+    html = results(client, "ferry strike")
+    assert html.index("Ferry timetables") < html.index("Transport news")
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_headline_marks_a_match_far_into_the_text(client):
+    """A word found only after thousands of characters is shown and marked in the snippet."""
+    long_text = "<p>" + " ".join(f"filler{n}" for n in range(800)) + "</p>"
+    explainer = factories.ExplainerFactory(title="Long read", background=long_text)
+    factories.KeyFactFactory(explainer=explainer, text="The policies changed in spring.")
+    publish(explainer)
+    html = results(client, "policy")
+    assert "<mark>policies</mark> changed" in html
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_rank_vector_follows_the_title(client):
+    """The generated title-and-dek vector follows a changed title (no code keeps it in step)."""
+    explainer = live_explainer(title="Old heading")
+    version = explainer.versions.get()
+    PublishedVersion.objects.filter(pk=version.pk).update(title="Heron heading")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_rank_vector::text FROM articles_publishedversion WHERE id = %s",
+            [version.pk],
+        )
+        assert "'heron':1A" in cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgres_search_leaves_sequential_scans_enabled(client):
+    """Search turns sequential scans off only for its own queries, even inside a transaction."""
+    live_explainer(title="Osprey")
+    assert "Osprey" in results(client, "osprey")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
