@@ -26,10 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import format_html
@@ -49,6 +48,8 @@ from ..models import (
     http_url_validator,
     unique_slug,
 )
+from . import revisions
+from .revisions import prefetched
 from .textformat import FormatError, FormatErrors, ParsedExplainer, parse
 
 if TYPE_CHECKING:
@@ -111,22 +112,34 @@ class StakeholderIndex:
         self.by_name: dict[str, int] = {}
         self.by_alias: dict[str, int] = {}
         self.slugs: set[str] = set()
+        # The rows themselves, so that viewpoints written by an import name their stakeholder
+        # (in the history's labels) without reading it back.
+        self.rows: dict[int, Stakeholder] = {}
 
     @classmethod
     def load(cls) -> StakeholderIndex:
         index = cls()
-        for pk, name, aliases, slug in Stakeholder.objects.values_list(
-            "pk", "name", "aliases", "slug"
-        ):
-            index.remember(pk, name, slug, aliases)
+        for stakeholder in Stakeholder.objects.all():
+            index.remember(
+                stakeholder.pk, stakeholder.name, stakeholder.slug, stakeholder.aliases, stakeholder
+            )
         return index
 
-    def remember(self, pk: int, name: str, slug: str, aliases: str = "") -> None:
+    def remember(
+        self,
+        pk: int,
+        name: str,
+        slug: str,
+        aliases: str = "",
+        row: Stakeholder | None = None,
+    ) -> None:
         self.by_name[name_key(name)] = pk
         for alias in aliases.splitlines():
             if alias.strip():
                 self.by_alias.setdefault(name_key(alias), pk)
         self.slugs.add(slug)
+        if row is not None:
+            self.rows[pk] = row
 
     def find(self, name: str) -> int | None:
         key = name_key(name)
@@ -212,8 +225,40 @@ class _Plan:
 
     stakeholder_ids: list[int | None]  # per viewpoint; None: a new stakeholder, by name
     new_names: dict[str, str]  # name_key -> the name as first written
-    related: list[tuple[int | None, str]]  # per related bullet: target id or None, the title
+    related: list[tuple[Explainer | None, str]]  # per related bullet: the target or None, the text
     warnings: list[str]
+
+
+class RelatedTargets:
+    """Explainers that "Up next" bullets may name, by slug and by (case-folded) title."""
+
+    def __init__(self, rows: Iterable[Explainer] = ()) -> None:
+        self.by_slug: dict[str, Explainer] = {}
+        self.by_title: dict[str, Explainer] = {}
+        for row in rows:
+            self.add(row)
+
+    @classmethod
+    def load(cls, texts: Iterable[str]) -> RelatedTargets:
+        """Read the explainers whose slug or title is one of ``texts``, in one query."""
+        texts = list(set(texts))
+        if not texts:
+            return cls()
+        folded = [t.casefold() for t in texts]
+        return cls(
+            Explainer.objects.annotate(lower_title=Lower("title"))
+            .filter(Q(slug__in=texts) | Q(title__in=texts) | Q(lower_title__in=folded))
+            .only("pk", "slug", "title")
+            .order_by()
+        )
+
+    def add(self, explainer: Explainer) -> None:
+        self.by_slug[explainer.slug] = explainer
+        self.by_title[explainer.title.casefold()] = explainer
+
+    def find(self, text: str) -> Explainer | None:
+        """Return the explainer ``text`` names: by slug first, then by title."""
+        return self.by_slug.get(text, self.by_title.get(text.casefold()))
 
 
 def _plan(
@@ -223,7 +268,9 @@ def _plan(
     index: StakeholderIndex,
     own_pk: int | None,
     own_slug: str,
+    targets: RelatedTargets | None = None,
 ) -> _Plan:
+    """Check ``parsed`` against the database; ``targets`` may hold the "Up next" candidates."""
     errors = _check_limits(parsed, filename)
     warnings = list(parsed.warnings)
 
@@ -250,17 +297,10 @@ def _plan(
         stakeholder_ids.append(pk)
 
     # "Up next": by slug first, then by title; one that does not exist yet is kept as a title.
-    related: list[tuple[int | None, str]] = []
+    related: list[tuple[Explainer | None, str]] = []
     if parsed.related:
-        texts = [r.title for r in parsed.related]
-        folded = [t.casefold() for t in texts]
-        candidates = list(
-            Explainer.objects.annotate(lower_title=Lower("title"))
-            .filter(Q(slug__in=texts) | Q(title__in=texts) | Q(lower_title__in=folded))
-            .values_list("pk", "slug", "title")
-        )
-        by_slug = {slug: pk for pk, slug, _ in candidates}
-        by_title = {title.casefold(): pk for pk, _, title in candidates}
+        if targets is None:
+            targets = RelatedTargets.load(r.title for r in parsed.related)
         own_title = parsed.title.casefold()
         for item in parsed.related:
             key = item.title.casefold()
@@ -269,8 +309,8 @@ def _plan(
                     FormatError(filename, item.line, '"Up next" names this explainer itself')
                 )
                 continue
-            target = by_slug.get(item.title, by_title.get(key))
-            if target is not None and target == own_pk:
+            target = targets.find(item.title)
+            if target is not None and target.pk is not None and target.pk == own_pk:
                 errors.append(
                     FormatError(filename, item.line, '"Up next" names this explainer itself')
                 )
@@ -309,7 +349,7 @@ def _match(parsed: ParsedExplainer, filename: str) -> Explainer | None:
 
 def _create_stakeholders(
     new_names: dict[str, str], index: StakeholderIndex
-) -> tuple[dict[str, int], list[tuple[int, str, str]]]:
+) -> tuple[dict[str, int], list[Stakeholder]]:
     """Create the new stakeholders; return their ids by name key, and the rows to remember."""
     if not new_names:
         return {}, []
@@ -337,7 +377,7 @@ def _create_stakeholders(
                 existing.save()
             created.append(existing)
     ids = {name_key(s.name): s.pk for s in created}
-    return ids, [(s.pk, s.name, s.slug) for s in created]
+    return ids, created
 
 
 def _reuse(existing: list[_T], key, wanted: list[object]) -> tuple[list[_T | None], list[_T]]:
@@ -350,7 +390,7 @@ def _reuse(existing: list[_T], key, wanted: list[object]) -> tuple[list[_T | Non
     return paired, leftovers
 
 
-def _write_sources(explainer: Explainer, parsed: ParsedExplainer, update: bool) -> None:
+def _write_sources(explainer: Explainer, parsed: ParsedExplainer, update: bool) -> list[Source]:
     wanted = [(s.citation or s.url, s.url) for s in parsed.sources]
     existing = list(explainer.sources.all()) if update else []
     paired, leftovers = _reuse(existing, lambda s: (s.citation, s.url), wanted)
@@ -364,10 +404,10 @@ def _write_sources(explainer: Explainer, parsed: ParsedExplainer, update: bool) 
             row.position = position
             moved.append(row)
     Source.objects.bulk_update(moved, ["position"])
-    Source.objects.bulk_create(new)
+    return Source.objects.bulk_create(new)
 
 
-def _write_facts(explainer: Explainer, parsed: ParsedExplainer, update: bool) -> None:
+def _write_facts(explainer: Explainer, parsed: ParsedExplainer, update: bool) -> list[KeyFact]:
     wanted = [fact.text for fact in parsed.key_facts]
     existing = list(explainer.key_facts.all()) if update else []
     # A fact whose text is unchanged keeps its check and supporting sources.
@@ -382,28 +422,36 @@ def _write_facts(explainer: Explainer, parsed: ParsedExplainer, update: bool) ->
             row.position = position
             moved.append(row)
     KeyFact.objects.bulk_update(moved, ["position"])
-    KeyFact.objects.bulk_create(new)
+    return KeyFact.objects.bulk_create(new)
 
 
 def _write_inlines(
     explainer: Explainer,
     parsed: ParsedExplainer,
     plan: _Plan,
-    stakeholder_ids: list[int],
+    stakeholders: list[Stakeholder | int],
     update: bool,
-) -> None:
+) -> dict[str, list]:
+    """Write every inline; for a new explainer, return the rows written by related name."""
     if update:
         # Nothing else points at these rows, so they are written afresh.
         Viewpoint.objects.filter(explainer=explainer).delete()
         TimelineEvent.objects.filter(explainer=explainer).delete()
         RelatedLink.objects.filter(explainer=explainer).delete()
-    _write_sources(explainer, parsed, update)
-    _write_facts(explainer, parsed, update)
-    Viewpoint.objects.bulk_create(
-        Viewpoint(explainer=explainer, stakeholder_id=pk, position=n, text=viewpoint.text)
-        for n, (viewpoint, pk) in enumerate(zip(parsed.viewpoints, stakeholder_ids, strict=True))
+    written = {
+        "sources": _write_sources(explainer, parsed, update),
+        "key_facts": _write_facts(explainer, parsed, update),
+    }
+    written["viewpoints"] = Viewpoint.objects.bulk_create(
+        Viewpoint(
+            explainer=explainer,
+            position=n,
+            text=viewpoint.text,
+            **({"stakeholder": who} if isinstance(who, Stakeholder) else {"stakeholder_id": who}),
+        )
+        for n, (viewpoint, who) in enumerate(zip(parsed.viewpoints, stakeholders, strict=True))
     )
-    TimelineEvent.objects.bulk_create(
+    written["timeline"] = TimelineEvent.objects.bulk_create(
         TimelineEvent(
             explainer=explainer,
             position=n,
@@ -414,35 +462,40 @@ def _write_inlines(
         )
         for n, event in enumerate(parsed.timeline)
     )
-    RelatedLink.objects.bulk_create(
+    written["related_links"] = RelatedLink.objects.bulk_create(
         RelatedLink(
-            explainer=explainer, position=n, target_id=target, title="" if target else title
+            explainer=explainer,
+            position=n,
+            target=target,
+            title="" if target else title,
         )
         for n, (target, title) in enumerate(plan.related)
     )
+    return written
 
 
-def _add_bylines(explainer: Explainer, authors: Sequence[User], *, update: bool) -> None:
+def _add_bylines(explainer: Explainer, authors: Sequence[User], *, update: bool) -> list[Byline]:
     if not authors:
-        return
+        return []
     have = set(explainer.byline_set.values_list("author_id", flat=True)) if update else set()
     start = len(have)
-    Byline.objects.bulk_create(
+    return Byline.objects.bulk_create(
         Byline(explainer=explainer, author=author, position=start + n)
         for n, author in enumerate(a for a in authors if a.pk not in have)
     )
 
 
-def _add_topics(explainer: Explainer, topics: Sequence[Topic], *, update: bool) -> None:
+def _add_topics(explainer: Explainer, topics: Sequence[Topic], *, update: bool) -> list[Topic]:
+    """Add the topics the explainer lacks; return them."""
     if not topics:
-        return
+        return []
     through = Explainer.topics.through
     have = set(explainer.topics.values_list("pk", flat=True)) if update else set()
+    added = [topic for topic in {t.pk: t for t in topics}.values() if topic.pk not in have]
     through.objects.bulk_create(
-        through(explainer_id=explainer.pk, topic_id=topic.pk)
-        for topic in {t.pk: t for t in topics}.values()
-        if topic.pk not in have
+        through(explainer_id=explainer.pk, topic_id=topic.pk) for topic in added
     )
+    return added
 
 
 def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) -> None:
@@ -459,23 +512,6 @@ def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) ->
             filename,
             f"{where} already exists and is {state}; restore it to draft before re-importing.",
         )
-
-
-def _add_to_history(explainer: Explainer) -> None:
-    """Add the explainer and its inlines to the open revision, in a fixed number of queries."""
-    # Prefetched: reversion serialises what the related managers hold, and would otherwise read
-    # each fact's sources and each viewpoint's stakeholder one by one.
-    prefetch_related_objects(
-        [explainer],
-        "byline_set",
-        Prefetch("key_facts", KeyFact.objects.prefetch_related("sources")),
-        "sources",
-        Prefetch("viewpoints", Viewpoint.objects.select_related("stakeholder")),
-        "timeline",
-        "corrections",
-        "related_links",
-    )
-    reversion.add_to_revision(explainer)
 
 
 def import_parsed(
@@ -504,11 +540,9 @@ def import_parsed(
     actor = by if by is not None else (authors[0] if authors else None)
     if (submit or new_revision) and actor is None:
         raise ImportRefused(filename, "submitting or revising needs a person to do it: an author")
-    remembered: list[tuple[int, str, str]] = []
+    remembered: list[Stakeholder] = []
     try:
-        # Managed by hand: the explainer is added once its inlines are written, so that the
-        # revision follows them (adding it on its first save would find none yet).
-        with transaction.atomic(), reversion.create_revision(manage_manually=True):
+        with transaction.atomic():
             result, remembered = _import(
                 parsed,
                 filename=filename,
@@ -521,17 +555,19 @@ def import_parsed(
                 index=index,
             )
             if history:
-                _add_to_history(result.explainer)
-                if actor is not None:
-                    reversion.set_user(actor)
+                # Recorded once the inlines are written, so that the revision holds them.
+                if not result.created:
+                    revisions.prefetch_followed(result.explainer)
                 verb = "Created" if result.created else "Updated"
-                reversion.set_comment(f"{verb} by importing {filename}.")
+                revisions.record(
+                    result.explainer, user=actor, comment=f"{verb} by importing {filename}."
+                )
     except PermissionDenied as exc:
         raise ImportRefused(filename, str(exc) or "permission denied") from exc
     except workflow.InvalidTransition as exc:
         raise ImportRefused(filename, str(exc)) from exc
-    for pk, name, slug in remembered:
-        index.remember(pk, name, slug)
+    for stakeholder in remembered:
+        index.remember(stakeholder.pk, stakeholder.name, stakeholder.slug, row=stakeholder)
     return result
 
 
@@ -546,7 +582,7 @@ def _import(
     submit: bool,
     new_revision: bool,
     index: StakeholderIndex,
-) -> tuple[ImportResult, list[tuple[int, str, str]]]:
+) -> tuple[ImportResult, list[Stakeholder]]:
     existing = _match(parsed, filename)
     if existing is None:
         if by is not None and not by.has_perm("articles.add_explainer"):
@@ -596,13 +632,29 @@ def _import(
     explainer.save()
 
     ids, remembered = _create_stakeholders(plan.new_names, index)
+    created_rows = {s.pk: s for s in remembered}
     stakeholder_ids = [
         pk if pk is not None else ids[name_key(v.name)]
         for v, pk in zip(parsed.viewpoints, plan.stakeholder_ids, strict=True)
     ]
-    _add_bylines(explainer, authors, update=update)
-    _add_topics(explainer, topics, update=update)
-    _write_inlines(explainer, parsed, plan, stakeholder_ids, update)
+    bylines = _add_bylines(explainer, authors, update=update)
+    added_topics = _add_topics(explainer, topics, update=update)
+    written = _write_inlines(
+        explainer,
+        parsed,
+        plan,
+        [created_rows.get(pk) or index.rows.get(pk, pk) for pk in stakeholder_ids],
+        update,
+    )
+    if not update:
+        # A new explainer has no rows but these: its related managers answer from memory (the
+        # history's snapshot reads them) instead of reading back what was just written.
+        for name, rows_written in written.items():
+            prefetched(explainer, name, rows_written)
+        revisions.without_sources(written["key_facts"])
+        prefetched(explainer, "byline_set", bylines)
+        prefetched(explainer, "topics", added_topics)
+        prefetched(explainer, "corrections", [])
 
     submitted = False
     if submit:
@@ -612,7 +664,7 @@ def _import(
         explainer=explainer,
         created=existing is None,
         warnings=plan.warnings,
-        new_stakeholders=[name for _, name, _ in remembered],
+        new_stakeholders=[s.name for s in remembered],
         submitted=submitted,
         revised=revised,
     )
