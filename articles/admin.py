@@ -31,7 +31,7 @@ from django.utils.choices import BaseChoiceIterator
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, richtext, workflow
-from .admin_rendering import ROW_RENDERER
+from .admin_rendering import ROW_RENDERER, SharedMediaInlineAdminFormSet
 from .admin_workflow import QueueFilter, WorkflowAdminMixin
 from .importers.admin import ImportExportAdminMixin
 from .models import (
@@ -305,6 +305,8 @@ class RowQueriesMixin:
 
 class OrderedInline(RowQueriesMixin, TextInlineMixin, admin.TabularInline):
     form = RowForm
+    # Django's table, its rows drawn in Python (admin_rendering.tabular_rows).
+    template = "admin/articles/edit_inline/tabular.html"
     extra = 0
     show_change_link = False
     formset = LabelledDeleteFormSet
@@ -513,6 +515,13 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             .select_related("assignee")
             .prefetch_related("byline_set__author")
         )
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for admin_formset in admin_formsets:
+            # Same object, one property changed: media read from two rows, not all of them.
+            admin_formset.__class__ = SharedMediaInlineAdminFormSet
+        return admin_formsets
 
     def get_object(self, request, object_id, from_field=None):
         request._explainer_pk = object_id
