@@ -424,6 +424,7 @@ def build_batch(job: tuple[range, int, Pools, datetime.datetime]) -> list[dict[s
             "data": data,
             "body_html": version.body_html,
             "head_html": version.head_html,
+            "card_html": version.card_html,
             "search_text": search_text(data),
             "search_rest": search_rest(data),
         }
@@ -538,6 +539,7 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
             data=plan["version"]["data"],
             body_html=plan["version"]["body_html"],
             head_html=plan["version"]["head_html"],
+            card_html=plan["version"]["card_html"],
             topic_ids=[t["id"] for t in plan["version"]["data"]["topics"]],
             stakeholder_ids=[v["stakeholder"]["id"] for v in plan["version"]["data"]["viewpoints"]],
             search_text=plan["version"]["search_text"],

@@ -57,7 +57,7 @@ ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 _urls: dict[tuple, dict[str, str]] = {}
 _shells: dict[tuple, Shell] = {}
-_explainer_prefixes: dict[tuple, tuple[str, str]] = {}
+_slug_paths: dict[tuple, tuple[str, str]] = {}
 
 
 def _key() -> tuple:
@@ -75,18 +75,23 @@ def urls() -> dict[str, str]:
     return found
 
 
-def explainer_path(slug: str) -> str:
-    """Return the path of the explainer page at ``slug``, as ``reverse()`` would."""
+def slug_path(viewname: str, slug: str) -> str:
+    """Return ``reverse(viewname, kwargs={"slug": slug})`` without walking the resolver."""
     if not ASCII_SLUG.fullmatch(slug):
-        return reverse("articles:explainer", kwargs={"slug": slug})
-    key = _key()
-    parts = _explainer_prefixes.get(key)
+        return reverse(viewname, kwargs={"slug": slug})
+    key = (viewname, *_key())
+    parts = _slug_paths.get(key)
     if parts is None:
-        before, _, after = reverse("articles:explainer", kwargs={"slug": "SLUG"}).partition("SLUG")
+        before, _, after = reverse(viewname, kwargs={"slug": "SLUG"}).partition("SLUG")
         parts = (before, after)
         if not settings.DEBUG:
-            _explainer_prefixes[key] = parts
+            _slug_paths[key] = parts
     return parts[0] + slug + parts[1]
+
+
+def explainer_path(slug: str) -> str:
+    """Return the path of the explainer page at ``slug``, as ``reverse()`` would."""
+    return slug_path("articles:explainer", slug)
 
 
 @dataclass(frozen=True)
@@ -158,4 +163,4 @@ def _forget(**kwargs) -> None:
     """Drop what was worked out under other settings (tests override URLconfs and names)."""
     _urls.clear()
     _shells.clear()
-    _explainer_prefixes.clear()
+    _slug_paths.clear()

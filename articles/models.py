@@ -542,6 +542,8 @@ class PublishedVersion(models.Model):
     # Rendered at publish time so that serving a page costs one query.
     body_html = models.TextField(blank=True)
     head_html = models.TextField(blank=True)
+    # The version's card on list pages (home, topic, stakeholder, author), rendered with it.
+    card_html = models.TextField(blank=True)
     topic_ids = models.JSONField(default=list)
     stakeholder_ids = models.JSONField(default=list)
     search_text = models.TextField(blank=True)

@@ -15,7 +15,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import NotSupportedError, connections, router
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 
 from . import chrome
@@ -166,9 +176,22 @@ def latest(queryset: QuerySet[PublishedVersion] | None = None) -> QuerySet:
     return queryset.order_by("-first_published_at", "-pk").values(*CARD_FIELDS, "data__topics")
 
 
+def latest_cards(queryset: QuerySet[PublishedVersion] | None = None) -> QuerySet:
+    """Return the stored list cards (``card_html``) of live versions, newest first."""
+    queryset = queryset if queryset is not None else PublishedVersion.objects.live()
+    return queryset.order_by("-first_published_at", "-pk").values_list("card_html", flat=True)
+
+
 def public_topics() -> QuerySet[Topic]:
-    """Return the topics at least one live explainer is filed under."""
-    return Topic.objects.filter(Exists(live_with_topic(OuterRef("pk"))))
+    """Return the topics at least one live explainer is filed under.
+
+    Asked as "the newest live version filed under it is not null" rather than ``EXISTS``:
+    PostgreSQL drops the ordering inside ``EXISTS`` and answers it from the GIN index on
+    ``topic_ids`` by reading every version of the topic (10 ms for twelve topics at 10,000
+    explainers), where walking the newest versions finds one in a few rows (0.3 ms).
+    """
+    newest = latest(live_with_topic(OuterRef("pk"))).values("pk")[:1]
+    return Topic.objects.alias(newest=Subquery(newest)).filter(newest__isnull=False)
 
 
 def public_stakeholders() -> QuerySet[Stakeholder]:

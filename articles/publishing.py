@@ -142,9 +142,10 @@ def render_version(version: PublishedVersion) -> None:
     The version's own fields (slug, title, dek, number, go_live_at, first_published_at) must
     be set first: the page shows them. See ``render.py`` for what is stored and why.
     """
-    from .render import render_html
+    from .render import render_card, render_html
 
     version.body_html, version.head_html = render_html(version)
+    version.card_html = render_card(version)
 
 
 def update_search_vector(version: PublishedVersion) -> None:

@@ -193,6 +193,27 @@ def render_html(version: PublishedVersion) -> tuple[str, str]:
     return _squeeze(body), _squeeze(head)
 
 
+CARD_TEMPLATE = "articles/includes/card.html"
+
+
+def card_item(version: PublishedVersion) -> dict[str, Any]:
+    """Return what the list card of ``version`` shows, as the card template reads it."""
+    return {
+        "slug": version.slug,
+        "title": version.title,
+        "dek": version.dek,
+        "first_published_at": version.first_published_at,
+        "go_live_at": version.go_live_at,
+        "number": version.number,
+        "data__topics": version.data.get("topics", []),
+    }
+
+
+def render_card(version: PublishedVersion) -> str:
+    """Return the card list pages show for ``version`` (a level-3 heading, no snippet)."""
+    return _squeeze(render_to_string(CARD_TEMPLATE, {"item": card_item(version), "level": 3}))
+
+
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 

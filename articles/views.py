@@ -226,45 +226,66 @@ class PublicListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+def stored_cards(rows) -> list[SafeString]:
+    """Return the list cards stored with versions (``card_html``), ready for output."""
+    return [stored_html(html) for html in rows]
+
+
+class CardListView(PublicListView):
+    """A list of live versions shown with the cards stored when they were published."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cards"] = stored_cards(context["page_obj"].object_list)
+        return context
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
     http_method_names = ["get", "head"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        latest = list(public.latest()[:HOME_LATEST])
+        latest = stored_cards(public.latest_cards()[:HOME_LATEST])
         context.update(
             lead=latest[0] if latest else None,
             latest=latest[1:],
-            topics=list(public.public_topics().only("name", "slug")),
+            topics=[
+                {"name": name, "path": chrome.slug_path("articles:topic", slug)}
+                for name, slug in public.public_topics().values_list("name", "slug")
+            ],
             watch=public.watch_items(limit=HOME_WATCH),
         )
         return context
 
 
-class TopicView(PublicListView):
+class TopicView(CardListView):
     template_name = "articles/topic_detail.html"
 
     def get_queryset(self):
         self.topic = get_object_or_404(public.public_topics(), slug=self.kwargs["slug"])
-        return public.latest(public.live_with_topic(self.topic.pk))
+        return public.latest_cards(public.live_with_topic(self.topic.pk))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(topic=self.topic, **kwargs)
+        feeds = {
+            name: chrome.slug_path(f"articles:topic_feed_{name}", self.topic.slug)
+            for name in ("rss", "atom")
+        }
+        return super().get_context_data(topic=self.topic, feeds=feeds, **kwargs)
 
 
-class StakeholderView(PublicListView):
+class StakeholderView(CardListView):
     template_name = "articles/stakeholder_detail.html"
 
     def get_queryset(self):
         self.stakeholder = get_object_or_404(public.public_stakeholders(), slug=self.kwargs["slug"])
-        return public.latest(public.live_with_stakeholder(self.stakeholder.pk))
+        return public.latest_cards(public.live_with_stakeholder(self.stakeholder.pk))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(stakeholder=self.stakeholder, **kwargs)
 
 
-class AuthorView(PublicListView):
+class AuthorView(CardListView):
     """A byline's published explainers. Staff with nothing live have no public page."""
 
     template_name = "articles/author_detail.html"
@@ -277,7 +298,7 @@ class AuthorView(PublicListView):
         self.author = get_object_or_404(
             user_model, **{user_model.USERNAME_FIELD: self.kwargs["username"]}, is_active=True
         )
-        return public.latest(public.live_by_author(self.author.pk))
+        return public.latest_cards(public.live_by_author(self.author.pk))
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)

@@ -43,11 +43,12 @@ def test_version_data_is_what_publishing_would_freeze(seeded):
 
 
 def test_version_html_is_what_publishing_would_render(seeded):
-    """body_html and head_html are exactly what render_version() produces."""
+    """body_html, head_html and card_html are exactly what render_version() produces."""
     version = PublishedVersion.objects.select_related("explainer").first()
-    stored = (version.body_html, version.head_html)
+    stored = (version.body_html, version.head_html, version.card_html)
+    assert version.card_html
     publishing.render_version(version)
-    assert stored == (version.body_html, version.head_html)
+    assert stored == (version.body_html, version.head_html, version.card_html)
 
 
 def test_text_is_about_nine_hundred_words(seeded):

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
 
-from articles import chrome, public, publishing
+from articles import chrome, public, publishing, render
 from articles.models import PublishedVersion
 from tests import factories
 from tests.articles.publicsite import live_explainer, publish
@@ -203,3 +203,71 @@ def test_republish_serves_the_new_html(client):
     html = client.get(path).content.decode()
     assert "New headline" in html
     assert "Old headline" not in html
+
+
+# --- Cards stored with each version for list pages -----------------------------------------
+
+
+def test_card_is_rendered_at_publish_from_the_card_template():
+    explainer = live_explainer(title="How ferries are timetabled", dek="Tides, crews and ports.")
+    version = PublishedVersion.objects.get(explainer=explainer)
+
+    assert version.card_html == render.render_card(version)
+    assert f'href="{public.explainer_path(explainer.slug)}"' in version.card_html
+    assert "How ferries are timetabled" in version.card_html
+    assert "Tides, crews and ports." in version.card_html
+    assert "Updated" not in version.card_html
+
+
+def test_republished_card_says_updated(client):
+    explainer = live_explainer(title="First take")
+    first = PublishedVersion.objects.get(explainer=explainer)
+    explainer.title = "Second take"
+    explainer.save()
+    later = first.go_live_at + datetime.timedelta(days=3)
+    version = publishing.freeze(explainer, by=factories.UserFactory(), go_live_at=later)
+
+    assert "Updated" in version.card_html
+    assert "Second take" in version.card_html
+
+
+@pytest.mark.parametrize("where", ["home", "topic"])
+def test_list_pages_show_the_stored_cards(client, where):
+    topic = factories.TopicFactory(name="Harbours", slug="harbours")
+    explainers = [live_explainer(title=f"Harbour story {n}", topics=[topic]) for n in range(3)]
+    path = "/" if where == "home" else topic.get_absolute_url()
+
+    html = client.get(path).content.decode()
+
+    for explainer in explainers:
+        card = PublishedVersion.objects.get(explainer=explainer).card_html.strip()
+        assert card in html
+
+
+def test_card_title_with_markup_is_escaped():
+    explainer = live_explainer(title="Pipes <b>&</b> <script>alert(1)</script> power")
+    card = PublishedVersion.objects.get(explainer=explainer).card_html
+    assert "<script>" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+
+
+def test_migration_backfills_cards_of_older_versions():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0009_version_card_html")
+    explainer = live_explainer(title="Before cards existed")
+    version = PublishedVersion.objects.get(explainer=explainer)
+    expected = version.card_html
+    PublishedVersion.objects.filter(pk=version.pk).update(card_html="")
+
+    class SchemaEditor:
+        pass
+
+    editor = SchemaEditor()
+    editor.connection = connection
+    migration.render_cards(apps, editor)
+
+    version.refresh_from_db()
+    assert version.card_html == expected
