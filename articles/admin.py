@@ -343,6 +343,8 @@ class BylineInline(OrderedInline):
 class SourceInline(RowQueriesMixin, TextInlineMixin, admin.StackedInline):
     model = Source
     form = RowForm
+    # Django's stacked inline, its forms drawn in Python (admin_rendering.stacked_forms).
+    template = "admin/articles/edit_inline/stacked.html"
     extra = 0
     fields = [
         ("citation", "kind"),

@@ -25,6 +25,7 @@ from django.forms.renderers import DjangoTemplates
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 WIDGETS = "django/forms/widgets/"
@@ -348,25 +349,28 @@ def _original_html(admin_form, inline_admin_formset) -> SafeString:
         return EMPTY
     parts = []
     if original:
-        parts.append(html("{}", original))
-        model_admin = admin_form.model_admin
-        if model_admin.show_change_link and model_admin.has_registered_model:
-            opts = model_admin.opts
-            may_change = inline_admin_formset.has_change_permission
-            url = reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(original.pk)]
-            )
-            parts.append(
-                html(
-                    ' <a href="{}" class="{}">{}</a>',
-                    url,
-                    "inlinechangelink" if may_change else "inlineviewlink",
-                    gettext("Change") if may_change else gettext("View"),
-                )
-            )
+        parts += [html("{}", original), _change_link(admin_form, inline_admin_formset)]
     if admin_form.show_url:
         parts.append(html(' <a href="{}">{}</a>', admin_form.absolute_url, gettext("View on site")))
     return html("<p>{}</p>", _join(parts))
+
+
+def _change_link(admin_form, inline_admin_formset) -> SafeString:
+    """The link from a saved row to its own change (or view) page, where the inline has one."""
+    model_admin = admin_form.model_admin
+    if not (model_admin.show_change_link and model_admin.has_registered_model):
+        return EMPTY
+    opts = model_admin.opts
+    may_change = inline_admin_formset.has_change_permission
+    url = reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(admin_form.original.pk)]
+    )
+    return html(
+        ' <a href="{}" class="{}">{}</a>',
+        url,
+        "inlinechangelink" if may_change else "inlineviewlink",
+        gettext("Change") if may_change else gettext("View"),
+    )
 
 
 def _cell_html(field) -> SafeString:
@@ -382,6 +386,147 @@ def _cell_html(field) -> SafeString:
         f"field-{name}" if name else "",
         " hidden" if hidden else "",
         content,
+    )
+
+
+# The forms of a stacked inline: Django's admin/edit_inline/stacked.html and, for each fieldset,
+# admin/includes/fieldset.html, drawn in Python for the same reason as the tabular rows.
+
+
+def stacked_forms(inline_admin_formset) -> SafeString:
+    """Return the forms Django's stacked inline template draws, one ``<div>`` each, in Python."""
+    formset = inline_admin_formset.formset
+    may_add = inline_admin_formset.has_add_permission
+    may_delete = formset.can_delete and inline_admin_formset.has_delete_permission
+    title = capfirst(inline_admin_formset.opts.verbose_name)
+    admin_forms = list(inline_admin_formset)
+    forms = []
+    for index, admin_form in enumerate(admin_forms):
+        empty = may_add and index == len(admin_forms) - 1
+        original = admin_form.original
+        if original:
+            label = html("{}{}", original, _change_link(admin_form, inline_admin_formset))
+        else:
+            label = html("#{}", index + 1)
+        deletion = admin_form.deletion_field() if may_delete and original else None
+        forms.append(
+            html(
+                '<div class="inline-related{}{}" id="{}-{}">\n<h3><b>{}:</b> '
+                '<span class="inline_label">{}</span>{}{}</h3>\n{}{}{}{}</div>\n',
+                " has_original" if original or admin_form.show_url else "",
+                " empty-form last-related" if empty else "",
+                formset.prefix,
+                "empty" if empty else index,
+                title,
+                label,
+                html(' <a href="{}">{}</a>', admin_form.absolute_url, gettext("View on site"))
+                if admin_form.show_url
+                else EMPTY,
+                html(' <span class="delete">{} {}</span>', deletion.field, deletion.label_tag())
+                if deletion
+                else EMPTY,
+                admin_form.form.non_field_errors() or EMPTY,
+                _join(
+                    _fieldset_html(fieldset, formset.prefix, index, number)
+                    for number, fieldset in enumerate(admin_form)
+                ),
+                admin_form.pk_field().field if admin_form.needs_explicit_pk_field() else EMPTY,
+                admin_form.fk_field().field if admin_form.fk_field() else EMPTY,
+            )
+        )
+    return _join(forms)
+
+
+def _fieldset_html(fieldset, prefix: str, form_index: int, number: int) -> SafeString:
+    """admin/includes/fieldset.html for one fieldset of a stacked inline's form."""
+    heading_id = f"{prefix}-{form_index}-{number}-heading"
+    collapsible = fieldset.name and fieldset.is_collapsible
+    heading = EMPTY
+    if fieldset.name:
+        heading = html(
+            '{}<h4 id="{}" class="fieldset-heading">{}</h4>{}\n',
+            SafeString("<details><summary>") if fieldset.is_collapsible else EMPTY,
+            heading_id,
+            fieldset.name,
+            SafeString("</summary>") if fieldset.is_collapsible else EMPTY,
+        )
+    return html(
+        '<fieldset class="module aligned {}"{}>\n{}{}{}{}</fieldset>\n',
+        fieldset.classes,
+        html(' aria-labelledby="{}"', heading_id) if fieldset.name else EMPTY,
+        heading,
+        # Written by developers, and shown unescaped, as Django's template does.
+        html('<div class="description">{}</div>\n', SafeString(fieldset.description))
+        if fieldset.description
+        else EMPTY,
+        _join(_line_html(line) for line in fieldset),
+        SafeString("</details>") if collapsible else EMPTY,
+    )
+
+
+def _line_html(line) -> SafeString:
+    """One line of a fieldset: a single field, or several side by side."""
+    single = len(line.fields) == 1
+    errors = line.errors() if single else EMPTY
+    fields = list(line)
+    names = _join(
+        html(" field-{}", name) for name in (_field_name(field) for field in fields) if name
+    )
+    return html(
+        '<div class="form-row{}{}{}">\n{}{}{}</div>\n',
+        " errors" if single and errors else "",
+        "" if line.has_visible_field else " hidden",
+        names,
+        errors if single else SafeString('<div class="flex-container form-multiline">'),
+        _join(_stacked_field_html(field, single) for field in fields),
+        EMPTY if single else SafeString("</div>"),
+    )
+
+
+def _field_name(field) -> str:
+    return field.field["name"] if field.is_readonly else field.field.name
+
+
+def _stacked_field_html(field, single: bool) -> SafeString:
+    """One field of a fieldset line: errors, label, widget (or value) and help text."""
+    readonly = field.is_readonly
+    name = _field_name(field)
+    if readonly:
+        hidden, help_text, label_for = field.field["is_hidden"], field.field["help_text"], ""
+    else:
+        bound = field.field
+        hidden, help_text, label_for = bound.is_hidden, bound.help_text, bound.id_for_label
+    box_classes = ""
+    if not single:
+        box_classes = " fieldBox"
+        if name:
+            box_classes += f" field-{name}"
+        if not readonly and field.errors():
+            box_classes += " errors"
+        if hidden:
+            box_classes += " hidden"
+    if field.is_checkbox:
+        box_classes += " checkbox-row"
+        content = html("{}{}", field.field, field.label_tag())
+    elif readonly:
+        content = html('{}<div class="readonly">{}</div>', field.label_tag(), field.contents())
+    else:
+        content = html("{}{}", field.label_tag(), field.field)
+    help_html = EMPTY
+    if help_text:
+        help_html = html(
+            '<div class="help{}"{}>\n<div>{}</div>\n</div>\n',
+            " hidden" if hidden else "",
+            html(' id="{}_helptext"', label_for) if label_for else EMPTY,
+            # Written by developers, and shown unescaped, as Django's template does.
+            SafeString(help_text),
+        )
+    return html(
+        '<div>\n{}<div class="flex-container{}">\n{}\n</div>\n{}</div>\n',
+        field.errors() if not single and not readonly else EMPTY,
+        box_classes,
+        content,
+        help_html,
     )
 
 

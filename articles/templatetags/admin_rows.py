@@ -13,3 +13,9 @@ register = template.Library()
 def tabular_rows(inline_admin_formset):
     """Return the table rows of a tabular inline, drawn in Python with Django's markup."""
     return admin_rendering.tabular_rows(inline_admin_formset)
+
+
+@register.filter
+def stacked_forms(inline_admin_formset):
+    """Return the forms of a stacked inline, drawn in Python with Django's markup."""
+    return admin_rendering.stacked_forms(inline_admin_formset)

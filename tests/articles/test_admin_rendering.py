@@ -192,10 +192,13 @@ def test_html_escapes_as_format_html_does(value):
     assert isinstance(drawn, SafeString)
 
 
-# Tabular inline rows: admin/articles/edit_inline/tabular.html against Django's own template,
+# Inline rows: admin/articles/edit_inline/{tabular,stacked}.html against Django's own templates,
 # with the same inline formsets from a real change form, compared with whitespace collapsed.
 
-OUR_TABULAR = "admin/articles/edit_inline/tabular.html"
+OURS = {
+    "admin/articles/edit_inline/tabular.html": "admin/edit_inline/tabular.html",
+    "admin/articles/edit_inline/stacked.html": "admin/edit_inline/stacked.html",
+}
 
 
 def _collapsed(markup: str) -> str:
@@ -203,14 +206,13 @@ def _collapsed(markup: str) -> str:
     return re.sub(r"\s*(<|>)\s*", r"\1", markup).strip()
 
 
-def _tabular_both_ways(response) -> list[tuple[str, str, str]]:
+def _inlines_both_ways(response) -> list[tuple[str, str, str]]:
     compared = []
     for admin_formset in response.context["inline_admin_formsets"]:
-        if admin_formset.opts.template != OUR_TABULAR:
-            continue
+        template = admin_formset.opts.template
         context = {"inline_admin_formset": admin_formset}
-        django_html = render_to_string("admin/edit_inline/tabular.html", context)
-        our_html = render_to_string(OUR_TABULAR, context)
+        django_html = render_to_string(OURS[template], context)
+        our_html = render_to_string(template, context)
         compared.append(
             (admin_formset.formset.prefix, _collapsed(our_html), _collapsed(django_html))
         )
@@ -236,32 +238,35 @@ def explainer_with_rows(editor, writer):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["editor", "writer", "fact_checker"])
-def test_tabular_rows_match_djangos_template(request, client, explainer_with_rows, role):
-    """Every tabular inline draws the rows Django's template draws, for each role."""
+def test_inline_rows_match_djangos_templates(request, client, explainer_with_rows, role):
+    """Every inline draws the rows Django's templates draw, for each role."""
     client.force_login(request.getfixturevalue(role))
     url = reverse("admin:articles_explainer_change", args=[explainer_with_rows.pk])
     response = client.get(url)
     assert response.status_code == 200
-    compared = _tabular_both_ways(response)
-    assert len(compared) == 6
+    compared = _inlines_both_ways(response)
+    assert len(compared) == 7
     for prefix, ours, djangos in compared:
         assert ours == djangos, prefix
 
 
 @pytest.mark.django_db
-def test_tabular_rows_with_errors_match_djangos_template(client, editor, explainer_with_rows):
-    """Rows refused on save show their errors as Django's template shows them."""
+def test_inline_rows_with_errors_match_djangos_templates(client, editor, explainer_with_rows):
+    """Rows refused on save show their errors as Django's templates show them."""
     client.force_login(editor)
     url = reverse("admin:articles_explainer_change", args=[explainer_with_rows.pk])
     data = form_data(client.get(url).content.decode(), "explainer_form")
     data["key_facts-0-text"] = ""
     data["timeline-1-date"] = "not a date"
+    data["sources-0-citation"] = ""
+    data["sources-1-url"] = "javascript:alert(1)"
     response = client.post(url, data)
     assert response.status_code == 200
     compared = dict(
-        (prefix, (ours, djangos)) for prefix, ours, djangos in _tabular_both_ways(response)
+        (prefix, (ours, djangos)) for prefix, ours, djangos in _inlines_both_ways(response)
     )
     assert 'class="errorlist"' in compared["key_facts"][0]
+    assert 'class="errorlist"' in compared["sources"][0]
     for prefix, (ours, djangos) in compared.items():
         assert ours == djangos, prefix
 
