@@ -17,7 +17,7 @@ one, each with its own outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connections, router, transaction
@@ -143,10 +143,14 @@ class _Group:
         # Later files of the group may name this one in "Up next", as they could one by one.
         self.targets.add(explainer)
 
-    def write_or_fall_back(self, *, actor, options: dict) -> None:
-        """Write the group; if its transaction fails, import each of its files alone."""
+    def write_or_fall_back(self, *, actor, options: dict) -> bool:
+        """Write the group; if its transaction fails, import each of its files alone.
+
+        Return False if it fell back: the group's rows (and the targets it added) are not
+        what the database holds then.
+        """
         if not self.pending:
-            return
+            return True
         try:
             self.write(
                 actor=actor,
@@ -158,6 +162,8 @@ class _Group:
             # Nothing of the group was written: each file alone, with its own outcome.
             for p in self.pending:
                 _import_alone(p.entry, index=self.index, options=options)
+            return False
+        return True
 
     def write(
         self,
@@ -300,13 +306,11 @@ def import_entries(
     entries: Sequence[Entry],
     *,
     index: StakeholderIndex,
-    on_done: Callable[[Entry], None] = lambda entry: None,
     **options,
 ) -> None:
     """Import ``entries`` in order, new explainers in groups; set each one's result or error.
 
-    ``options`` are ``import_parsed``'s and must allow grouping (``can_group``). ``on_done`` is
-    called with each entry, in order, once its outcome is known.
+    ``options`` are ``import_parsed``'s and must allow grouping (``can_group``).
     """
     authors = list(options.get("authors", ()))
     actor = authors[0] if authors else None
@@ -315,35 +319,44 @@ def import_entries(
         window = entries[start : start + GROUP_SIZE]
         # What the window's files would match or name, read once for all of them.
         existing = _existing(window)
-        slugs = [_slug_for(entry.parsed.title) for entry in window]
-
-        def matches(explainer: Explainer, entry: Entry, slug: str) -> bool:
-            return explainer.slug == slug or _same_title(explainer.title, entry.parsed.title)
-
-        # Files up to the first one that must be imported alone (a re-import, say) are grouped.
-        stop = 0
-        if all(any(matches(e, x, s) for x, s in zip(window, slugs, strict=True)) for e in existing):
-            targets = RelatedTargets.load(
-                item.title for entry in window for item in entry.parsed.related
+        if not all(any(_matches(e, x) for x in window) for e in existing):
+            # The database matched a title that Python's comparison does not: this file goes
+            # alone, and the rest are looked at again after it.
+            _import_alone(window[0], index=index, options=options)
+            start += 1
+            continue
+        texts = [item.title for entry in window for item in entry.parsed.related]
+        group = _Group(index, RelatedTargets.load(texts))
+        for entry in window:
+            slug = _slug_for(entry.parsed.title)
+            alone = (
+                not slug
+                or group.collides(entry.parsed, slug)
+                or any(_matches(e, entry) for e in existing)
             )
-            group = _Group(index, targets)
-            for entry, slug in zip(window, slugs, strict=True):
-                if not slug or group.collides(entry.parsed, slug):
-                    break
-                if any(matches(e, entry, slug) for e in existing):
-                    break
+            if not alone:
                 group.add(entry, actor=actor)
-                stop += 1
-            group.write_or_fall_back(actor=actor, options=options)
-        # (Otherwise the database matched a title that Python's comparison does not: the first
-        # file goes alone, and the rest are looked at again after it.)
-        for entry in window[:stop]:
-            on_done(entry)
-        if stop < len(window):
-            _import_alone(window[stop], index=index, options=options)
-            on_done(window[stop])
-            stop += 1
-        start += stop
+                continue
+            # A re-import, or a title without a slug: alone, after the files before it.
+            if group.write_or_fall_back(actor=actor, options=options):
+                existing.extend(p.explainer for p in group.pending)
+            else:
+                existing = _existing(window)
+                group.targets = RelatedTargets.load(texts)
+            _import_alone(entry, index=index, options=options)
+            if entry.result is not None:
+                existing.append(entry.result.explainer)
+                group.targets.add(entry.result.explainer)
+            group = _Group(index, group.targets)
+        group.write_or_fall_back(actor=actor, options=options)
+        start += len(window)
+
+
+def _matches(explainer: Explainer, entry: Entry) -> bool:
+    """Return True if a re-import of ``entry`` might update ``explainer``."""
+    return explainer.slug == _slug_for(entry.parsed.title) or _same_title(
+        explainer.title, entry.parsed.title
+    )
 
 
 def _import_alone(entry: Entry, *, index: StakeholderIndex, options: dict) -> None:
