@@ -113,6 +113,10 @@ def sample_files() -> dict[str, bytes]:
         "d.txt": full("Ferry fares", 3, people=("Unions", "voters")),
         "e.txt": full("budget CUTS", 4),  # a re-import of a.txt
         "f.txt": full("Tram lines", 5, up_next=("ferry-fares",)),
+        "g.txt": full("Bus lanes", 6, up_next=("BUDGET CUTS", "Tram lines")),
+        "h.txt": full("Tram Lines", 7, people=("Commuters",)),  # a re-import of f.txt
+        "i.txt": full("¿?", 8),  # a title without a slug
+        "j.txt": full("Night buses", 9, people=("Commuters",), up_next=("Bus lanes",)),
     }
 
 
@@ -126,7 +130,17 @@ def test_grouped_import_writes_what_one_by_one_writes(writer, monkeypatch) -> No
     topic = TopicFactory()
     options = {"authors": [writer], "topics": [topic]}
 
+    alone: list[str] = []
+    import_alone = grouped._import_alone
+
+    def spy(entry, **kwargs):
+        alone.append(entry.filename)
+        import_alone(entry, **kwargs)
+
+    monkeypatch.setattr(grouped, "_import_alone", spy)
     grouped_outcomes = run(sample_files(), **options)
+    # Only the re-imports and the title without a slug went alone.
+    assert alone == ["e.txt", "h.txt", "i.txt"]
     grouped_rows = snapshot()
     Explainer.objects.exclude(slug="old-story").delete()
     Stakeholder.objects.exclude(slug="treasury").delete()
@@ -141,6 +155,7 @@ def test_grouped_import_writes_what_one_by_one_writes(writer, monkeypatch) -> No
     assert shown(grouped_outcomes) == shown(alone_outcomes)
     assert [o.status for o in grouped_outcomes] == [
         "imported", "failed", "imported", "imported", "updated", "imported",
+        "imported", "updated", "imported", "imported",
     ]  # fmt: skip
     old = Explainer.objects.get(slug="old-story")
     del grouped_rows["explainers"]["Old story"]
@@ -153,9 +168,10 @@ def test_grouped_import_writes_what_one_by_one_writes(writer, monkeypatch) -> No
 def test_grouped_versions_are_what_reversion_serialises(writer) -> None:
     """Each version of a grouped import holds what django-reversion reads from the database."""
     files = sample_files()
-    del files["e.txt"]  # (a re-import: the first revision of a.txt no longer matches the rows)
+    # (Without re-imports: the first revision of a re-imported file no longer matches its rows.)
+    del files["e.txt"], files["h.txt"]
     run(files, authors=[writer], topics=[TopicFactory()])
-    assert Revision.objects.count() == 4
+    assert Revision.objects.count() == 7
     for revision in Revision.objects.all():
         for version in revision.version_set.all():
             model = version.content_type.model_class()
@@ -286,8 +302,16 @@ def test_new_stakeholder_of_several_files_is_created_once() -> None:
     assert [o.result.new_stakeholders for o in outcomes] == [["Farmers"], []]
 
 
-def test_failed_group_is_imported_one_by_one() -> None:
+def test_failed_group_is_imported_one_by_one(monkeypatch) -> None:
     """If the group's transaction fails, each file is imported alone and nothing doubles."""
+    alone: list[str] = []
+    import_alone = grouped._import_alone
+
+    def spy(entry, **kwargs):
+        alone.append(entry.filename)
+        import_alone(entry, **kwargs)
+
+    monkeypatch.setattr(grouped, "_import_alone", spy)
 
     def read(name: str) -> bytes:
         if name == "b.txt":
@@ -296,12 +320,22 @@ def test_failed_group_is_imported_one_by_one() -> None:
             StakeholderFactory(name="Voters", slug="voters")
         return files[name]
 
-    files = {"a.txt": full("One", 1), "b.txt": full("Two", 2), "c.txt": full("Three", 3)}
+    files = {
+        "a.txt": full("One", 1),
+        "b.txt": full("Two", 2),
+        "c.txt": full("Three", 3),
+        "d.txt": full("one", 4),  # a re-import: the group before it is written first
+        "e.txt": full("Four", 5, up_next=("Two",)),
+    }
     outcomes = list(batch.import_all(list(files), read, today=TODAY))
-    assert [o.status for o in outcomes] == ["imported"] * 3
+    assert [o.status for o in outcomes] == ["imported"] * 3 + ["updated", "imported"]
+    assert alone == ["a.txt", "b.txt", "c.txt", "d.txt"]  # e.txt: a group of its own
     voters = Stakeholder.objects.get()
-    assert voters.viewpoints.count() == 3
-    assert Explainer.objects.count() == Revision.objects.count() == 3
+    assert voters.viewpoints.count() == 4
+    assert Explainer.objects.count() == 4
+    assert Revision.objects.count() == 5
+    four = Explainer.objects.get(title="Four")
+    assert four.related_links.get().target == Explainer.objects.get(title="Two")
 
 
 def test_submit_imports_one_by_one(writer) -> None:
