@@ -31,7 +31,7 @@ from django.utils.choices import BaseChoiceIterator
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, richtext, workflow
-from .admin_rendering import ROW_RENDERER, SharedMediaInlineAdminFormSet
+from .admin_rendering import ROW_RENDERER, DrawnChoicesMixin, SharedMediaInlineAdminFormSet
 from .admin_workflow import QueueFilter, WorkflowAdminMixin
 from .importers.admin import ImportExportAdminMixin
 from .models import (
@@ -217,11 +217,11 @@ class RowRendered:
         return super()._render(template_name, context, ROW_RENDERER)
 
 
-class RowSelect(RowRendered, forms.Select):
+class RowSelect(DrawnChoicesMixin, forms.Select):
     pass
 
 
-class RowCheckboxSelectMultiple(RowRendered, forms.CheckboxSelectMultiple):
+class RowCheckboxSelectMultiple(DrawnChoicesMixin, forms.CheckboxSelectMultiple):
     pass
 
 

@@ -18,12 +18,14 @@ from __future__ import annotations
 import html as stdlib_html
 from collections.abc import Callable, Iterable
 
+from django import forms
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import quote
 from django.forms.renderers import DjangoTemplates
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -119,7 +121,9 @@ def draw_option(option: dict) -> SafeString:
 def draw_select(widget: dict) -> SafeString:
     """django/forms/widgets/select.html."""
     parts = [html('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
-    for group, options, _index in widget["optgroups"]:
+    if "options_html" in widget:  # DrawnChoicesMixin
+        parts.append(widget["options_html"])
+    for group, options, _index in widget.get("optgroups", ()):
         if group:
             parts.append(html('\n  <optgroup label="{}">', group))
         parts += [html("\n  {}\n", draw_option(option)) for option in options]
@@ -153,7 +157,9 @@ def draw_multiple_input(widget: dict) -> SafeString:
             html(' class="{}"', css) if css else EMPTY,
         )
     ]
-    for group, options, _index in widget["optgroups"]:
+    if "options_html" in widget:  # DrawnChoicesMixin
+        parts.append(widget["options_html"])
+    for group, options, _index in widget.get("optgroups", ()):
         if group:
             parts.append(html("\n  <div><label>{}</label>", group))
         parts += [html("<div>\n    {}\n</div>", draw_input_option(o)) for o in options]
@@ -262,6 +268,110 @@ def draw_related_wrapper(context: dict) -> SafeString:
         context["rendered_widget"],
         _join(links),
     )
+
+
+# Option lists. The timeline's source select and the key facts' source checkboxes list every
+# source of the explainer in every row: 5,000 options on a form with fifty of each. Django builds
+# a dict per option (create_option) before the template draws it; ``DrawnChoicesMixin`` draws
+# each option straight from the widget's choices, following ChoiceWidget.optgroups() and
+# create_option() step by step, to the same markup.
+
+
+class DrawnChoicesMixin:
+    """A select or checkbox list whose options are drawn from its choices, not from dicts."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        if self.allow_multiple_selected and isinstance(self, forms.Select):
+            widget["attrs"]["multiple"] = True
+        draw = _draw_boxes if self.option_inherits_attrs else _draw_options
+        widget["options_html"] = _join(draw(self, name, widget["value"], attrs))
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        # Only RowRenderer knows "options_html" (Django's templates expect "optgroups").
+        return super()._render(template_name, context, ROW_RENDERER)
+
+
+def _choice_groups(widget, value: list[str]):
+    """Yield (group name, [(index, value, label, selected)]) as ChoiceWidget.optgroups does."""
+    has_selected = False
+    for index, (option_value, option_label) in enumerate(widget.choices):
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, list | tuple):
+            group, choices, grouped = option_value, option_label, True
+        else:
+            group, choices, grouped = None, [(option_value, option_label)], False
+        options = []
+        for subindex, (subvalue, sublabel) in enumerate(choices):
+            selected = (not has_selected or widget.allow_multiple_selected) and str(
+                subvalue
+            ) in value
+            has_selected |= selected
+            options.append(
+                (f"{index}_{subindex}" if grouped else str(index), subvalue, sublabel, selected)
+            )
+        yield group, options
+
+
+def _label(label) -> str:
+    """A label as the templates print it: {{ widget.label }} localizes, then escapes."""
+    return escape(label if isinstance(label, str) else localize(label))
+
+
+def _draw_options(widget, name: str, value: list[str], attrs):
+    """The <option>s of select.html (Select: options carry no attributes but "selected")."""
+    for group, options in _choice_groups(widget, value):
+        if group:
+            yield html('\n  <optgroup label="{}">', group)
+        for _index, option_value, label, selected in options:
+            # html('\n  <option value="{}"{}>{}</option>\n', ...), inlined for 5,000 options.
+            yield SafeString(
+                f'\n  <option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{_label(label)}</option>\n"
+            )
+        if group:
+            yield SafeString("\n  </optgroup>")
+
+
+def _draw_boxes(widget, name: str, value: list[str], attrs):
+    """The options of multiple_input.html (checkbox and radio lists) with their labels."""
+    # create_option() gives each option the widget's attributes, then the checked attribute
+    # (added last unless already there), then its own numbered id in the id's place. The
+    # attributes that do not change from option to option are escaped once here.
+    base = widget.build_attrs(widget.attrs, attrs)
+    checked = widget.checked_attribute
+    order = [*base, *(key for key in checked if key not in base)]
+    fixed = {key: attrs_html({key: value}) for key, value in base.items()}
+    box_id = base.get("id")
+    head = html('<input type="{}" name="{}"', widget.input_type, name)
+    for group, options in _choice_groups(widget, value):
+        if group:
+            yield html("\n  <div><label>{}</label>", group)
+        for index, option_value, label, selected in options:
+            option_id = widget.id_for_label(box_id, index) if box_id else None
+            segments = []
+            for key in order:
+                if key == "id" and box_id:
+                    segments.append(attrs_html({"id": option_id}))
+                elif selected and key in checked:
+                    segments.append(attrs_html({key: checked[key]}))
+                elif key in fixed:
+                    segments.append(fixed[key])
+            box = html(
+                "{}{}{}>",
+                head,
+                EMPTY if option_value is None else html(' value="{}"', option_value),
+                _join(segments),
+            )
+            label_for = html(' for="{}"', option_id) if option_id else ""
+            yield SafeString(
+                f"<div>\n    <label{label_for}>{box}\n {_label(label)}</label>\n\n</div>"
+            )
+        if group:
+            yield SafeString("\n  </div>")
 
 
 def _widget(draw: Callable[[dict], SafeString]) -> Callable[[dict], SafeString]:

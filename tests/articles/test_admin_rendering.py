@@ -283,3 +283,85 @@ def test_inline_media_as_django_adds_it_up(request, client, explainer_with_rows,
         assert isinstance(admin_formset, admin_rendering.SharedMediaInlineAdminFormSet)
         everyone = helpers.InlineAdminFormSet.media.fget(admin_formset)
         assert str(admin_formset.media) == str(everyone), admin_formset.formset.prefix
+
+
+# Option lists drawn from the choices (DrawnChoicesMixin) against Django's widgets and templates.
+
+NUMBERED = [(n, f"Source {n} & <co>") for n in range(1, 4)]
+CHOICE_CASES = [
+    ("flat", CHOICES, ["b"]),
+    ("none chosen", CHOICES, []),
+    ("int values", NUMBERED, ["2", "3"]),
+    ("groups", GROUPED, ["y", "z"]),
+    ("empty group name", [("", [("p", "P")]), ("q", "Q")], ["p"]),
+    ("none value", [(None, "Nothing"), ("a", "A")], [""]),
+    ("lazy labels", [("a", gettext_lazy("Delete?")), ("b", gettext_lazy("Yes"))], ["a"]),
+    ("number labels", [("a", 1500), ("b", 2.5)], ["b"]),
+    ("no choices", [], []),
+]
+
+
+class _DrawnSelect(admin_rendering.DrawnChoicesMixin, forms.Select):
+    pass
+
+
+class _DrawnSelectMultiple(admin_rendering.DrawnChoicesMixin, forms.SelectMultiple):
+    pass
+
+
+class _DrawnBoxes(admin_rendering.DrawnChoicesMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+class _DrawnRadios(admin_rendering.DrawnChoicesMixin, forms.RadioSelect):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("drawn_class", "django_class", "attrs"),
+    [
+        (_DrawnSelect, forms.Select, {"aria-label": "Kind"}),
+        (_DrawnSelectMultiple, forms.SelectMultiple, {}),
+        (_DrawnBoxes, forms.CheckboxSelectMultiple, {"data-context": "available-source"}),
+        (_DrawnBoxes, forms.CheckboxSelectMultiple, {"class": "boxes", "disabled": True}),
+        (_DrawnRadios, forms.RadioSelect, {}),
+    ],
+    ids=["select", "select multiple", "checkboxes", "checkboxes class", "radios"],
+)
+@pytest.mark.parametrize("with_id", [True, False], ids=["id", "no id"])
+@pytest.mark.parametrize(
+    ("choices", "value"), [c[1:] for c in CHOICE_CASES], ids=[c[0] for c in CHOICE_CASES]
+)
+def test_drawn_choices_as_django_draws_them(
+    drawn_class, django_class, attrs, with_id, choices, value
+):
+    """Options drawn from the choices equal Django's widget rendered by its templates."""
+    render_attrs = {"id": "id_row-0-sources"} if with_id else None
+    expected = django_class(attrs=dict(attrs), choices=choices).render(
+        "row-0-sources", value, render_attrs, TEMPLATES
+    )
+    drawn = drawn_class(attrs=dict(attrs), choices=choices).render(
+        "row-0-sources", value, render_attrs
+    )
+    assert drawn == expected
+
+
+@pytest.mark.django_db
+def test_drawn_model_choices_as_django_draws_them():
+    """Model choices (ModelChoiceIterator values) are drawn as Django draws them."""
+    explainer = factories.ExplainerFactory()
+    sources = [factories.SourceFactory(explainer=explainer, position=n) for n in range(3)]
+    field = forms.ModelMultipleChoiceField(models.Source.objects.filter(explainer=explainer))
+    chosen = [sources[0].pk, sources[2].pk]
+    expected = forms.CheckboxSelectMultiple(choices=field.choices).render(
+        "facts-0-sources", chosen, {"id": "id_facts-0-sources"}, TEMPLATES
+    )
+    drawn = _DrawnBoxes(choices=field.choices).render(
+        "facts-0-sources", chosen, {"id": "id_facts-0-sources"}
+    )
+    assert drawn == expected
+    single = forms.ModelChoiceField(models.Source.objects.filter(explainer=explainer))
+    expected = forms.Select(choices=single.choices).render(
+        "t-0-source", sources[1].pk, None, TEMPLATES
+    )
+    assert _DrawnSelect(choices=single.choices).render("t-0-source", sources[1].pk) == expected
