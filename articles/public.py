@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import NotSupportedError, connections, router
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     Expression,
     F,
@@ -31,6 +32,7 @@ from django.utils import timezone
 from . import chrome
 from .models import PublishedVersion, Stakeholder, Topic, period_end
 from .models import WatchItem as WatchRow
+from .prepared import Prepared
 
 # The fields a list of explainers (home, topic, stakeholder, author, search) shows.
 CARD_FIELDS = ("pk", "slug", "title", "dek", "first_published_at", "go_live_at", "number")
@@ -154,18 +156,18 @@ class JSONArrayContains(Expression):
         return f"({array} @> {needle})", (*field_params, *value_params)
 
 
-def live_with_topic(topic_id: Any) -> QuerySet[PublishedVersion]:
-    return PublishedVersion.objects.live().filter(JSONArrayContains("topic_ids", topic_id))
+def live_with_topic(topic_id: Any, at: datetime.datetime | None = None) -> QuerySet:
+    return PublishedVersion.objects.live(at).filter(JSONArrayContains("topic_ids", topic_id))
 
 
-def live_with_stakeholder(stakeholder_id: Any) -> QuerySet[PublishedVersion]:
-    return PublishedVersion.objects.live().filter(
+def live_with_stakeholder(stakeholder_id: Any, at: datetime.datetime | None = None) -> QuerySet:
+    return PublishedVersion.objects.live(at).filter(
         JSONArrayContains("stakeholder_ids", stakeholder_id)
     )
 
 
-def live_by_author(user_id: int) -> QuerySet[PublishedVersion]:
-    return PublishedVersion.objects.live().filter(
+def live_by_author(user_id: Any, at: datetime.datetime | None = None) -> QuerySet:
+    return PublishedVersion.objects.live(at).filter(
         JSONArrayContains("data", user_id, path="authors", key="id")
     )
 
@@ -182,7 +184,7 @@ def latest_cards(queryset: QuerySet[PublishedVersion] | None = None) -> QuerySet
     return queryset.order_by("-first_published_at", "-pk").values_list("card_html", flat=True)
 
 
-def public_topics() -> QuerySet[Topic]:
+def public_topics(at: datetime.datetime | None = None) -> QuerySet[Topic]:
     """Return the topics at least one live explainer is filed under.
 
     Asked as "the newest live version filed under it is not null" rather than ``EXISTS``:
@@ -190,13 +192,133 @@ def public_topics() -> QuerySet[Topic]:
     ``topic_ids`` by reading every version of the topic (10 ms for twelve topics at 10,000
     explainers), where walking the newest versions finds one in a few rows (0.3 ms).
     """
-    newest = latest(live_with_topic(OuterRef("pk"))).values("pk")[:1]
+    newest = latest(live_with_topic(OuterRef("pk"), at)).values("pk")[:1]
     return Topic.objects.alias(newest=Subquery(newest)).filter(newest__isnull=False)
 
 
-def public_stakeholders() -> QuerySet[Stakeholder]:
+def public_stakeholders(at: datetime.datetime | None = None) -> QuerySet[Stakeholder]:
     """Return the stakeholders at least one live explainer features."""
-    return Stakeholder.objects.filter(Exists(live_with_stakeholder(OuterRef("pk"))))
+    return Stakeholder.objects.filter(Exists(live_with_stakeholder(OuterRef("pk"), at)))
+
+
+# --- The list pages' reads, compiled once (articles/prepared.py) ---------------------------
+
+LISTS = {
+    "topic": live_with_topic,
+    "stakeholder": live_with_stakeholder,
+    "author": live_by_author,
+}
+
+_cards = {
+    name: Prepared(
+        PublishedVersion,
+        lambda at, id, shape, versions=versions: latest_cards(versions(id, at))[slice(*shape)],
+        uses=("at", "id"),
+    )
+    for name, versions in LISTS.items()
+}
+_counts = {
+    name: Prepared(
+        PublishedVersion,
+        lambda at, id, versions=versions: count_all(versions(id, at)),
+        uses=("at", "id"),
+    )
+    for name, versions in LISTS.items()
+}
+_newest_cards = Prepared(
+    PublishedVersion,
+    lambda at, shape: latest_cards(PublishedVersion.objects.live(at))[:shape],
+    uses=("at",),
+)
+_topics = Prepared(
+    Topic, lambda at: public_topics(at).order_by("name").values_list("name", "slug"), uses=("at",)
+)
+_topic_by_slug = Prepared(
+    Topic,
+    lambda at, text: (
+        public_topics(at)
+        .filter(slug=text)
+        .values_list(*(f.attname for f in Topic._meta.concrete_fields))
+    ),
+    uses=("at", "text"),
+)
+_stakeholder_by_slug = Prepared(
+    Stakeholder,
+    lambda at, text: (
+        public_stakeholders(at)
+        .filter(slug=text)
+        .values_list(*(f.attname for f in Stakeholder._meta.concrete_fields))
+    ),
+    uses=("at", "text"),
+)
+
+
+def count_all(queryset: QuerySet) -> QuerySet:
+    """Return ``queryset``'s row count as a one-row query (what ``count()`` would run).
+
+    Grouping by a constant leaves SQL with no GROUP BY, so an empty set still counts 0."""
+    return (
+        queryset.order_by()
+        .annotate(everything=Value(1))
+        .values("everything")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+
+
+class CardList:
+    """The stored cards of one topic's, stakeholder's or author's live explainers, newest
+    first, for ``Paginator``: ``count()`` and slices, each one prepared statement."""
+
+    def __init__(self, kind: str, id: int, at: datetime.datetime | None = None) -> None:
+        self.kind, self.id, self.at = kind, id, at or timezone.now()
+
+    def count(self) -> int:
+        return _counts[self.kind].rows(at=self.at, id=self.id)[0][0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[str]:
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("CardList takes plain slices.")
+        if window.stop is not None and window.stop <= (window.start or 0):
+            return []
+        rows = _cards[self.kind].rows((window.start, window.stop), at=self.at, id=self.id)
+        return [html for (html,) in rows]
+
+
+def newest_cards(limit: int) -> list[str]:
+    """Return the stored cards of the ``limit`` newest live explainers."""
+    return [html for (html,) in _newest_cards.rows(limit, at=timezone.now())]
+
+
+def topic_links() -> list[dict[str, str]]:
+    """Return the name and path of every public topic, by name."""
+    return [
+        {"name": name, "path": chrome.slug_path("articles:topic", slug)}
+        for name, slug in _topics.rows(at=timezone.now())
+    ]
+
+
+def _one(model, prepared: Prepared, slug: str):
+    if "\x00" in slug:
+        return None
+    rows = prepared.rows(at=timezone.now(), text=slug)
+    if not rows:
+        return None
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model(**dict(zip(names, rows[0], strict=True)))
+
+
+def public_topic(slug: str) -> Topic | None:
+    """Return the public topic at ``slug``, or None."""
+    return _one(Topic, _topic_by_slug, slug)
+
+
+def public_stakeholder(slug: str) -> Stakeholder | None:
+    """Return the public stakeholder at ``slug``, or None."""
+    return _one(Stakeholder, _stakeholder_by_slug, slug)
 
 
 # --- Dates with a precision -----------------------------------------------------------------
@@ -230,6 +352,7 @@ class WatchItem:
         return (False, end, self.date, self.title, self.text)
 
 
+# In the order of WatchItem's fields.
 WATCH_FIELDS = (
     "date",
     "precision",
@@ -263,9 +386,24 @@ def watch_items(
     """
     now = timezone.now()
     today = today or timezone.localdate(now)
+    if until is None and precisions is None:
+        rows = _watch.rows((limit, dated), at=now, today=today)
+    else:
+        rows = _watch_rows(now, today, limit, dated, until, precisions)
+    return [WatchItem(*row) for row in rows]
+
+
+def _watch_rows(
+    at: datetime.datetime,
+    today: datetime.date,
+    limit: int | None,
+    dated: bool | None,
+    until: datetime.date | None = None,
+    precisions: tuple[str, ...] | None = None,
+) -> QuerySet:
     rows = WatchRow.objects.filter(
-        Q(version__go_live_at__lte=now),
-        Q(version__ends_at__isnull=True) | Q(version__ends_at__gt=now),
+        Q(version__go_live_at__lte=at),
+        Q(version__ends_at__isnull=True) | Q(version__ends_at__gt=at),
         Q(period_end__isnull=True) | Q(period_end__gte=today),
     )
     if dated is not None:
@@ -276,22 +414,15 @@ def watch_items(
         rows = rows.filter(precision__in=precisions)
     rows = rows.order_by(
         F("period_end").asc(nulls_last=True), "date", "version__title", "text", "pk"
-    ).values(*WATCH_FIELDS)
-    if limit is not None:
-        rows = rows[:limit]
-    return [
-        WatchItem(
-            date=row["date"],
-            precision=row["precision"],
-            kind=row["kind"],
-            text=row["text"],
-            explainer_id=row["explainer_id"],
-            slug=row["version__slug"],
-            title=row["version__title"],
-            stamp=row["version__go_live_at"],
-        )
-        for row in rows
-    ]
+    ).values_list(*WATCH_FIELDS)
+    return rows[:limit] if limit is not None else rows
+
+
+_watch = Prepared(
+    WatchRow,
+    lambda at, today, shape: _watch_rows(at, today, *shape),
+    uses=("at", "today"),
+)
 
 
 @dataclass(frozen=True)

@@ -246,14 +246,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        latest = stored_cards(public.latest_cards()[:HOME_LATEST])
+        latest = stored_cards(public.newest_cards(HOME_LATEST))
         context.update(
             lead=latest[0] if latest else None,
             latest=latest[1:],
-            topics=[
-                {"name": name, "path": chrome.slug_path("articles:topic", slug)}
-                for name, slug in public.public_topics().values_list("name", "slug")
-            ],
+            topics=public.topic_links(),
             watch=public.watch_items(limit=HOME_WATCH),
         )
         return context
@@ -263,8 +260,10 @@ class TopicView(CardListView):
     template_name = "articles/topic_detail.html"
 
     def get_queryset(self):
-        self.topic = get_object_or_404(public.public_topics(), slug=self.kwargs["slug"])
-        return public.latest_cards(public.live_with_topic(self.topic.pk))
+        self.topic = public.public_topic(self.kwargs["slug"])
+        if self.topic is None:
+            raise Http404("No topic with live explainers at this address.")
+        return public.CardList("topic", self.topic.pk)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         feeds = {
@@ -278,8 +277,10 @@ class StakeholderView(CardListView):
     template_name = "articles/stakeholder_detail.html"
 
     def get_queryset(self):
-        self.stakeholder = get_object_or_404(public.public_stakeholders(), slug=self.kwargs["slug"])
-        return public.latest_cards(public.live_with_stakeholder(self.stakeholder.pk))
+        self.stakeholder = public.public_stakeholder(self.kwargs["slug"])
+        if self.stakeholder is None:
+            raise Http404("No stakeholder with live explainers at this address.")
+        return public.CardList("stakeholder", self.stakeholder.pk)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(stakeholder=self.stakeholder, **kwargs)
@@ -298,7 +299,7 @@ class AuthorView(CardListView):
         self.author = get_object_or_404(
             user_model, **{user_model.USERNAME_FIELD: self.kwargs["username"]}, is_active=True
         )
-        return public.latest_cards(public.live_by_author(self.author.pk))
+        return public.CardList("author", self.author.pk)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)

@@ -1,0 +1,168 @@
+"""Prepared statements of the list pages give the same rows as their querysets, at any moment."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import public, publishing
+from articles.models import PublishedVersion, Topic
+from articles.prepared import Prepared
+from tests import factories
+from tests.articles.publicsite import days, live_explainer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    """Three topics' explainers: one live, one scheduled, one expired, one withdrawn."""
+    editor = factories.UserFactory(username="prepared_editor")
+    rivers = factories.TopicFactory(name="Rivers", slug="rivers")
+    roads = factories.TopicFactory(name="Roads", slug="roads")
+    quiet = factories.TopicFactory(name="Quiet", slug="quiet")
+    now = timezone.now()
+    live = [live_explainer(title=f"River {n}", topics=[rivers]) for n in range(3)]
+    live.append(live_explainer(title="River and road", topics=[rivers, roads]))
+    scheduled = factories.complete_explainer(title="Road later")
+    scheduled.topics.set([roads])
+    publishing.freeze(scheduled, by=editor, go_live_at=now + datetime.timedelta(hours=1))
+    expiring = factories.complete_explainer(title="Quiet soon")
+    expiring.topics.set([quiet])
+    publishing.freeze(expiring, by=editor, expires_at=now + datetime.timedelta(hours=2))
+    gone = live_explainer(title="Withdrawn river", topics=[rivers])
+    publishing.withdraw(gone)
+    return {"rivers": rivers, "roads": roads, "quiet": quiet, "now": timezone.now()}
+
+
+MOMENTS = {
+    "now": datetime.timedelta(0),
+    "after the schedule": datetime.timedelta(hours=1, minutes=1),
+    "after the expiry": datetime.timedelta(hours=3),
+}
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_topic_cards_and_counts_match_the_queryset(archive, moment):
+    at = archive["now"] + MOMENTS[moment]
+    for topic in (archive["rivers"], archive["roads"], archive["quiet"]):
+        queryset = public.latest_cards(public.live_with_topic(topic.pk, at))
+        cards = public.CardList("topic", topic.pk, at)
+        assert cards.count() == queryset.count()
+        assert cards[0:20] == list(queryset[0:20])
+        assert cards[1:3] == list(queryset[1:3])
+
+
+def test_counts_follow_scheduling_and_expiry(archive):
+    counts = {
+        moment: {
+            name: public.CardList("topic", archive[name].pk, archive["now"] + delta).count()
+            for name in ("rivers", "roads", "quiet")
+        }
+        for moment, delta in MOMENTS.items()
+    }
+    assert counts == {
+        "now": {"rivers": 4, "roads": 1, "quiet": 1},
+        "after the schedule": {"rivers": 4, "roads": 2, "quiet": 1},
+        "after the expiry": {"rivers": 4, "roads": 2, "quiet": 0},
+    }
+
+
+def test_empty_slices_and_lists():
+    topic = factories.TopicFactory(name="Empty", slug="empty")
+    cards = public.CardList("topic", topic.pk)
+    assert cards.count() == 0
+    assert cards[0:20] == []
+    assert cards[5:5] == []
+
+
+def test_stakeholder_and_author_lists_match_the_queryset():
+    author = factories.UserFactory(username="riverwriter")
+    explainer = live_explainer(title="Upstream", authors=[author])
+    stakeholder = explainer.viewpoints.first().stakeholder
+
+    for kind, id, versions in (
+        ("stakeholder", stakeholder.pk, public.live_with_stakeholder(stakeholder.pk)),
+        ("author", author.pk, public.live_by_author(author.pk)),
+    ):
+        cards = public.CardList(kind, id)
+        assert cards.count() == versions.count() == 1
+        assert cards[0:20] == list(public.latest_cards(versions)[0:20])
+
+
+def test_newest_cards_topics_and_slug_lookups_match_the_querysets(archive):
+    assert public.newest_cards(12) == list(public.latest_cards()[:12])
+    assert [link["name"] for link in public.topic_links()] == list(
+        public.public_topics().order_by("name").values_list("name", flat=True)
+    )
+    found = public.public_topic("rivers")
+    assert isinstance(found, Topic)
+    assert (found.pk, found.name, found.slug) == (
+        archive["rivers"].pk,
+        "Rivers",
+        "rivers",
+    )
+    assert public.public_topic("no-such-topic") is None
+    assert public.public_topic("nul\x00") is None
+
+
+def test_topic_with_only_a_scheduled_explainer_is_not_public():
+    editor = factories.UserFactory(username="prepared_scheduler")
+    secret = factories.TopicFactory(name="Embargoed merger", slug="embargoed-merger")
+    explainer = factories.complete_explainer(title="Not yet")
+    explainer.topics.set([secret])
+    publishing.freeze(explainer, by=editor, go_live_at=timezone.now() + datetime.timedelta(days=1))
+
+    assert public.public_topic("embargoed-merger") is None
+    assert "Embargoed merger" not in [link["name"] for link in public.topic_links()]
+
+
+def test_watch_items_match_the_queryset_path():
+    explainer = factories.complete_explainer(title="Dams")
+    factories.TimelineEventFactory(explainer=explainer, position=50, kind="upcoming", date=days(3))
+    factories.TimelineEventFactory(explainer=explainer, position=51, kind="upcoming", date=days(9))
+    publishing.freeze(explainer, by=factories.UserFactory(username="prepared_watch"))
+
+    prepared = public.watch_items(limit=5, dated=True)
+    # ``until`` takes the queryset path; far enough ahead it filters no dated item.
+    unprepared = public.watch_items(limit=5, dated=True, until=days(4000))
+    assert prepared == unprepared
+    assert [item.date for item in prepared][:2] == [days(3), days(9)]
+
+
+def test_one_statement_per_read(archive):
+    topic = archive["rivers"]
+    public.CardList("topic", topic.pk).count()  # compiled once
+    with CaptureQueriesContext(connection) as queries:
+        public.CardList("topic", topic.pk).count()
+        public.CardList("topic", topic.pk)[0:20]
+        public.newest_cards(12)
+    assert len(queries) == 3
+
+
+def test_a_value_the_query_does_not_take_is_refused():
+    ignores_the_moment = Prepared(
+        PublishedVersion,
+        lambda at: PublishedVersion.objects.values_list("pk"),
+        uses=("at",),
+    )
+    with pytest.raises(ValueError, match="does not take"):
+        ignores_the_moment.rows(at=timezone.now())
+
+
+def test_values_must_be_the_declared_ones():
+    prepared = Prepared(
+        PublishedVersion,
+        lambda at: PublishedVersion.objects.live(at).values_list("pk"),
+        uses=("at",),
+    )
+    with pytest.raises(TypeError):
+        prepared.rows()
+    with pytest.raises(TypeError):
+        prepared.rows(at=timezone.now(), id=3)
+    with pytest.raises(ValueError):
+        Prepared(PublishedVersion, lambda when: None, uses=("when",))
