@@ -11,8 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
@@ -20,7 +19,6 @@ from . import public
 from .models import Topic
 from .xmltext import xml_safe
 
-FEED_LENGTH = 30
 
 
 class LatestExplainersFeed(Feed):
@@ -43,11 +41,7 @@ class LatestExplainersFeed(Feed):
         return public.absolute_url(reverse("articles:feed_rss"))
 
     def items(self) -> list[dict[str, Any]]:
-        return list(
-            public.latest().values(*public.CARD_FIELDS, "data__topics", "data__authors")[
-                :FEED_LENGTH
-            ]
-        )
+        return public.feed_items()
 
     def item_title(self, item: dict[str, Any]) -> str:
         return item["title"]
@@ -56,7 +50,7 @@ class LatestExplainersFeed(Feed):
         return item["dek"]
 
     def item_link(self, item: dict[str, Any]) -> str:
-        return public.absolute_url(public.explainer_path(item["slug"]))
+        return item["link"]
 
     def item_guid(self, item: dict[str, Any]) -> str:
         return self.item_link(item)
@@ -87,7 +81,10 @@ class TopicFeed(LatestExplainersFeed):
     """Explainers filed under one topic."""
 
     def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        return get_object_or_404(public.public_topics(), slug=slug)
+        topic = public.public_topic(slug)
+        if topic is None:
+            raise Http404("No topic with live explainers at this address.")
+        return topic
 
     def title(self, obj: Topic) -> str:
         return f"{settings.NEWSROOM_NAME}: {obj.name}"
@@ -102,10 +99,7 @@ class TopicFeed(LatestExplainersFeed):
         return public.absolute_url(reverse("articles:topic_feed_rss", kwargs={"slug": obj.slug}))
 
     def items(self, obj: Topic) -> list[dict[str, Any]]:
-        versions = public.latest(public.live_with_topic(obj.pk))
-        return list(
-            versions.values(*public.CARD_FIELDS, "data__topics", "data__authors")[:FEED_LENGTH]
-        )
+        return public.feed_items(obj.pk)
 
 
 class TopicAtomFeed(TopicFeed):

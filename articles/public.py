@@ -288,6 +288,30 @@ class CardList:
         return [html for (html,) in rows]
 
 
+FEED_LENGTH = 30
+FEED_FIELDS = (*CARD_FIELDS, "data__topics", "data__authors")
+_feed = Prepared(
+    PublishedVersion,
+    lambda at: latest(PublishedVersion.objects.live(at)).values_list(*FEED_FIELDS)[:FEED_LENGTH],
+    uses=("at",),
+)
+_topic_feed = Prepared(
+    PublishedVersion,
+    lambda at, id: latest(live_with_topic(id, at)).values_list(*FEED_FIELDS)[:FEED_LENGTH],
+    uses=("at", "id"),
+)
+
+
+def feed_items(topic_id: int | None = None) -> list[dict[str, Any]]:
+    """Return the newest live versions for a feed (of one topic, or all), with their links."""
+    now = timezone.now()
+    rows = _feed.rows(at=now) if topic_id is None else _topic_feed.rows(at=now, id=topic_id)
+    items = [dict(zip(FEED_FIELDS, row, strict=True)) for row in rows]
+    for item in items:
+        item["link"] = absolute_url(explainer_path(item["slug"]))
+    return items
+
+
 def newest_cards(limit: int) -> list[str]:
     """Return the stored cards of the ``limit`` newest live explainers."""
     return [html for (html,) in _newest_cards.rows(limit, at=timezone.now())]

@@ -166,3 +166,18 @@ def test_values_must_be_the_declared_ones():
         prepared.rows(at=timezone.now(), id=3)
     with pytest.raises(ValueError):
         Prepared(PublishedVersion, lambda when: None, uses=("when",))
+
+
+def test_feed_items_match_the_queryset(archive):
+    expected = list(public.latest().values(*public.FEED_FIELDS)[: public.FEED_LENGTH])
+    items = public.feed_items()
+    assert [{k: item[k] for k in public.FEED_FIELDS} for item in items] == expected
+    assert all(item["link"].endswith(f"/explainers/{item['slug']}/") for item in items)
+
+    rivers = archive["rivers"]
+    expected = list(
+        public.latest(public.live_with_topic(rivers.pk)).values(*public.FEED_FIELDS)[:30]
+    )
+    items = public.feed_items(rivers.pk)
+    assert [{k: item[k] for k in public.FEED_FIELDS} for item in items] == expected
+    assert len(items) == 4
