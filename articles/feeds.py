@@ -20,7 +20,6 @@ from .models import Topic
 from .xmltext import xml_safe
 
 
-
 class LatestExplainersFeed(Feed):
     description = "New explainers: what happened, the key facts and why they matter."
 
