@@ -18,7 +18,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -31,7 +31,12 @@ from django.utils.choices import BaseChoiceIterator
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, richtext, workflow
-from .admin_rendering import ROW_RENDERER, DrawnChoicesMixin, SharedMediaInlineAdminFormSet
+from .admin_rendering import (
+    ROW_RENDERER,
+    DrawnChoicesMixin,
+    RowRelatedWidgetWrapper,
+    SharedMediaInlineAdminFormSet,
+)
 from .admin_workflow import QueueFilter, WorkflowAdminMixin
 from .importers.admin import ImportExportAdminMixin
 from .models import (
@@ -236,6 +241,13 @@ class RowAutocompleteSelect(RowRendered, AutocompleteSelect):
     def __init__(self, *args, preload, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.preload = preload
+        # Shared by every row's copy of this request's widget: the URL is reversed once.
+        self.memo: dict = {}
+
+    def get_url(self):
+        if "url" not in self.memo:
+            self.memo["url"] = super().get_url()
+        return self.memo["url"]
 
     def optgroups(self, name, value, attr=None):
         field = self.choices.field
@@ -295,6 +307,8 @@ class RowQueriesMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(getattr(formfield, "widget", None)) is RelatedFieldWidgetWrapper:
+            formfield.widget = RowRelatedWidgetWrapper.from_wrapper(formfield.widget)
         if isinstance(formfield, forms.ModelChoiceField):
             widget = getattr(formfield.widget, "widget", formfield.widget)
             if not isinstance(widget, AutocompleteSelect):

@@ -6,6 +6,7 @@ with ``admin_rendering.RowRenderer``, and compares the two byte for byte.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 
@@ -324,9 +325,10 @@ class _DrawnRadios(admin_rendering.DrawnChoicesMixin, forms.RadioSelect):
         (_DrawnSelectMultiple, forms.SelectMultiple, {}),
         (_DrawnBoxes, forms.CheckboxSelectMultiple, {"data-context": "available-source"}),
         (_DrawnBoxes, forms.CheckboxSelectMultiple, {"class": "boxes", "disabled": True}),
+        (_DrawnBoxes, forms.CheckboxSelectMultiple, {"checked": False, "data-x": "1"}),
         (_DrawnRadios, forms.RadioSelect, {}),
     ],
-    ids=["select", "select multiple", "checkboxes", "checkboxes class", "radios"],
+    ids=["select", "select multiple", "checkboxes", "checkboxes class", "checked attr", "radios"],
 )
 @pytest.mark.parametrize("with_id", [True, False], ids=["id", "no id"])
 @pytest.mark.parametrize(
@@ -365,3 +367,23 @@ def test_drawn_model_choices_as_django_draws_them():
         "t-0-source", sources[1].pk, None, TEMPLATES
     )
     assert _DrawnSelect(choices=single.choices).render("t-0-source", sources[1].pk) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "permissions",
+    [{}, dict.fromkeys(["can_add_related", "can_change_related", "can_view_related"], True)],
+    ids=["no links", "links"],
+)
+def test_row_wrapper_renders_as_djangos(permissions):
+    """The wrapper that looks URLs up once per request renders what Django's wrapper renders."""
+    rel = models.Viewpoint._meta.get_field("stakeholder").remote_field
+    django_wrapper = admin_widgets.RelatedFieldWidgetWrapper(
+        forms.Select(choices=CHOICES), rel, django_admin.site, **permissions
+    )
+    row_wrapper = admin_rendering.RowRelatedWidgetWrapper.from_wrapper(django_wrapper)
+    expected = django_wrapper.render("viewpoints-0-stakeholder", "a", None, TEMPLATES)
+    for _row in range(2):  # the second row reads what the first looked up
+        drawn = copy.deepcopy(row_wrapper).render("viewpoints-0-stakeholder", "a")
+        assert drawn == expected
+    assert row_wrapper.memo
