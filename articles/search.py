@@ -33,7 +33,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import PublishedVersion
-from .public import CARD_FIELDS
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -52,6 +51,8 @@ NO_WORDS_NOTICE = "Type at least one word with letters or digits."
 # The headline is escaped first; only then do markers become <mark> tags.
 START_SEL, STOP_SEL = "\ue000", "\ue001"
 _MARKERS = re.compile(f"([{START_SEL}{STOP_SEL}])")
+# Where a stored card (templates/articles/includes/card.html) starts its date line.
+_CARD_META = '<p class="card-meta">'
 # websearch_to_tsquery's syntax: "a phrase", -excluded, -"excluded phrase", or.
 _QUERY_TOKENS = re.compile(r'(?P<excluded>-?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
@@ -224,9 +225,9 @@ class SearchResults:
                     min_words=15,
                     max_fragments=1,
                 )
-            ).values(*CARD_FIELDS, "data__topics", "snippet")
+            ).values("pk", "card_html", "snippet")
         else:
-            rows = rows.values(*CARD_FIELDS, "data__topics", "search_text")
+            rows = rows.values("pk", "card_html", "search_text")
         position = {pk: n for n, pk in enumerate(page_ids)}
         return sorted(rows, key=lambda row: position[row["pk"]])
 
@@ -309,14 +310,30 @@ def plain_snippet(text: str, query: str) -> SafeString:
     )
 
 
-def with_snippets(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
-    """Return result rows with ``snippet`` as safe HTML (one page of results)."""
-    out = []
+def card_with_snippet(card_html: str, snippet: SafeString) -> SafeString:
+    """Return a version's stored list card with ``snippet`` as a paragraph above its date."""
+    at = card_html.find(_CARD_META)
+    if at == -1:
+        at = card_html.rfind("</article>")
+    if at == -1:
+        at = len(card_html)
+    paragraph = format_html('<p class="card-snippet">{}</p>\n  ', snippet)
+    # Safe: card_html was rendered at publish by our card template with autoescaping on
+    # (render.render_card), and the snippet is escaped text whose only markup is <mark>.
+    return mark_safe(card_html[:at] + paragraph + card_html[at:])  # noqa: S308
+
+
+def with_snippets(rows: list[dict[str, Any]], query: str) -> list[SafeString]:
+    """Return one page of results as list cards, each with its snippet, as safe HTML.
+
+    The cards are those stored at publish time (``card_html``, as list pages show them):
+    rendering the card template for 20 results took ~8 ms a page.
+    """
+    cards = []
     for row in rows:
-        row = dict(row)
         if "search_text" in row:
-            row["snippet"] = plain_snippet(row.pop("search_text"), query)
+            snippet = plain_snippet(row["search_text"], query)
         else:
-            row["snippet"] = highlight_headline(row.get("snippet") or "")
-        out.append(row)
-    return out
+            snippet = highlight_headline(row.get("snippet") or "")
+        cards.append(card_with_snippet(row["card_html"], snippet))
+    return cards

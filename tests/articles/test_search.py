@@ -330,3 +330,28 @@ def test_postgres_search_leaves_sequential_scans_enabled(client):
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_snippet_goes_into_the_stored_card_above_its_date():
+    """The snippet paragraph sits inside the stored card, between the dek and the date line."""
+    card = (
+        '<article class="card">\n  <p class="card-dek">D</p>\n'
+        '  <p class="card-meta">M</p>\n</article>\n'
+    )
+    html = str(search.card_with_snippet(card, search.plain_snippet("a <b> tide", "tide")))
+    assert html.index('class="card-dek"') < html.index('class="card-snippet"')
+    assert html.index('class="card-snippet"') < html.index('class="card-meta"')
+    assert "a &lt;b&gt; <mark>tide</mark>" in html
+
+
+def test_results_are_the_stored_cards_with_snippets(client):
+    """Each result is the version's list card, its snippet inside, under a results heading."""
+    explainer = factories.ExplainerFactory(title="Beaver dams")
+    factories.KeyFactFactory(explainer=explainer, text="Beavers built three dams.")
+    version = publish(explainer)
+    html = results(client, "dams")
+    card_start = version.card_html.split('<p class="card-meta">')[0]
+    assert card_start in html
+    article = html[html.index('<article class="card">') : html.index("</article>")]
+    assert '<p class="card-snippet">' in article and "<mark>" in article
+    assert html.index('<h2 class="visually-hidden">Results</h2>') < html.index("<h3")
