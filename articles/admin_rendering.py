@@ -545,8 +545,9 @@ def _cell_html(field) -> SafeString:
         name, hidden = field.field["name"], field.field["is_hidden"]
         content = html("<p>{}</p>", field.contents())
     else:
-        name, hidden = field.field.name, field.field.is_hidden
-        content = html("{}{}", field.field.errors.as_ul(), field.field)
+        bound = field.field
+        name, hidden, errors = bound.name, bound.is_hidden, bound.errors
+        content = html("{}{}", errors.as_ul() if errors else EMPTY, bound)
     return html(
         '<td class="{}{}">{}</td>\n',
         f"field-{name}" if name else "",
