@@ -106,6 +106,8 @@ def test_search_results_paginate(client):
     first = results(client, "pelican")
     assert first.count('class="card"') == 20
     assert "q=pelican&amp;page=2" in first
+    # Results go by relevance, not date: "Next", not the date lists' "Older".
+    assert '">Next</a>' in first and "Older" not in first
     assert (
         client.get("/search/", {"q": "pelican", "page": "2"}).content.decode().count('class="card"')
         == 2

@@ -384,6 +384,7 @@ def test_topic_pages_paginate(client):
     second = client.get("/topics/busy/?page=2").content.decode()
     assert first.count('class="card"') == 20 and "Page 1 of 2" in first
     assert second.count('class="card"') == 1
+    assert '">Older</a>' in first and '">Newer</a>' in second
 
 
 def test_corrections_page_lists_public_corrections_newest_first(client):
