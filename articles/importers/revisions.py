@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import reversion
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, router
+from django.db import connections, models, router
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
@@ -124,8 +124,19 @@ def _pk_value(row: models.Model):
     return value if is_protected_type(value) else row._meta.pk.value_to_string(row)
 
 
-def versions_of(explainers: Sequence[Explainer]) -> list[list[Version]]:
-    """Return the unsaved versions of each explainer and of every row its revision follows.
+class VersionRow(NamedTuple):
+    """The columns of one django-reversion ``Version``, but its revision."""
+
+    content_type_id: int
+    object_id: str
+    db: str
+    format: str
+    serialized_data: str
+    object_repr: str
+
+
+def versions_of(explainers: Sequence[Explainer]) -> list[list[VersionRow]]:
+    """Return the versions of each explainer and of every row its revision follows.
 
     The related managers must hold the rows (``prefetched`` or ``prefetch_followed``). Rows of
     one model are serialised together, whichever explainer they belong to.
@@ -139,16 +150,17 @@ def versions_of(explainers: Sequence[Explainer]) -> list[list[Version]]:
     texts: dict[int, str] = {}
     for model, group in by_model.items():
         texts.update(zip(map(id, group), _serialize(model, group), strict=True))
-    versions: list[list[Version]] = []
+    versions: list[list[VersionRow]] = []
     for mine in rows:
         versions.append([])
         for row in mine:
-            options = _get_options(type(row))
+            model = type(row)
+            options = _get_options(model)
             versions[-1].append(
-                Version(
-                    content_type=_get_content_type(type(row), using),
+                VersionRow(
+                    content_type_id=_get_content_type(model, using).pk,
                     object_id=force_str(getattr(row, options.object_id_field)),
-                    db=router.db_for_write(type(row)),
+                    db=router.db_for_write(model),
                     format=options.format,
                     serialized_data=texts[id(row)],
                     object_repr=force_str(row),
@@ -157,26 +169,50 @@ def versions_of(explainers: Sequence[Explainer]) -> list[list[Version]]:
     return versions
 
 
-def save_revisions(entries: Sequence[tuple[Revision, list[Version]]]) -> None:
+def save_revisions(entries: Sequence[tuple[Revision, list[VersionRow]]]) -> None:
     """Write each revision with its versions: two statements for any number of revisions."""
     if not entries:
         return
     using = router.db_for_write(Revision)
-    for revision, versions in entries:
-        pre_revision_commit.send(
-            sender=reversion.create_revision, revision=revision, versions=versions
+    connection = connections[using]
+    signals = pre_revision_commit.has_listeners() or post_revision_commit.has_listeners()
+    if connection.vendor == "postgresql" and not signals:
+        Revision.objects.using(using).bulk_create([revision for revision, _ in entries])
+        _copy_versions(
+            connection,
+            ((revision.pk, *row) for revision, rows in entries for row in rows),
         )
-    Revision.objects.using(using).bulk_create([revision for revision, _ in entries])
-    for revision, versions in entries:
-        for version in versions:
+        return
+    # django-reversion's own order: receivers see the versions before and after saving.
+    versions = [
+        (revision, [Version(**row._asdict()) for row in rows]) for revision, rows in entries
+    ]
+    for revision, mine in versions:
+        pre_revision_commit.send(sender=reversion.create_revision, revision=revision, versions=mine)
+    Revision.objects.using(using).bulk_create([revision for revision, _ in versions])
+    for revision, mine in versions:
+        for version in mine:
             version.revision = revision
-    Version.objects.using(using).bulk_create(
-        [version for _, versions in entries for version in versions]
-    )
-    for revision, versions in entries:
+    Version.objects.using(using).bulk_create([v for _, mine in versions for v in mine])
+    for revision, mine in versions:
         post_revision_commit.send(
-            sender=reversion.create_revision, revision=revision, versions=versions
+            sender=reversion.create_revision, revision=revision, versions=mine
         )
+
+
+def _copy_versions(connection, rows: Iterable[tuple]) -> None:
+    """Write version rows (revision id first) with PostgreSQL's COPY.
+
+    Thousands of serialised rows go in as one stream that psycopg encodes in C, where a
+    ``bulk_create`` would build a model instance and escape an array element for each value.
+    """
+    quote = connection.ops.quote_name
+    columns = ["revision", *VersionRow._fields]
+    names = ", ".join(quote(Version._meta.get_field(name).column) for name in columns)
+    sql = f"COPY {quote(Version._meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def new_revision(*, user: AbstractBaseUser | None, comment: str) -> Revision:
