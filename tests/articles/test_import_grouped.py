@@ -369,3 +369,23 @@ def test_history_can_be_left_out(tmp_path: Path) -> None:
     run({"a.txt": full("One", 1), "b.txt": full("Two", 2)}, history=False)
     assert Explainer.objects.count() == 2
     assert not Revision.objects.exists()
+
+
+def test_revision_signals_are_sent_with_the_versions() -> None:
+    """Receivers of django-reversion's signals see each import's revision and its versions."""
+    seen = []
+
+    def receiver(sender, revision, versions, **kwargs):
+        seen.append((revision.comment, len(versions), {v.revision_id for v in versions}))
+
+    reversion.signals.post_revision_commit.connect(receiver)
+    try:
+        run({"a.txt": full("One", 1), "b.txt": full("Two", 2)})
+    finally:
+        reversion.signals.post_revision_commit.disconnect(receiver)
+    revisions = {r.comment: r.pk for r in Revision.objects.all()}
+    assert seen == [
+        ("Created by importing a.txt.", 10, {revisions["Created by importing a.txt."]}),
+        ("Created by importing b.txt.", 10, {revisions["Created by importing b.txt."]}),
+    ]
+    assert Version.objects.count() == 20
