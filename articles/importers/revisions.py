@@ -210,7 +210,13 @@ def _copy_versions(connection, rows: Iterable[tuple]) -> None:
     columns = ["revision", *VersionRow._fields]
     names = ", ".join(quote(Version._meta.get_field(name).column) for name in columns)
     sql = f"COPY {quote(Version._meta.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The raw cursor's errors are psycopg's: wrapped, they are Django's DatabaseError like any
+    # other statement's, which callers catch.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 

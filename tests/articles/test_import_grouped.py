@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import reversion
 from django.core import serializers
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision, Version
@@ -389,3 +389,14 @@ def test_revision_signals_are_sent_with_the_versions() -> None:
         ("Created by importing b.txt.", 10, {revisions["Created by importing b.txt."]}),
     ]
     assert Version.objects.count() == 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_failed_copy_is_a_database_error() -> None:
+    """A version row PostgreSQL refuses raises Django's DatabaseError, which the batch catches."""
+    from articles.importers import revisions
+
+    bad = ("not a revision id", 1, "1", "default", "json", "[]", "x")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        revisions._copy_versions(connection, [bad])
+    assert not Version.objects.exists()
