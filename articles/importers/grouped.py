@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Q, Value
@@ -51,11 +52,14 @@ from .importer import (
 )
 from .textformat import FormatErrors, ParsedExplainer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
 # Files written in one transaction. Larger groups save little more and hold locks longer.
 GROUP_SIZE = 100
 
 
-def can_group(options: dict) -> bool:
+def can_group(options: dict[str, Any]) -> bool:
     """Return True if imports with these ``import_parsed`` options may be written in groups."""
     using = router.db_for_write(Explainer)
     return (
@@ -104,7 +108,7 @@ class _Group:
     def collides(self, parsed: ParsedExplainer, slug: str) -> bool:
         return slug in self.slugs or any(_same_title(parsed.title, t) for t in self.titles)
 
-    def add(self, entry: Entry, *, actor) -> None:
+    def add(self, entry: Entry, *, actor: User | None) -> None:
         """Check ``entry`` as ``import_parsed`` would; keep it for writing, or record the error."""
         slug = _slug_for(entry.parsed.title)
         try:
@@ -143,7 +147,7 @@ class _Group:
         # Later files of the group may name this one in "Up next", as they could one by one.
         self.targets.add(explainer)
 
-    def write_or_fall_back(self, *, actor, options: dict) -> bool:
+    def write_or_fall_back(self, *, actor: User | None, options: dict[str, Any]) -> bool:
         """Write the group; if its transaction fails, import each of its files alone.
 
         Return False if it fell back: the group's rows (and the targets it added) are not
@@ -168,8 +172,8 @@ class _Group:
     def write(
         self,
         *,
-        actor,
-        authors: Sequence,
+        actor: User | None,
+        authors: Sequence[User],
         topics: Sequence[Topic],
         history: bool,
     ) -> None:
@@ -243,7 +247,7 @@ def _inlines(
     p: _Pending,
     index: StakeholderIndex,
     new_stakeholders: dict[str, Stakeholder],
-    authors: Sequence,
+    authors: Sequence[User],
 ) -> dict[str, list]:
     """Return the unsaved inline rows of one pending file, by the explainer's related name."""
     explainer, parsed, plan = p.explainer, p.entry.parsed, p.plan
@@ -359,7 +363,7 @@ def _matches(explainer: Explainer, entry: Entry) -> bool:
     )
 
 
-def _import_alone(entry: Entry, *, index: StakeholderIndex, options: dict) -> None:
+def _import_alone(entry: Entry, *, index: StakeholderIndex, options: dict[str, Any]) -> None:
     try:
         entry.result = import_parsed(
             entry.parsed, filename=entry.filename, stakeholders=index, **options
