@@ -211,6 +211,27 @@ class SharedChoices(BaseChoiceIterator):
         yield from memo[self.key]
 
 
+class RowChoices(BaseChoiceIterator):
+    """A choice field's options, shared by every row of a request instead of copied for each.
+
+    Django deep-copies a form's fields for every row, and with a choice field its list of
+    (value, translatable label) pairs: a tenth of a millisecond per field per row. Nothing
+    changes that list from row to row.
+    """
+
+    def __init__(self, choices) -> None:
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class RowRendered:
     """A widget drawn by ``ROW_RENDERER`` wherever it is rendered.
 
@@ -303,7 +324,9 @@ class RowQueriesMixin:
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name not in self.radio_fields:
             kwargs.setdefault("widget", RowSelect)
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+        formfield = super().formfield_for_choice_field(db_field, request, **kwargs)
+        formfield.choices = RowChoices(formfield.choices)
+        return formfield
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -387,3 +387,36 @@ def test_row_wrapper_renders_as_djangos(permissions):
         drawn = copy.deepcopy(row_wrapper).render("viewpoints-0-stakeholder", "a")
         assert drawn == expected
     assert row_wrapper.memo
+
+
+def _formset(response, prefix: str):
+    return next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == prefix)
+
+
+@pytest.mark.django_db
+def test_rows_share_their_choice_lists(client, editor, explainer_with_rows):
+    """Every row's choice field reads the same list of choices, not a copy of its own."""
+    client.force_login(editor)
+    url = reverse("admin:articles_explainer_change", args=[explainer_with_rows.pk])
+    response = client.get(url)
+    facts = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "key_facts"
+    )
+    first, second = (form.fields["check_status"] for form in facts.formset.forms[:2])
+    assert first.choices is second.choices
+    assert ("verified", "Verified") in [(v, str(label)) for v, label in first.choices]
+
+
+@pytest.mark.django_db
+def test_row_refuses_a_value_outside_its_choices(client, editor, explainer_with_rows):
+    """A shared choice list still validates: an unknown check status is refused on its row."""
+    client.force_login(editor)
+    url = reverse("admin:articles_explainer_change", args=[explainer_with_rows.pk])
+    data = form_data(client.get(url).content.decode(), "explainer_form")
+    data["key_facts-0-check_status"] = "bogus"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    facts = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "key_facts"
+    )
+    assert "check_status" in facts.formset.forms[0].errors
