@@ -470,15 +470,25 @@ ROW_RENDERER = RowRenderer()
 # the template's blank lines.
 
 
+def _numbered(inline_admin_formset):
+    """Yield (index, admin form, whether it is the last) without keeping every row's wrapper."""
+    ahead = iter(inline_admin_formset)
+    current = next(ahead, None)
+    index = 0
+    while current is not None:
+        following = next(ahead, None)
+        yield index, current, following is None
+        current, index = following, index + 1
+
+
 def tabular_rows(inline_admin_formset) -> SafeString:
     """Return the ``<tbody>`` rows Django's tabular inline template draws, in Python."""
     formset = inline_admin_formset.formset
     may_add = inline_admin_formset.has_add_permission
     may_delete = formset.can_delete and inline_admin_formset.has_delete_permission
-    admin_forms = list(inline_admin_formset)
     rows = []
-    for index, admin_form in enumerate(admin_forms):
-        empty = may_add and index == len(admin_forms) - 1
+    for index, admin_form, last in _numbered(inline_admin_formset):
+        empty = may_add and last
         errors = admin_form.form.non_field_errors()
         if errors:
             rows.append(
@@ -566,10 +576,9 @@ def stacked_forms(inline_admin_formset) -> SafeString:
     may_add = inline_admin_formset.has_add_permission
     may_delete = formset.can_delete and inline_admin_formset.has_delete_permission
     title = capfirst(inline_admin_formset.opts.verbose_name)
-    admin_forms = list(inline_admin_formset)
     forms = []
-    for index, admin_form in enumerate(admin_forms):
-        empty = may_add and index == len(admin_forms) - 1
+    for index, admin_form, last in _numbered(inline_admin_formset):
+        empty = may_add and last
         original = admin_form.original
         if original:
             label = html("{}{}", original, _change_link(admin_form, inline_admin_formset))
@@ -709,7 +718,7 @@ class SharedMediaInlineAdminFormSet(helpers.InlineAdminFormSet):
     @property
     def media(self):
         media = self.opts.media + self.formset.media
-        admin_forms = list(self)
-        for admin_form in {id(f): f for f in admin_forms[:1] + admin_forms[-1:]}.values():
-            media += admin_form.media
+        for index, admin_form, last in _numbered(self):
+            if index == 0 or last:
+                media += admin_form.media
         return media
