@@ -78,6 +78,8 @@ WIDGET_CASES = [
     ("checkboxes groups", forms.CheckboxSelectMultiple(choices=GROUPED), ["x"]),
     ("checkboxes empty", forms.CheckboxSelectMultiple(choices=[]), []),
     ("radios", forms.RadioSelect(choices=CHOICES), "a"),
+    ("number labels", forms.Select(choices=[("a", 1500), ("b", 2.5)]), "b"),
+    ("number label boxes", forms.CheckboxSelectMultiple(choices=[("a", 1500)]), ["a"]),
 ]
 
 
@@ -420,3 +422,22 @@ def test_row_refuses_a_value_outside_its_choices(client, editor, explainer_with_
         f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "key_facts"
     )
     assert "check_status" in facts.formset.forms[0].errors
+
+
+@pytest.mark.parametrize(
+    ("django_class", "drawn_class", "value"),
+    [(forms.Select, _DrawnSelect, "a"), (forms.CheckboxSelectMultiple, _DrawnBoxes, ["a"])],
+)
+def test_number_labels_localized_as_django_does(settings, django_class, drawn_class, value):
+    """Numeric labels get the thousand separator the templates give them."""
+    settings.USE_THOUSAND_SEPARATOR = True
+    choices = [("a", 1234567), ("b", 2.5)]
+    expected = django_class(choices=choices).render("n", value, None, TEMPLATES)
+    assert "1,234,567" in expected
+    assert drawn_class(choices=choices).render("n", value) == expected
+    assert (
+        PYTHON.render(
+            django_class.template_name, django_class(choices=choices).get_context("n", value, None)
+        )
+        == expected
+    )
