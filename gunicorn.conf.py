@@ -35,3 +35,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Worker temp files in memory, not on a disk that may be slow or full (containers).
 _shm = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for its heartbeat files
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir(_shm) else None)
+
+
+def post_worker_init(worker) -> None:
+    """Leave what the worker loaded at start (Django, the URLconf, settings, templates) out of
+    garbage collection: ``gc.freeze()`` moves it to the permanent generation, so the full
+    collections a request can trigger scan only what requests allocate."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
