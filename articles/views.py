@@ -46,7 +46,7 @@ from django.views.generic import ListView, TemplateView
 
 from . import chrome, public, timelinejs
 from . import preview as preview_tokens
-from .calendar import CALENDAR_PRECISIONS, build_calendar
+from .calendar import CALENDAR_PRECISIONS, calendar_bytes
 from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
 from .models import Explainer, PublishedVersion
 from .publishing import render_version, snapshot
@@ -372,7 +372,7 @@ def watch_ics(request: HttpRequest) -> HttpResponse:
         precisions=CALENDAR_PRECISIONS,
         limit=ICS_MAX_EVENTS,
     )
-    body = build_calendar(items).to_ical()
+    body = calendar_bytes(items)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="watch.ics"'
     return response

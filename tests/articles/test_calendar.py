@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
+from articles import public
+from articles.calendar import build_calendar, calendar_bytes
 from articles.models import TimelineEvent
 from tests import factories
 from tests.articles.publicsite import days, explainer_with, publish
@@ -153,3 +155,24 @@ def test_vaguer_dates_sort_after_precise_ones_in_their_period(client):
     )
     html = client.get("/watch/").content.decode()
     assert html.index("On the eleventh") < html.index("In January") < html.index("In the year")
+
+
+def test_calendar_bytes_equal_the_librarys_whole_calendar(client, settings):
+    """The served calendar, built from memoised events, is byte for byte icalendar's own."""
+    explainer = explainer_with(
+        {"kind": "upcoming", "date": days(5), "text": "Vote on the levy."},
+        {"kind": "watch", "date": days(40), "precision": "month", "text": "Ruling due."},
+        {"kind": "watch", "date": None, "precision": "", "text": "Whether it holds."},
+        title="Levy",
+    )
+    publish(explainer)
+    items = public.watch_items()
+
+    assert calendar_bytes(items) == build_calendar(items).to_ical()
+    assert client.get("/watch.ics").content == build_calendar(items).to_ical()
+
+    settings.NEWSROOM_NAME = "Harbour Desk"
+    settings.NEWSROOM_BASE_URL = "https://harbour.example"
+    renamed = calendar_bytes(items)
+    assert renamed == build_calendar(items).to_ical()
+    assert b"harbour.example" in renamed and b"Harbour Desk" in renamed
