@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import json
 import os
 import platform
@@ -321,6 +322,10 @@ def setup_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
+    # As a gunicorn worker does once the app is loaded (gunicorn.conf.py, post_worker_init), so
+    # the in-process timings see the same garbage collection as the server.
+    gc.collect()
+    gc.freeze()
 
 
 def pick_targets() -> dict[str, str]:
@@ -674,8 +679,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['rounds']} interleaved rounds, medians; {report['explainers']} published "
         "explainers. × ceiling: the median over rounds of the target's req/s over the static"
         " ceiling's, measured on the same gunicorn instance just before it. SQL/req: the"
-        " page's queries, counted in process; with CONN_HEALTH_CHECKS on (the default) a request"
-        " that uses the database also makes one `SELECT 1` round trip.",
+        " page's queries, counted in process (the connection health check sends none:"
+        " newsroom/postgresql/base.py). In-process timings run after gc.freeze(), as a gunicorn"
+        " worker does.",
         "",
         "| target | page cache | req/s | p50 ms | p99 ms | bytes | SQL/req | × ceiling | goal "
         "| errors |",
