@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.articles.publicsite import live_explainer
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backend's check"),
 ]
 
