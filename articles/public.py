@@ -233,24 +233,22 @@ _newest_cards = Prepared(
 _topics = Prepared(
     Topic, lambda at: public_topics(at).order_by("name").values_list("name", "slug"), uses=("at",)
 )
-_topic_by_slug = Prepared(
-    Topic,
-    lambda at, text: (
-        public_topics(at)
-        .filter(slug=text)
-        .values_list(*(f.attname for f in Topic._meta.concrete_fields))
-    ),
-    uses=("at", "text"),
-)
-_stakeholder_by_slug = Prepared(
-    Stakeholder,
-    lambda at, text: (
-        public_stakeholders(at)
-        .filter(slug=text)
-        .values_list(*(f.attname for f in Stakeholder._meta.concrete_fields))
-    ),
-    uses=("at", "text"),
-)
+
+
+def _columns(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _public_by_slug(model, public_rows) -> Prepared:
+    return Prepared(
+        model,
+        lambda at, text: public_rows(at).filter(slug=text).values_list(*_columns(model)),
+        uses=("at", "text"),
+    )
+
+
+_topic_by_slug = _public_by_slug(Topic, public_topics)
+_stakeholder_by_slug = _public_by_slug(Stakeholder, public_stakeholders)
 
 
 def count_all(queryset: QuerySet) -> QuerySet:
@@ -331,8 +329,7 @@ def _one(model, prepared: Prepared, slug: str):
     rows = prepared.rows(at=timezone.now(), text=slug)
     if not rows:
         return None
-    names = [f.attname for f in model._meta.concrete_fields]
-    return model(**dict(zip(names, rows[0], strict=True)))
+    return model(**dict(zip(_columns(model), rows[0], strict=True)))
 
 
 def public_topic(slug: str) -> Topic | None:
