@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import gc
 import json
 import os
 import platform
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -322,10 +322,9 @@ def setup_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
-    # As a gunicorn worker does once the app is loaded (gunicorn.conf.py, post_worker_init), so
-    # the in-process timings see the same garbage collection as the server.
-    gc.collect()
-    gc.freeze()
+    # What a gunicorn worker does once the app is loaded (gunicorn.conf.py, post_worker_init),
+    # so the in-process timings see the same garbage collection as the server.
+    runpy.run_path(str(REPO / "gunicorn.conf.py"))["post_worker_init"](None)
 
 
 def pick_targets() -> dict[str, str]:
@@ -680,8 +679,8 @@ def markdown(report: dict[str, Any]) -> str:
         "explainers. × ceiling: the median over rounds of the target's req/s over the static"
         " ceiling's, measured on the same gunicorn instance just before it. SQL/req: the"
         " page's queries, counted in process (the connection health check sends none:"
-        " newsroom/postgresql/base.py). In-process timings run after gc.freeze(), as a gunicorn"
-        " worker does.",
+        " newsroom/postgresql/base.py). In-process timings run with the gunicorn worker's"
+        " garbage-collection setup (gunicorn.conf.py).",
         "",
         "| target | page cache | req/s | p50 ms | p99 ms | bytes | SQL/req | × ceiling | goal "
         "| errors |",

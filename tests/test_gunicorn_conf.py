@@ -19,11 +19,15 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert conf["accesslog"] is None
 
 
-def test_worker_freezes_what_it_loaded():
+def test_worker_freezes_what_it_loaded_and_collects_less_often():
     conf = runpy.run_path(str(CONF))
+    thresholds = gc.get_threshold()
     try:
         assert gc.get_freeze_count() == 0
         conf["post_worker_init"](worker=None)
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == conf["GC_THRESHOLDS"]
+        assert conf["GC_THRESHOLDS"][0] > thresholds[0]
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
