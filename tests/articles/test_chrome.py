@@ -1,7 +1,7 @@
 """The explainer page served from a shell rendered once per process, and its one raw query.
 
 ``articles/chrome.py`` renders the site chrome once and the explainer view joins it to the
-stored HTML; ``public.live_page`` reads the version with a constant SQL statement instead of a
+stored HTML; ``public.live_page`` reads the version with a statement compiled once instead of a
 queryset. These tests hold both to what the template and the ORM would give.
 """
 
@@ -128,7 +128,7 @@ def test_shell_is_kept_only_without_debug(settings, debug):
     assert (chrome.explainer_shell() is first) is (not debug)
 
 
-# --- live_page: the raw query against the ORM's definition of "live" -----------------------
+# --- live_page: the compiled statement against the ORM's definition of "live" -------------
 
 
 def test_live_page_is_one_query_and_matches_the_orm():
