@@ -45,6 +45,7 @@ from .models import (
     Correction,
     Explainer,
     KeyFact,
+    ListEntry,
     PublishedVersion,
     Source,
     Stakeholder,
@@ -560,6 +561,9 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
                 version.pk, version.explainer_id, version.data["timeline"]
             )
         ]
+    )
+    ListEntry.objects.bulk_create(
+        [entry for version in versions for entry in ListEntry.for_version(version)]
     )
 
 

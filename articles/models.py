@@ -583,6 +583,74 @@ class PublishedVersion(models.Model):
         return self.go_live_at <= at and (self.ends_at is None or at < self.ends_at)
 
 
+class ListEntry(models.Model):
+    """A version's place on one public list: a topic's, a stakeholder's or an author's page.
+
+    Written when the version is frozen, one row for each of its topics, stakeholders and
+    authors, with copies of the version's times: the list's order (``first_published_at``)
+    and its liveness (``go_live_at``/``ends_at``, kept in step by ``publishing.end_version``).
+    A list page counts and pages through these narrow rows by one index, where reading the
+    versions themselves meant visiting every version of the topic (3–5 ms for a topic of a
+    thousand at 10,000 explainers, against 0.3 ms here). The cards shown come from the
+    versions, checked for liveness again (``public.CardList``).
+    """
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "topic"
+        STAKEHOLDER = "stakeholder", "stakeholder"
+        AUTHOR = "author", "author"
+
+    version = models.ForeignKey(
+        PublishedVersion, on_delete=models.CASCADE, related_name="list_entries"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The id of the topic, stakeholder or author (a user), as frozen in the version's data.
+    key = models.IntegerField()
+    first_published_at = models.DateTimeField()
+    go_live_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "version"], name="list_entry_unique"),
+        ]
+        indexes = [
+            # Newest first, with the times that decide liveness in the index itself, so that
+            # PostgreSQL counts a list from the index alone.
+            models.Index(
+                fields=["kind", "key", "-first_published_at", "-version"],
+                include=["go_live_at", "ends_at"],
+                name="list_entry_newest",
+            ),
+            models.Index(fields=["version"], name="list_entry_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}: version {self.version_id}"
+
+    @classmethod
+    def for_version(cls, version: PublishedVersion) -> list[ListEntry]:
+        """Return the unsaved rows of a version frozen with ``data``, ``topic_ids`` and
+        ``stakeholder_ids`` set."""
+        keys = {
+            cls.Kind.TOPIC: version.topic_ids,
+            cls.Kind.STAKEHOLDER: version.stakeholder_ids,
+            cls.Kind.AUTHOR: [author["id"] for author in version.data.get("authors") or []],
+        }
+        return [
+            cls(
+                version_id=version.pk,
+                kind=kind,
+                key=key,
+                first_published_at=version.first_published_at,
+                go_live_at=version.go_live_at,
+                ends_at=version.ends_at,
+            )
+            for kind, ids in keys.items()
+            for key in dict.fromkeys(ids)
+        ]
+
+
 def period_end(day: datetime.date, precision: str) -> datetime.date:
     """Return the last day of the period a dated event stands for."""
     if precision == "year":

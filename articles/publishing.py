@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from .models import Explainer, PublishedVersion, WatchItem
+from .models import Explainer, ListEntry, PublishedVersion, WatchItem
 
 SNAPSHOT_SCHEMA = 1
 
@@ -194,8 +194,7 @@ def freeze(
     # Retire what is live or scheduled: it ends when the new version starts (a scheduled one
     # that had not started yet never will).
     for old in versions.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=go_live_at)):
-        old.ends_at = max(old.go_live_at, go_live_at)
-        old.save(update_fields=["ends_at"])
+        end_version(old, go_live_at)
     version = PublishedVersion(
         explainer=explainer,
         number=number,
@@ -219,6 +218,8 @@ def freeze(
     WatchItem.objects.bulk_create(
         WatchItem.from_timeline(version.pk, explainer.pk, data["timeline"])
     )
+    # Its places on the topic, stakeholder and author pages.
+    ListEntry.objects.bulk_create(ListEntry.for_version(version))
     update_search_vector(version)
     return version
 
@@ -231,10 +232,19 @@ def withdraw(explainer: Explainer, *, at: datetime | None = None) -> int:
     for version in PublishedVersion.objects.filter(explainer=explainer).filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=at)
     ):
-        version.ends_at = max(version.go_live_at, at)
-        version.save(update_fields=["ends_at"])
+        end_version(version, at)
         ended += 1
     return ended
+
+
+def end_version(version: PublishedVersion, at: datetime) -> None:
+    """End ``version`` at ``at`` (at once if it had not gone live by then).
+
+    The one place a version's ``ends_at`` changes, so that its list entries keep the same
+    time (``ListEntry``)."""
+    version.ends_at = max(version.go_live_at, at)
+    version.save(update_fields=["ends_at"])
+    ListEntry.objects.filter(version=version).update(ends_at=version.ends_at)
 
 
 def live_version(explainer: Explainer) -> PublishedVersion | None:

@@ -34,15 +34,23 @@ class ExplainerQuerySet(models.QuerySet):
         return self.filter(byline_set__author=user).distinct()
 
 
+def live_q(at: datetime, prefix: str = "") -> Q:
+    """Return the condition "live at ``at``" on ``go_live_at``/``ends_at`` under ``prefix``.
+
+    This is the only definition of "public": a version (or a row carrying its times, such as
+    ``ListEntry``; ``prefix="version__"`` reaches a version from a related row) has gone live
+    and not yet ended. Scheduling and expiry are just times compared here, so they take effect
+    without a worker.
+    """
+    return Q(**{f"{prefix}go_live_at__lte": at}) & (
+        Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": at})
+    )
+
+
 class PublishedVersionQuerySet(models.QuerySet):
     def live(self, at: datetime | None = None) -> PublishedVersionQuerySet:
-        """Return the versions readers see now: gone live and not yet ended.
-
-        This is the only definition of "public". Scheduling and expiry are just times compared
-        here, so they take effect without a worker.
-        """
-        at = at or timezone.now()
-        return self.filter(Q(go_live_at__lte=at), Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        """Return the versions readers see now (``live_q``)."""
+        return self.filter(live_q(at or timezone.now()))
 
     def scheduled(self, at: datetime | None = None) -> PublishedVersionQuerySet:
         at = at or timezone.now()

@@ -1,7 +1,7 @@
 """Database routing: public reads to a read replica when one is configured.
 
 With ``REPLICA_DATABASE_URL`` set, settings define a ``replica`` database. Reads of the models
-the public site reads (published versions, topics, stakeholders) go there; every write, every
+the public site reads (published versions and their list entries, topics, stakeholders) go there; every write, every
 other model, and every read inside a transaction on the primary stay on ``default``: a
 transaction that reads what it is about to change (``publishing.freeze`` numbering versions)
 must not read a replica that lags behind.
@@ -17,7 +17,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 REPLICA = "replica"
-PUBLIC_MODELS = frozenset({"articles.publishedversion", "articles.topic", "articles.stakeholder"})
+PUBLIC_MODELS = frozenset(
+    {"articles.publishedversion", "articles.listentry", "articles.topic", "articles.stakeholder"}
+)
 
 
 class PublicReadReplicaRouter:
