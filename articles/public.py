@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import NotSupportedError
@@ -30,9 +30,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from . import chrome
-from .models import PublishedVersion, Stakeholder, Topic, period_end
+from .models import ListEntry, PublishedVersion, Stakeholder, Topic, period_end
 from .models import WatchItem as WatchRow
 from .prepared import Prepared
+from .querysets import live_q
 
 # The fields a list of explainers (home, topic, stakeholder, author, search) shows.
 CARD_FIELDS = ("pk", "slug", "title", "dek", "first_published_at", "go_live_at", "number")
@@ -163,46 +164,58 @@ def latest_cards(queryset: QuerySet[PublishedVersion] | None = None) -> QuerySet
     return queryset.order_by("-first_published_at", "-pk").values_list("card_html", flat=True)
 
 
-def public_topics(at: datetime.datetime | None = None) -> QuerySet[Topic]:
-    """Return the topics at least one live explainer is filed under.
+def list_entries(kind: str, key: Any, at: datetime.datetime | None = None) -> QuerySet:
+    """Return the live entries of one topic's, stakeholder's or author's list (``ListEntry``).
 
-    Asked as "the newest live version filed under it is not null" rather than ``EXISTS``:
-    PostgreSQL drops the ordering inside ``EXISTS`` and answers it from the GIN index on
-    ``topic_ids`` by reading every version of the topic (10 ms for twelve topics at 10,000
-    explainers), where walking the newest versions finds one in a few rows (0.3 ms).
+    Liveness is read from the entries' copies of their versions' times, so that counting a
+    list needs its index alone; ``list_cards`` checks the versions themselves as well.
     """
-    newest = latest(live_with_topic(OuterRef("pk"), at)).values("pk")[:1]
-    return Topic.objects.alias(newest=Subquery(newest)).filter(newest__isnull=False)
+    return ListEntry.objects.filter(live_q(at or timezone.now()), kind=kind, key=key)
+
+
+def list_cards(kind: str, key: Any, at: datetime.datetime | None = None) -> QuerySet:
+    """Return the stored cards of one list's live versions, newest first publication first.
+
+    The same rows as ``latest_cards(live_with_topic(key, at))`` and its stakeholder and
+    author kin, which read the versions' JSON (``tests/articles/test_prepared.py``)."""
+    at = at or timezone.now()
+    return (
+        list_entries(kind, key, at)
+        .filter(live_q(at, "version__"))
+        .order_by("-first_published_at", "-version_id")
+        .values_list("version__card_html", flat=True)
+    )
+
+
+def public_topics(at: datetime.datetime | None = None) -> QuerySet[Topic]:
+    """Return the topics at least one live explainer is filed under."""
+    return Topic.objects.filter(Exists(list_entries(ListEntry.Kind.TOPIC, OuterRef("pk"), at)))
 
 
 def public_stakeholders(at: datetime.datetime | None = None) -> QuerySet[Stakeholder]:
     """Return the stakeholders at least one live explainer features."""
-    return Stakeholder.objects.filter(Exists(live_with_stakeholder(OuterRef("pk"), at)))
+    return Stakeholder.objects.filter(
+        Exists(list_entries(ListEntry.Kind.STAKEHOLDER, OuterRef("pk"), at))
+    )
 
 
 # --- The list pages' reads, compiled once (articles/prepared.py) ---------------------------
 
-LISTS = {
-    "topic": live_with_topic,
-    "stakeholder": live_with_stakeholder,
-    "author": live_by_author,
-}
-
 _cards = {
-    name: Prepared(
-        PublishedVersion,
-        lambda at, id, shape, versions=versions: latest_cards(versions(id, at))[slice(*shape)],
+    kind: Prepared(
+        ListEntry,
+        lambda at, id, shape, kind=kind: list_cards(kind, id, at)[slice(*shape)],
         uses=("at", "id"),
     )
-    for name, versions in LISTS.items()
+    for kind in ListEntry.Kind.values
 }
 _counts = {
-    name: Prepared(
-        PublishedVersion,
-        lambda at, id, versions=versions: count_all(versions(id, at)),
+    kind: Prepared(
+        ListEntry,
+        lambda at, id, kind=kind: count_all(list_entries(kind, id, at), field="version"),
         uses=("at", "id"),
     )
-    for name, versions in LISTS.items()
+    for kind in ListEntry.Kind.values
 }
 _newest_cards = Prepared(
     PublishedVersion,
@@ -230,15 +243,66 @@ _topic_by_slug = _public_by_slug(Topic, public_topics)
 _stakeholder_by_slug = _public_by_slug(Stakeholder, public_stakeholders)
 
 
-def count_all(queryset: QuerySet) -> QuerySet:
+def _heading_by_slug(model, public_rows, kind: str) -> Prepared:
+    def build(at, text):
+        count = count_all(list_entries(kind, OuterRef("pk"), at), field="version")
+        return (
+            public_rows(at)
+            .filter(slug=text)
+            .annotate(n=Subquery(count))
+            .values_list("pk", "name", "slug", "description", "n", *HEADING_EXTRA[kind])
+        )
+
+    return Prepared(model, build, uses=("at", "text"))
+
+
+class Heading(NamedTuple):
+    """Whose list a topic or stakeholder page shows: its public fields and live count.
+
+    Plain values, so that the page's frame (``chrome.frame``) is keyed by all of them."""
+
+    pk: int
+    name: str
+    slug: str
+    description: str
+    count: int
+    kind_label: str = ""
+
+
+HEADING_EXTRA = {ListEntry.Kind.TOPIC: (), ListEntry.Kind.STAKEHOLDER: ("kind",)}
+_headings = {
+    ListEntry.Kind.TOPIC: _heading_by_slug(Topic, public_topics, ListEntry.Kind.TOPIC),
+    ListEntry.Kind.STAKEHOLDER: _heading_by_slug(
+        Stakeholder, public_stakeholders, ListEntry.Kind.STAKEHOLDER
+    ),
+}
+
+
+def heading(kind: str, slug: str) -> Heading | None:
+    """Return the public topic or stakeholder (``kind``) at ``slug`` with its count, or None.
+
+    One statement for both: the page needs the count for its pagination anyway."""
+    if "\x00" in slug:
+        return None
+    rows = _headings[kind].rows(at=timezone.now(), text=slug)
+    if not rows:
+        return None
+    pk, name, slug, description, count, *extra = rows[0]
+    label = str(Stakeholder.Kind(extra[0]).label) if extra else ""
+    return Heading(pk, name, slug, description, count, label)
+
+
+def count_all(queryset: QuerySet, field: str = "pk") -> QuerySet:
     """Return ``queryset``'s row count as a one-row query (what ``count()`` would run).
 
-    Grouping by a constant leaves SQL with no GROUP BY, so an empty set still counts 0."""
+    Grouping by a constant leaves SQL with no GROUP BY, so an empty set still counts 0.
+    ``field`` is the (non-null) column counted: one in an index lets PostgreSQL count from
+    the index alone."""
     return (
         queryset.order_by()
         .annotate(everything=Value(1))
         .values("everything")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(field))
         .values_list("n")
     )
 
@@ -294,10 +358,15 @@ def newest_cards(limit: int) -> list[str]:
     return [html for (html,) in _newest_cards.rows(limit, at=timezone.now())]
 
 
-def topic_links() -> list[dict[str, str]]:
+class TopicLink(NamedTuple):
+    name: str
+    path: str
+
+
+def topic_links() -> list[TopicLink]:
     """Return the name and path of every public topic, by name."""
     return [
-        {"name": name, "path": chrome.slug_path("articles:topic", slug)}
+        TopicLink(name, chrome.slug_path("articles:topic", slug))
         for name, slug in _topics.rows(at=timezone.now())
     ]
 
@@ -402,9 +471,7 @@ def _watch_rows(
     precisions: tuple[str, ...] | None = None,
 ) -> QuerySet:
     rows = WatchRow.objects.filter(
-        Q(version__go_live_at__lte=at),
-        Q(version__ends_at__isnull=True) | Q(version__ends_at__gt=at),
-        Q(period_end__isnull=True) | Q(period_end__gte=today),
+        live_q(at, "version__"), Q(period_end__isnull=True) | Q(period_end__gte=today)
     )
     if dated is not None:
         rows = rows.filter(date__isnull=not dated)

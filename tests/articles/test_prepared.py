@@ -96,7 +96,7 @@ def test_stakeholder_and_author_lists_match_the_queryset():
 
 def test_newest_cards_topics_and_slug_lookups_match_the_querysets(archive):
     assert public.newest_cards(12) == list(public.latest_cards()[:12])
-    assert [link["name"] for link in public.topic_links()] == list(
+    assert [link.name for link in public.topic_links()] == list(
         public.public_topics().order_by("name").values_list("name", flat=True)
     )
     found = public.public_topic("rivers")
@@ -118,7 +118,7 @@ def test_topic_with_only_a_scheduled_explainer_is_not_public():
     publishing.freeze(explainer, by=editor, go_live_at=timezone.now() + datetime.timedelta(days=1))
 
     assert public.public_topic("embargoed-merger") is None
-    assert "Embargoed merger" not in [link["name"] for link in public.topic_links()]
+    assert "Embargoed merger" not in [link.name for link in public.topic_links()]
 
 
 def test_watch_items_match_the_queryset_path():
