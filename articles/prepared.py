@@ -78,7 +78,10 @@ class Prepared:
         for position, name, wrap in compiled.slots:
             value = _adapt(connection, values[name])
             params[position] = wrap(value) if wrap else value
-        with connection.cursor() as cursor:
+        # On PostgreSQL, as a prepared statement: planned once per connection
+        # (newsroom/postgresql/base.py).
+        opener = getattr(connection, "prepared_cursor", connection.cursor)
+        with opener() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:

@@ -94,6 +94,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # (newsroom/postgresql/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 POSTGRESQL_ENGINE = "newsroom.postgresql"
+# The public pages' fixed statements run as prepared statements on PostgreSQL (planned once per
+# connection). Off for a pooler in transaction mode that cannot keep them (README, Deploying).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
