@@ -7,11 +7,17 @@ templates as ``urls`` (``articles.context_processors.site``).
 
 The explainer page goes further: its template is nothing but the chrome around HTML stored at
 publish time, so the chrome is rendered once, with markers where the title, head and body go,
-and cut into a ``Shell``. Serving the page is then four string joins (``Shell.page``). For
+and cut into a ``Shell``. Serving the page is then a few string joins (``Shell.page``). For
 that, ``base.html`` must not depend on the request (no user, no CSRF token, no messages):
 ``tests/articles/test_chrome.py`` holds the shell's output equal to a full template render.
 
-Both are keyed by the URLconf and the script prefix (a site served under a sub-path), and
+The list pages (home, topic, stakeholder, author) go the same way with ``frame()``: a page
+template rendered once for each distinct set of its inputs (the topic, the count, the page
+number...) with markers where the per-request HTML goes (cards stored at publish time), kept
+per process and filled by string joins. The inputs are read from the database on every
+request, so a frame is never stale: it is the template's output for exactly those inputs.
+
+All are keyed by the URLconf and the script prefix (a site served under a sub-path), and
 cleared when a test overrides a setting; with ``DEBUG`` on nothing is kept, so an edited
 template shows at the next request.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -55,7 +62,12 @@ BODY_MARK = "\ue000body\ue000"
 # Slugs as the URL patterns accept them: for these, quoting in reverse() changes nothing.
 ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
+# Frames kept per process: enough for every topic's first pages and the home page's states.
+FRAMES_KEPT = 512
+SLOT_MARK = "\ue000slot:{}\ue000"
+
 _urls: dict[tuple, dict[str, str]] = {}
+_frames: dict[tuple, Frame] = {}
 _shells: dict[tuple, Shell] = {}
 _slug_paths: dict[tuple, tuple[str, str]] = {}
 
@@ -118,20 +130,72 @@ class Shell:
         )
 
 
+@dataclass(frozen=True)
+class Frame:
+    """A page's HTML around its named slots, in order: ``parts`` has one more item."""
+
+    parts: tuple[str, ...]
+    slots: tuple[str, ...]
+
+    def fill(self, **html: str) -> str:
+        """Return the page with each slot's (already safe) HTML in its place."""
+        out = [self.parts[0]]
+        for name, after in zip(self.slots, self.parts[1:], strict=True):
+            out += (html[name], after)
+        return "".join(out)
+
+
+def frame(template: str, slots: tuple[str, ...], context: dict[str, Hashable]) -> Frame:
+    """Return ``template`` rendered with ``context`` around ``slots``, once per process.
+
+    ``context`` holds every input of the template (with ``NEWSROOM_NAME`` and ``urls``,
+    added here), as hashable values: it is the key under which the frame is kept. Each slot
+    is rendered as a marker (``{{ cards }}``) and must come out once, in the order given.
+    """
+    key = (template, slots, tuple(sorted(context.items())), settings.NEWSROOM_NAME, *_key())
+    found = _frames.get(key)
+    if found is None:
+        found = _render_frame(template, slots, context)
+        if not settings.DEBUG:
+            if len(_frames) >= FRAMES_KEPT:
+                del _frames[next(iter(_frames))]  # the oldest
+            _frames[key] = found
+    return found
+
+
+def _render_frame(template: str, slots: tuple[str, ...], context: dict[str, Hashable]) -> Frame:
+    marks = {name: SLOT_MARK.format(name) for name in slots}
+    html = render_to_string(
+        template, {**context, **marks, "NEWSROOM_NAME": settings.NEWSROOM_NAME, "urls": urls()}
+    )
+    parts = (
+        re.split("(" + "|".join(map(re.escape, marks.values())) + ")", html) if slots else [html]
+    )
+    if parts[1::2] != list(marks.values()):
+        raise ImproperlyConfigured(
+            f"{template} must output {', '.join(slots) or 'no slot'} once each, in that order."
+        )
+    return Frame(parts=tuple(parts[0::2]), slots=slots)
+
+
 def explainer_shell() -> Shell:
     """Return the explainer page's chrome, rendered once per process."""
-    key = _key()
+    return _shell(EXPLAINER_TEMPLATE)
+
+
+def _shell(template: str) -> Shell:
+    key = (template, *_key())
     shell = _shells.get(key)
     if shell is None:
-        shell = _render_shell()
+        shell = _render_shell(template)
         if not settings.DEBUG:
             _shells[key] = shell
     return shell
 
 
-def _render_shell() -> Shell:
+def _render_shell(template: str) -> Shell:
     html = render_to_string(
-        EXPLAINER_TEMPLATE,
+        template,
         {
             # Plain strings: autoescaping leaves the markers as they are.
             "title": TITLE_MARK,
@@ -145,7 +209,7 @@ def _render_shell() -> Shell:
     markers = parts[1::2]
     if markers != [TITLE_MARK, HEAD_MARK, BODY_MARK]:
         raise ImproperlyConfigured(
-            f"{EXPLAINER_TEMPLATE} must output the title, head_html and body_html once each, "
+            f"{template} must output the title, head_html and body_html once each, "
             f"in that order; found {len(markers)} markers."
         )
     before_title, before_head, before_body, after_body = parts[0::2]
@@ -163,4 +227,5 @@ def _forget(**kwargs) -> None:
     """Drop what was worked out under other settings (tests override URLconfs and names)."""
     _urls.clear()
     _shells.clear()
+    _frames.clear()
     _slug_paths.clear()

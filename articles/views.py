@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -48,13 +49,17 @@ from . import chrome, public, timelinejs
 from . import preview as preview_tokens
 from .calendar import CALENDAR_PRECISIONS, calendar_bytes
 from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
-from .models import Explainer, PublishedVersion
+from .models import Explainer, ListEntry, PublishedVersion
 from .publishing import render_version, snapshot
 from .render import script_hashes
 from .search import clean_query, search, with_snippets
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
 
 PAGE_SIZE = 20
+HOME_TEMPLATE = "articles/home.html"
+TOPIC_TEMPLATE = "articles/topic_detail.html"
+STAKEHOLDER_TEMPLATE = "articles/stakeholder_detail.html"
+AUTHOR_TEMPLATE = "articles/author_detail.html"
 HOME_LATEST = 12
 HOME_WATCH = 5
 # Caps on what the watch page and calendar read: beyond these a reader (or a calendar app)
@@ -231,85 +236,113 @@ def stored_cards(rows) -> list[SafeString]:
     return [stored_html(html) for html in rows]
 
 
-class CardListView(PublicListView):
-    """A list of live versions shown with the cards stored when they were published."""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cards"] = stored_cards(context["page_obj"].object_list)
-        return context
+def card_items(cards: list[str]) -> SafeString:
+    """Return stored cards as the items of a card list (``<ol class="card-list">``)."""
+    return stored_html("".join([f"<li>{card}</li>\n  " for card in cards]))
 
 
-class HomeView(TemplateView):
-    template_name = "articles/home.html"
-    http_method_names = ["get", "head"]
+@dataclass(frozen=True)
+class PageLinks:
+    """Where a page of a list stands, as plain values: a frame's input (``chrome.frame``).
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        latest = stored_cards(public.newest_cards(HOME_LATEST))
-        context.update(
-            lead=latest[0] if latest else None,
-            latest=latest[1:],
-            topics=public.topic_links(),
-            watch=public.watch_items(limit=HOME_WATCH),
-        )
-        return context
+    Answers what ``includes/pagination.html`` asks of Django's ``Page``."""
 
+    number: int
+    num_pages: int
 
-class TopicView(CardListView):
-    template_name = "articles/topic_detail.html"
+    @property
+    def paginator(self) -> PageLinks:  # the template reads page_obj.paginator.num_pages
+        return self
 
-    def get_queryset(self):
-        self.topic = public.public_topic(self.kwargs["slug"])
-        if self.topic is None:
-            raise Http404("No topic with live explainers at this address.")
-        return public.CardList("topic", self.topic.pk)
+    def has_previous(self) -> bool:
+        return self.number > 1
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        feeds = {
-            name: chrome.slug_path(f"articles:topic_feed_{name}", self.topic.slug)
-            for name in ("rss", "atom")
-        }
-        return super().get_context_data(topic=self.topic, feeds=feeds, **kwargs)
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
-class StakeholderView(CardListView):
-    template_name = "articles/stakeholder_detail.html"
+def card_list_page(
+    request: HttpRequest, template: str, cards: public.CardList, count: int, **context: Any
+) -> HttpResponse:
+    """Serve a page of a topic's, stakeholder's or author's cards, newest first.
 
-    def get_queryset(self):
-        self.stakeholder = public.public_stakeholder(self.kwargs["slug"])
-        if self.stakeholder is None:
-            raise Http404("No stakeholder with live explainers at this address.")
-        return public.CardList("stakeholder", self.stakeholder.pk)
+    ``count`` is the list's length, read with whatever names the list. A bad or
+    out-of-range ``?page=`` shows the nearest real page instead of an error. The page is its
+    template's frame for these inputs, filled with the page's stored cards."""
+    if count == 0:  # the last one went off air between the reads
+        raise Http404("Nothing is published here.")
+    num_pages = -(-count // PAGE_SIZE)
+    number = Paginator(range(count), PAGE_SIZE).get_page(request.GET.get("page")).number
+    links = PageLinks(number, num_pages)
+    frame = chrome.frame(
+        template,
+        ("cards",),
+        {**context, "count": count, "page_obj": links, "is_paginated": num_pages > 1},
+    )
+    start = (number - 1) * PAGE_SIZE
+    return HttpResponse(frame.fill(cards=card_items(cards[start : start + PAGE_SIZE])))
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(stakeholder=self.stakeholder, **kwargs)
+
+@public_page
+@require_safe
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = public.heading(ListEntry.Kind.TOPIC, slug)
+    if topic is None:
+        raise Http404("No topic with live explainers at this address.")
+    cards = public.CardList(ListEntry.Kind.TOPIC, topic.pk)
+    return card_list_page(request, TOPIC_TEMPLATE, cards, topic.count, topic=topic)
 
 
-class AuthorView(CardListView):
+@public_page
+@require_safe
+def stakeholder_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    stakeholder = public.heading(ListEntry.Kind.STAKEHOLDER, slug)
+    if stakeholder is None:
+        raise Http404("No stakeholder with live explainers at this address.")
+    cards = public.CardList(ListEntry.Kind.STAKEHOLDER, stakeholder.pk)
+    return card_list_page(
+        request, STAKEHOLDER_TEMPLATE, cards, stakeholder.count, stakeholder=stakeholder
+    )
+
+
+@public_page
+@require_safe
+def author_detail(request: HttpRequest, username: str) -> HttpResponse:
     """A byline's published explainers. Staff with nothing live have no public page."""
+    user_model = get_user_model()
+    if "\x00" in username:
+        # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
+        raise Http404("No such author.")
+    author = get_object_or_404(user_model, **{user_model.USERNAME_FIELD: username}, is_active=True)
+    cards = public.CardList(ListEntry.Kind.AUTHOR, author.pk)
+    name = author.get_full_name() or author.get_username()
+    return card_list_page(request, AUTHOR_TEMPLATE, cards, cards.count(), author_name=name)
 
-    template_name = "articles/author_detail.html"
 
-    def get_queryset(self):
-        user_model = get_user_model()
-        if "\x00" in self.kwargs["username"]:
-            # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
-            raise Http404("No such author.")
-        self.author = get_object_or_404(
-            user_model, **{user_model.USERNAME_FIELD: self.kwargs["username"]}, is_active=True
-        )
-        return public.CardList("author", self.author.pk)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        if paginator.count == 0:
-            raise Http404("No published explainers under this name.")
-        return paginator, page, object_list, is_paginated
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        name = self.author.get_full_name() or self.author.get_username()
-        return super().get_context_data(author_name=name, **kwargs)
+@public_page
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The newest explainers, the next dates to watch and the topics: the home page's frame
+    for these topics and dates, filled with the newest stored cards."""
+    cards = public.newest_cards(HOME_LATEST)
+    frame = chrome.frame(
+        HOME_TEMPLATE,
+        ("lead", "latest")[: len(cards)],
+        {
+            "has_cards": bool(cards),
+            "has_more": len(cards) > 1,
+            "topics": tuple(public.topic_links()),
+            "watch": tuple(public.watch_items(limit=HOME_WATCH)),
+        },
+    )
+    parts = {"lead": stored_html(cards[0]), "latest": card_items(cards[1:])} if cards else {}
+    return HttpResponse(frame.fill(**parts))
 
 
 class SearchView(PublicListView):
@@ -352,10 +385,6 @@ class CorrectionsView(TemplateView):
         return super().get_context_data(corrections=public.public_corrections(), **kwargs)
 
 
-home = public_view(HomeView.as_view())
-topic_detail = public_view(TopicView.as_view())
-stakeholder_detail = public_view(StakeholderView.as_view())
-author_detail = public_view(AuthorView.as_view())
 search_view = public_view(SearchView.as_view())
 watch = public_view(WatchView.as_view())
 corrections = public_view(CorrectionsView.as_view())
