@@ -1,8 +1,9 @@
 """Database routing: public reads to a read replica when one is configured.
 
 With ``REPLICA_DATABASE_URL`` set, settings define a ``replica`` database. Reads of the models
-the public site reads (published versions and their list entries, topics, stakeholders) go there; every write, every
-other model, and every read inside a transaction on the primary stay on ``default``: a
+the public site reads (published versions and their list entries, topics, stakeholders) go
+there; every write, every other model, and every read inside a transaction on the primary stay
+on ``default``: a
 transaction that reads what it is about to change (``publishing.freeze`` numbering versions)
 must not read a replica that lags behind.
 

@@ -40,6 +40,15 @@ class PreparingCursor(base.ServerBindingCursor):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        if params.get("prepare_threshold") is None:
+            # While this is None psycopg prepares nothing, even when asked to. Django's own
+            # cursors bind on the client and never prepare, so a threshold only opens the way
+            # for prepared_cursor(), which asks each time: set so high it is never reached.
+            params["prepare_threshold"] = 2**31 - 1
+        return params
+
     def close_if_health_check_failed(self):
         if self.pool is not None:  # the pool hands out checked connections
             return super().close_if_health_check_failed()
