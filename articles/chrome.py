@@ -89,8 +89,11 @@ def urls() -> dict[str, str]:
 
 def slug_path(viewname: str, slug: str) -> str:
     """Return ``reverse(viewname, kwargs={"slug": slug})`` without walking the resolver."""
-    if not ASCII_SLUG.fullmatch(slug):
-        return reverse(viewname, kwargs={"slug": slug})
+    return slug_paths(viewname)(slug)
+
+
+def slug_paths(viewname: str):
+    """Return a function of a slug giving ``slug_path(viewname, slug)``, for many slugs."""
     key = (viewname, *_key())
     parts = _slug_paths.get(key)
     if parts is None:
@@ -98,7 +101,14 @@ def slug_path(viewname: str, slug: str) -> str:
         parts = (before, after)
         if not settings.DEBUG:
             _slug_paths[key] = parts
-    return parts[0] + slug + parts[1]
+    before, after = parts
+
+    def path(slug: str) -> str:
+        if not ASCII_SLUG.fullmatch(slug):
+            return reverse(viewname, kwargs={"slug": slug})
+        return before + slug + after
+
+    return path
 
 
 def explainer_path(slug: str) -> str:

@@ -365,10 +365,8 @@ class TopicLink(NamedTuple):
 
 def topic_links() -> list[TopicLink]:
     """Return the name and path of every public topic, by name."""
-    return [
-        TopicLink(name, chrome.slug_path("articles:topic", slug))
-        for name, slug in _topics.rows(at=timezone.now())
-    ]
+    path = chrome.slug_paths("articles:topic")
+    return [TopicLink(name, path(slug)) for name, slug in _topics.rows(at=timezone.now())]
 
 
 def _one(model, prepared: Prepared, slug: str):
