@@ -271,3 +271,76 @@ def test_migration_backfills_cards_of_older_versions():
 
     version.refresh_from_db()
     assert version.card_html == expected
+
+
+# --- Frames: list pages rendered once per distinct input, filled per request ---------------
+
+
+def test_topic_page_is_what_the_template_renders(client):
+    from articles.views import TOPIC_TEMPLATE, PageLinks, card_items
+
+    topic = factories.TopicFactory(name="Canals & locks", slug="canals", description="Old water")
+    for n in range(3):
+        live_explainer(title=f"Lock {n}", topics=[topic])
+
+    served = client.get(reverse("articles:topic", kwargs={"slug": "canals"})).content.decode()
+
+    cards = public.latest_cards(public.live_with_topic(topic.pk))
+    rendered = render_to_string(
+        TOPIC_TEMPLATE,
+        {
+            "topic": topic,
+            "count": 3,
+            "page_obj": PageLinks(1, 1),
+            "is_paginated": False,
+            "cards": card_items(list(cards)),
+        },
+        request=RequestFactory().get("/topics/canals/"),
+    )
+    assert served == rendered
+    assert "Canals &amp; locks" in served and served.count("<li><article") == 3
+
+
+def test_editing_a_topic_or_publishing_changes_its_page(client, settings):
+    settings.DEBUG = False  # frames are kept
+    topic = factories.TopicFactory(name="Ferries", slug="ferries", description="Crossings")
+    live_explainer(title="Night ferry", topics=[topic])
+    path = reverse("articles:topic", kwargs={"slug": "ferries"})
+    assert "Crossings" in client.get(path).content.decode()
+
+    topic.description = "Boats across the strait"
+    topic.save()
+    live_explainer(title="Morning ferry", topics=[topic])
+    html = client.get(path).content.decode()
+
+    assert "Boats across the strait" in html and "Crossings" not in html
+    assert "Explainers (2)" in html and "Morning ferry" in html
+
+
+def test_frame_fills_its_slots_in_order(tmp_path, settings):
+    (tmp_path / "framed.html").write_text(
+        "<h1>{{ name }}</h1>{{ a }}<hr>{{ b }}<p>{{ NEWSROOM_NAME }}</p>"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+
+    frame = chrome.frame("framed.html", ("a", "b"), {"name": "<Ports>"})
+
+    assert frame.fill(a="<i>1</i>", b="2") == (
+        f"<h1>&lt;Ports&gt;</h1><i>1</i><hr>2<p>{settings.NEWSROOM_NAME}</p>"
+    )
+    with pytest.raises(ImproperlyConfigured, match="must output b, a once each"):
+        chrome.frame("framed.html", ("b", "a"), {"name": "x"})
+    with pytest.raises(ImproperlyConfigured, match="must output a, c once each"):
+        chrome.frame("framed.html", ("a", "c"), {"name": "x"})
+
+
+def test_frames_kept_are_bounded(monkeypatch, tmp_path, settings):
+    (tmp_path / "framed.html").write_text("{{ n }}{{ slot }}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    monkeypatch.setattr(chrome, "FRAMES_KEPT", 3)
+
+    frames = [chrome.frame("framed.html", ("slot",), {"n": n}) for n in range(5)]
+
+    assert len(chrome._frames) == 3
+    assert [f.fill(slot="!") for f in frames] == ["0!", "1!", "2!", "3!", "4!"]
+    assert chrome.frame("framed.html", ("slot",), {"n": 4}) is frames[4]  # the newest kept

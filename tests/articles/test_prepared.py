@@ -181,3 +181,31 @@ def test_feed_items_match_the_queryset(archive):
     items = public.feed_items(rivers.pk)
     assert [{k: item[k] for k in public.FEED_FIELDS} for item in items] == expected
     assert len(items) == 4
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_postgresql_runs_them_as_prepared_statements(settings, archive):
+    live_explainer(title="Prepared river", topics=[archive["rivers"]])
+    cards = public.newest_cards(12)
+
+    assert any("card_html" in statement for statement in prepared_statements())
+    assert public.newest_cards(12) == cards == list(public.latest_cards()[:12])
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_prepared_statements_can_be_turned_off(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    live_explainer(title="Unprepared river")
+
+    assert public.newest_cards(12) == list(public.latest_cards()[:12])
+    assert prepared_statements() == []
