@@ -30,15 +30,16 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
+from django.db.models import Case, Max, QuerySet, RowRange, When, Window
+from django.db.models.functions import Greatest, Lead, RowNumber
+from django.db.models.lookups import Exact, IsNull
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from . import public
+from . import chrome, public
 from .models import PublishedVersion, Topic
 from .prepared import Prepared
 from .xmltext import xml_safe
@@ -65,10 +66,11 @@ class LatestExplainersFeed(Feed):
         return f"{settings.NEWSROOM_NAME}: latest explainers"
 
     def link(self) -> str:
-        return public.absolute_url(reverse("articles:home"))
+        # The chrome's paths are reversed once per process (chrome.py), like the pages' links.
+        return public.absolute_url(chrome.urls()["home"])
 
     def feed_url(self) -> str:
-        return public.absolute_url(reverse("articles:feed_rss"))
+        return public.absolute_url(chrome.urls()["feed_rss"])
 
     def items(self) -> list[dict[str, Any]]:
         return public.feed_items()
@@ -104,7 +106,7 @@ class LatestExplainersAtomFeed(LatestExplainersFeed):
     subtitle = LatestExplainersFeed.description
 
     def feed_url(self) -> str:
-        return public.absolute_url(reverse("articles:feed_atom"))
+        return public.absolute_url(chrome.urls()["feed_atom"])
 
 
 class TopicFeed(LatestExplainersFeed):
@@ -123,10 +125,10 @@ class TopicFeed(LatestExplainersFeed):
         return obj.description or f"Explainers about {obj.name}."
 
     def link(self, obj: Topic) -> str:
-        return public.absolute_url(obj.get_absolute_url())
+        return public.absolute_url(chrome.slug_path("articles:topic", obj.slug))
 
     def feed_url(self, obj: Topic) -> str:
-        return public.absolute_url(reverse("articles:topic_feed_rss", kwargs={"slug": obj.slug}))
+        return public.absolute_url(chrome.slug_path("articles:topic_feed_rss", obj.slug))
 
     def items(self, obj: Topic) -> list[dict[str, Any]]:
         return public.feed_items(obj.pk)
@@ -139,7 +141,7 @@ class TopicAtomFeed(TopicFeed):
         return self.description(obj)
 
     def feed_url(self, obj: Topic) -> str:
-        return public.absolute_url(reverse("articles:topic_feed_atom", kwargs={"slug": obj.slug}))
+        return public.absolute_url(chrome.slug_path("articles:topic_feed_atom", obj.slug))
 
 
 # --- Items written at publish time -----------------------------------------------------------
@@ -233,9 +235,27 @@ def topic_versions(topic_id: Any, at: datetime.datetime) -> QuerySet[PublishedVe
 
 
 def _newest(versions: QuerySet[PublishedVersion], column: str) -> QuerySet:
-    # The definition's order and length (public.feed_items).
-    fields = (column, "first_published_at", "go_live_at")
-    return public.latest(versions).values_list(*fields)[: public.FEED_LENGTH]
+    """Return the stored items of the definition's newest versions (``public.feed_items``),
+    the last row also carrying the latest date of them all.
+
+    The channel needs one date: the latest of the items' first-published and went-live times
+    (feedgenerator's ``latest_post_date``). Reading 30 dates back costs more than the rest of
+    the query, so the database works it out as a running maximum in the rows' own order and
+    hands it over on the last row only (the ``FEED_LENGTH``-th, or the last there is). Both
+    windows look no further than one row past the last, so the query still stops early.
+    """
+    newest = public.latest(versions)
+    order = newest.query.order_by
+    running_latest = Window(
+        Max(Greatest("first_published_at", "go_live_at")),
+        order_by=order,
+        frame=RowRange(start=None, end=0),
+    )
+    last_row = Exact(Window(RowNumber(), order_by=order), public.FEED_LENGTH) | IsNull(
+        Window(Lead("pk"), order_by=order), True
+    )
+    latest = Case(When(last_row, then=running_latest))
+    return newest.values_list(column).annotate(latest=latest)[: public.FEED_LENGTH]
 
 
 _stored = {
@@ -256,7 +276,7 @@ _stored = {
 
 
 def stored_rows(column: str, topic_id: int | None = None) -> list[tuple]:
-    """Return (stored XML, first published, went live) of the newest live versions."""
+    """Return (stored XML, latest date or None) of the newest live versions (``_newest``)."""
     latest, of_topic = _stored[column]
     now = timezone.now()
     return latest.rows(at=now) if topic_id is None else of_topic.rows(at=now, id=topic_id)
@@ -278,6 +298,13 @@ def _base_in_xml(base: str) -> str | None:
 
 class _WritesStoredItems(SyndicationFeed):
     stored_xml = ""
+
+    def write(self, outfile, encoding: str) -> None:
+        # The writer writes each tag and text separately: into a buffer, not one by one
+        # into the response.
+        buffer = StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
 
     def write_items(self, handler: SimplerXMLGenerator) -> None:
         # ignorableWhitespace() writes its text unescaped: the items are XML already.
@@ -310,12 +337,13 @@ class StoredItems:
     def get_feed(self, obj: Any, request: HttpRequest) -> SyndicationFeed:
         rows = stored_rows(self.column, obj.pk if isinstance(obj, Topic) else None)
         base = _base_in_xml(settings.NEWSROOM_BASE_URL)
-        if base is None or not all(xml for xml, _, _ in rows):
+        if base is None or not all(xml for xml, _ in rows):
             return self.definition().get_feed(obj, request)
         feed = super().get_feed(obj, request)
-        # latest_post_date() (lastBuildDate, Atom's updated, Last-Modified) reads these.
-        feed.items = [{"pubdate": first, "updateddate": live} for _, first, live in rows]
-        feed.stored_xml = "".join(xml for xml, _, _ in rows).replace(BASE, base)
+        # What latest_post_date() reads (lastBuildDate, Atom's updated, Last-Modified): the
+        # latest date of the items, on the last row.
+        feed.items = [{"updateddate": latest} for _, latest in rows[-1:]]
+        feed.stored_xml = "".join(xml for xml, _ in rows).replace(BASE, base)
         return feed
 
 

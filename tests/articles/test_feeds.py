@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 import zoneinfo
+from email.utils import format_datetime
 from importlib import import_module
 from xml.sax.saxutils import escape
 
@@ -17,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
-from articles import feeds, publishing
+from articles import feeds, public, publishing
 from articles.models import Explainer, PublishedVersion
 from tests import factories
 from tests.articles.publicsite import (
@@ -133,10 +134,7 @@ def archive():
     ]
     many = factories.complete_explainer(title="Several of each", authors=authors)
     many.topics.set([science, rivers])
-    publish(many)
-    Explainer.objects.filter(pk=many.pk).update(title="Several of each, revised")
-    many.refresh_from_db()
-    publish(many)  # version 2: updated later than first published
+    publish(many, go_live_at=timezone.now() - datetime.timedelta(days=2))
     live_explainer(title="Filed nowhere", topics=[])
     live_explainer(title=AWKWARD_TITLE, dek="Dek with <tags> & a \x07bell.")
     # A go-live time given in another time zone than the database's.
@@ -151,6 +149,10 @@ def archive():
         go_live_at=timezone.now() + datetime.timedelta(days=1),
     )
     publishing.withdraw(live_explainer(title="Withdrawn already"))
+    # Version 2, last: the feeds' latest date is an update of an item that is not the first.
+    Explainer.objects.filter(pk=many.pk).update(title="Several of each, revised")
+    many.refresh_from_db()
+    publish(many)
     assert new_york.first_published_at.utcoffset() != datetime.timedelta(0)
     return {"science": science, "rivers": rivers}
 
@@ -180,6 +182,38 @@ def test_stored_items_make_the_same_feed_as_its_definition(archive, rf, name):
     assert "Scheduled for later" not in shown and "Withdrawn already" not in shown
     assert ("Filed nowhere" in shown) == name.startswith("latest")
     assert 'Pipes &amp; "quotes" &lt;b&gt;bold&lt;/b&gt; and an escape' in served.decode()
+
+
+@pytest.mark.parametrize("name", ["latest.rss", "latest.atom"])
+def test_a_full_feed_dates_itself_by_its_own_items_only(rf, name):
+    """With more live explainers than a feed holds, its date is the latest of the items shown.
+
+    The 30th (last) item was updated most recently of those shown; one beyond the feed even
+    later, which must not count.
+    """
+    now = timezone.now().replace(microsecond=0)
+    editor = factories.UserFactory(username="desk")
+    explainers = [
+        factories.ExplainerFactory(title=f"Story {n}", topics=[])
+        for n in range(public.FEED_LENGTH + 2)
+    ]
+    for n, explainer in enumerate(explainers):
+        hours = 50 - n  # the last created is the newest, first in the feed
+        publishing.freeze(explainer, by=editor, go_live_at=now - datetime.timedelta(hours=hours))
+    last_shown, beyond = explainers[2], explainers[0]
+    updated = publishing.freeze(
+        last_shown, by=editor, go_live_at=now - datetime.timedelta(minutes=2)
+    )
+    publishing.freeze(beyond, by=editor, go_live_at=now - datetime.timedelta(minutes=1))
+    served, defined = both_documents(rf, name)
+    assert served == defined
+    assert titles(served)[-1] == "Story 2" and len(titles(served)) == public.FEED_LENGTH
+    stamp = updated.go_live_at.astimezone(datetime.UTC)
+    root = ET.fromstring(served)
+    if name.endswith("rss"):
+        assert root.findtext("channel/lastBuildDate") == format_datetime(stamp)
+    else:
+        assert root.findtext(f"{ATOM}updated") == stamp.isoformat()
 
 
 @pytest.mark.parametrize(
