@@ -84,7 +84,7 @@ def render_feed_items(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_version_card_html"),
+        ("articles", "0010_list_entries"),
     ]
 
     operations = [
