@@ -544,6 +544,10 @@ class PublishedVersion(models.Model):
     head_html = models.TextField(blank=True)
     # The version's card on list pages (home, topic, stakeholder, author), rendered with it.
     card_html = models.TextField(blank=True)
+    # The version's RSS <item> and Atom <entry>, written at publish time by the feed classes
+    # (feeds.py), with links on a marker that stands for settings.NEWSROOM_BASE_URL.
+    rss_item_xml = models.TextField(blank=True)
+    atom_entry_xml = models.TextField(blank=True)
     topic_ids = models.JSONField(default=list)
     stakeholder_ids = models.JSONField(default=list)
     search_text = models.TextField(blank=True)

@@ -140,12 +140,15 @@ def render_version(version: PublishedVersion) -> None:
     """Fill the version's stored HTML from its data (called at publish time).
 
     The version's own fields (slug, title, dek, number, go_live_at, first_published_at) must
-    be set first: the page shows them. See ``render.py`` for what is stored and why.
+    be set first: the page shows them. See ``render.py`` for what is stored and why, and
+    ``feeds.py`` for the feed items.
     """
+    from .feeds import render_items
     from .render import render_card, render_html
 
     version.body_html, version.head_html = render_html(version)
     version.card_html = render_card(version)
+    version.rss_item_xml, version.atom_entry_xml = render_items(version)
 
 
 def update_search_vector(version: PublishedVersion) -> None:

@@ -48,7 +48,12 @@ from django.views.generic import ListView, TemplateView
 from . import chrome, public, timelinejs
 from . import preview as preview_tokens
 from .calendar import CALENDAR_PRECISIONS, calendar_bytes
-from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
+from .feeds import (
+    StoredLatestExplainersAtomFeed,
+    StoredLatestExplainersFeed,
+    StoredTopicAtomFeed,
+    StoredTopicFeed,
+)
 from .models import Explainer, ListEntry, PublishedVersion
 from .publishing import render_version, snapshot
 from .render import script_hashes
@@ -409,10 +414,10 @@ def watch_ics(request: HttpRequest) -> HttpResponse:
 
 # --- Feeds, sitemaps, robots, policy pages ---------------------------------------------------
 
-feed_rss = public_page(LatestExplainersFeed())
-feed_atom = public_page(LatestExplainersAtomFeed())
-topic_feed_rss = public_page(TopicFeed())
-topic_feed_atom = public_page(TopicAtomFeed())
+feed_rss = public_page(StoredLatestExplainersFeed())
+feed_atom = public_page(StoredLatestExplainersAtomFeed())
+topic_feed_rss = public_page(StoredTopicFeed())
+topic_feed_atom = public_page(StoredTopicAtomFeed())
 
 
 @public_page

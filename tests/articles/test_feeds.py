@@ -3,17 +3,29 @@
 # ruff: noqa: S314 - parses our own responses in tests, not untrusted XML
 from __future__ import annotations
 
+import datetime
 import xml.etree.ElementTree as ET
+import zoneinfo
+from email.utils import format_datetime
+from importlib import import_module
+from xml.sax.saxutils import escape
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
-from articles.models import Explainer
+from articles import feeds, public, publishing
+from articles.models import Explainer, PublishedVersion
 from tests import factories
 from tests.articles.publicsite import (
     live_explainer,
     publish,
 )
+from tests.articles.workflow_helpers import explainer_in
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -97,3 +109,194 @@ def test_feed_item_names_its_authors(client):
     publish(explainer)
     (entry,) = atom_entries(client, "/feeds/latest.atom")
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Wendy Writer"
+
+
+# --- Items stored at publish time ------------------------------------------------------------
+
+# The views' classes (items stored at publish) beside the classes that define the feeds.
+FEED_PAIRS = {
+    "latest.rss": (feeds.StoredLatestExplainersFeed, feeds.LatestExplainersFeed, {}),
+    "latest.atom": (feeds.StoredLatestExplainersAtomFeed, feeds.LatestExplainersAtomFeed, {}),
+    "science.rss": (feeds.StoredTopicFeed, feeds.TopicFeed, {"slug": "science"}),
+    "science.atom": (feeds.StoredTopicAtomFeed, feeds.TopicAtomFeed, {"slug": "science"}),
+}
+AWKWARD_TITLE = 'Pipes & "quotes" <b>bold</b>\x0b and an escape\x1b'
+
+
+@pytest.fixture
+def archive():
+    """Live explainers of every shape a feed item has, and two that must stay out of feeds."""
+    rivers = factories.TopicFactory(slug="rivers", name="Rivers & Lakes")
+    science = factories.TopicFactory(slug="science", name="Science")
+    authors = [
+        factories.UserFactory(username="ann", first_name="Ann", last_name="O'Hara & Co"),
+        factories.UserFactory(username="bo", first_name="Bo\x0c", last_name="Berg"),
+    ]
+    many = factories.complete_explainer(title="Several of each", authors=authors)
+    many.topics.set([science, rivers])
+    publish(many, go_live_at=timezone.now() - datetime.timedelta(days=2))
+    live_explainer(title="Filed nowhere", topics=[])
+    live_explainer(title=AWKWARD_TITLE, dek="Dek with <tags> & a \x07bell.")
+    # A go-live time given in another time zone than the database's.
+    new_york = publish(
+        factories.complete_explainer(title="Went live in New York"),
+        go_live_at=(timezone.now() - datetime.timedelta(hours=3)).astimezone(
+            zoneinfo.ZoneInfo("America/New_York")
+        ),
+    )
+    publish(
+        factories.complete_explainer(title="Scheduled for later"),
+        go_live_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    publishing.withdraw(live_explainer(title="Withdrawn already"))
+    # Version 2, last: the feeds' latest date is an update of an item that is not the first.
+    Explainer.objects.filter(pk=many.pk).update(title="Several of each, revised")
+    many.refresh_from_db()
+    publish(many)
+    assert new_york.first_published_at.utcoffset() != datetime.timedelta(0)
+    return {"science": science, "rivers": rivers}
+
+
+def both_documents(rf, name: str) -> tuple[bytes, bytes]:
+    """Return the feed ``name`` as served (stored items) and as its definition writes it."""
+    stored, definition, kwargs = FEED_PAIRS[name]
+    request = rf.get("/feed")
+    served, defined = stored()(request, **kwargs), definition()(request, **kwargs)
+    assert served["Content-Type"] == defined["Content-Type"]
+    assert served["Last-Modified"] == defined["Last-Modified"]
+    return served.content, defined.content
+
+
+def titles(document: bytes) -> list[str]:
+    root = ET.fromstring(document)
+    return [e.text for e in root.iter() if e.tag in ("title", f"{ATOM}title")][1:]
+
+
+@pytest.mark.parametrize("name", FEED_PAIRS)
+def test_stored_items_make_the_same_feed_as_its_definition(archive, rf, name):
+    """Each feed served from stored items is byte for byte the syndication framework's."""
+    served, defined = both_documents(rf, name)
+    assert served == defined
+    shown = titles(served)
+    assert "Several of each, revised" in shown
+    assert "Scheduled for later" not in shown and "Withdrawn already" not in shown
+    assert ("Filed nowhere" in shown) == name.startswith("latest")
+    assert 'Pipes &amp; "quotes" &lt;b&gt;bold&lt;/b&gt; and an escape' in served.decode()
+
+
+@pytest.mark.parametrize("name", ["latest.rss", "latest.atom"])
+def test_a_full_feed_dates_itself_by_its_own_items_only(rf, name):
+    """With more live explainers than a feed holds, its date is the latest of the items shown.
+
+    The 30th (last) item was updated most recently of those shown; one beyond the feed even
+    later, which must not count.
+    """
+    now = timezone.now().replace(microsecond=0)
+    editor = factories.UserFactory(username="desk")
+    explainers = [
+        factories.ExplainerFactory(title=f"Story {n}", topics=[])
+        for n in range(public.FEED_LENGTH + 2)
+    ]
+    for n, explainer in enumerate(explainers):
+        hours = 50 - n  # the last created is the newest, first in the feed
+        publishing.freeze(explainer, by=editor, go_live_at=now - datetime.timedelta(hours=hours))
+    last_shown, beyond = explainers[2], explainers[0]
+    updated = publishing.freeze(
+        last_shown, by=editor, go_live_at=now - datetime.timedelta(minutes=2)
+    )
+    publishing.freeze(beyond, by=editor, go_live_at=now - datetime.timedelta(minutes=1))
+    served, defined = both_documents(rf, name)
+    assert served == defined
+    assert titles(served)[-1] == "Story 2" and len(titles(served)) == public.FEED_LENGTH
+    stamp = updated.go_live_at.astimezone(datetime.UTC)
+    root = ET.fromstring(served)
+    if name.endswith("rss"):
+        assert root.findtext("channel/lastBuildDate") == format_datetime(stamp)
+    else:
+        assert root.findtext(f"{ATOM}updated") == stamp.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("stored", "definition"),
+    [(feeds.StoredTopicFeed, feeds.TopicFeed), (feeds.StoredTopicAtomFeed, feeds.TopicAtomFeed)],
+)
+def test_topic_feed_from_stored_items_lists_that_topic_only(archive, rf, stored, definition):
+    """The Rivers feed equals its definition and lists the one explainer filed there."""
+    request = rf.get("/feed")
+    served = stored()(request, slug="rivers").content
+    assert served == definition()(request, slug="rivers").content
+    assert titles(served) == ["Several of each, revised"]
+
+
+@pytest.mark.parametrize(
+    "base", ["https://news.example.org", "http://localhost:8000/a&b", "https://exämple.org"]
+)
+@pytest.mark.parametrize("name", ["latest.rss", "latest.atom"])
+def test_links_follow_the_base_url_setting_without_a_new_render(archive, rf, name, base):
+    """Stored items take NEWSROOM_BASE_URL when served (or the definition serves, if odd)."""
+    before = list(PublishedVersion.objects.values_list("rss_item_xml", "atom_entry_xml"))
+    with override_settings(NEWSROOM_BASE_URL=base):
+        served, defined = both_documents(rf, name)
+    assert served == defined
+    assert escape(iri_to_uri(base)) + "/explainers/" in served.decode()
+    assert list(PublishedVersion.objects.values_list("rss_item_xml", "atom_entry_xml")) == before
+
+
+def test_stored_items_carry_the_base_marker_not_the_base_url(archive):
+    """Stored links start with the marker: the base URL is put there when a feed is served."""
+    version = PublishedVersion.objects.get(title="Filed nowhere")
+    link = feeds.BASE + version.get_absolute_url()
+    assert version.rss_item_xml.startswith("<item><title>Filed nowhere</title>")
+    assert f"<link>{link}</link>" in version.rss_item_xml
+    assert f'href="{link}"' in version.atom_entry_xml
+    assert settings.NEWSROOM_BASE_URL not in version.rss_item_xml + version.atom_entry_xml
+
+
+def test_a_version_without_stored_items_is_still_listed(archive, rf):
+    """A version stored before items were (not yet backfilled) makes the definition serve."""
+    PublishedVersion.objects.filter(title="Filed nowhere").update(rss_item_xml="")
+    served, defined = both_documents(rf, "latest.rss")
+    assert served == defined
+    assert "Filed nowhere" in titles(served)
+
+
+def test_publishing_through_the_workflow_stores_the_feed_items(client):
+    """workflow.publish freezes a version with its RSS item and Atom entry written."""
+    explainer = explainer_in(Explainer.State.PUBLISHED, title="Through the desk")
+    version = PublishedVersion.objects.get(explainer=explainer)
+    assert version.rss_item_xml.startswith("<item><title>Through the desk</title>")
+    assert version.atom_entry_xml.startswith("<entry><title>Through the desk</title>")
+    (item,) = rss_items(client, "/feeds/latest.rss")
+    assert item.findtext("guid") == settings.NEWSROOM_BASE_URL + explainer.get_absolute_url()
+
+
+def test_migration_backfills_the_items_of_older_versions(archive):
+    """0011's frozen renderer fills versions without items exactly as publishing does."""
+    migration = import_module("articles.migrations.0011_feed_items")
+    expected = dict(PublishedVersion.objects.values_list("pk", "rss_item_xml"))
+    expected_atom = dict(PublishedVersion.objects.values_list("pk", "atom_entry_xml"))
+    PublishedVersion.objects.update(rss_item_xml="", atom_entry_xml="")
+
+    class SchemaEditor:
+        connection = connection
+
+    migration.render_feed_items(apps, SchemaEditor())
+    assert dict(PublishedVersion.objects.values_list("pk", "rss_item_xml")) == expected
+    assert dict(PublishedVersion.objects.values_list("pk", "atom_entry_xml")) == expected_atom
+    assert all(expected.values()) and all(expected_atom.values())
+
+
+@pytest.mark.parametrize("url", ["/feeds/latest.rss", "/feeds/latest.atom"])
+def test_latest_feed_is_one_query(archive, client, url, django_assert_num_queries):
+    """The latest feeds read their items in one query (once the site is known)."""
+    client.get(url)
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("suffix", ["rss", "atom"])
+def test_topic_feed_is_two_queries(archive, client, suffix, django_assert_num_queries):
+    """A topic feed reads its topic, then its items."""
+    client.get(f"/topics/science/feed.{suffix}")
+    with django_assert_num_queries(2):
+        assert client.get(f"/topics/science/feed.{suffix}").status_code == 200
