@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Case, Max, QuerySet, RowRange, When, Window
+from django.db.models import Case, Max, QuerySet, RowRange, Subquery, When, Window
 from django.db.models.functions import Greatest, Lead, RowNumber
 from django.db.models.lookups import Exact, IsNull
 from django.http import Http404, HttpRequest
@@ -40,7 +40,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import chrome, public
-from .models import PublishedVersion, Topic
+from .models import ListEntry, PublishedVersion, Topic
 from .prepared import Prepared
 from .xmltext import xml_safe
 
@@ -230,8 +230,18 @@ _LATEST_ATOM = LatestExplainersAtomFeed()
 
 
 def topic_versions(topic_id: Any, at: datetime.datetime) -> QuerySet[PublishedVersion]:
-    """Return the live versions filed under a topic: the topic feeds' one filter."""
-    return public.live_with_topic(topic_id, at)
+    """Return the newest live versions filed under a topic, for its feed.
+
+    Read through the topic's list entries (``public.list_entries``), newest first, which an
+    index answers in a few rows, where the versions' ``topic_ids`` meant visiting every
+    version of the topic. The same versions as the definition's ``public.live_with_topic``
+    (``tests/articles/test_feeds.py`` holds the feeds equal)."""
+    newest = (
+        public.list_entries(ListEntry.Kind.TOPIC, topic_id, at)
+        .order_by("-first_published_at", "-version_id")
+        .values("version_id")[: public.FEED_LENGTH]
+    )
+    return PublishedVersion.objects.live(at).filter(pk__in=Subquery(newest))
 
 
 def _newest(versions: QuerySet[PublishedVersion], column: str) -> QuerySet:
