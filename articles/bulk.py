@@ -562,7 +562,7 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
             item
             for version in versions
             for item in WatchItem.from_timeline(
-                version.pk, version.explainer_id, version.data["timeline"]
+                version.pk, version.explainer_id, version.data["timeline"], version.title
             )
         ]
     )

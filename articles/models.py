@@ -686,11 +686,14 @@ class WatchItem(models.Model):
     # then, and lists sort by it.
     period_end = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The version's title, copied like the rest (a version never changes): lists sort by it
+    # after the date, and one index then gives them in order (``public.watch_items``).
+    title = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = [F("period_end").asc(nulls_last=True), "date", "position", "pk"]
         indexes = [
-            models.Index(fields=["period_end"], name="watch_item_period_end"),
+            models.Index(fields=["period_end", "date", "title"], name="watch_item_order"),
             models.Index(fields=["version"], name="watch_item_version"),
         ]
 
@@ -699,7 +702,7 @@ class WatchItem(models.Model):
 
     @classmethod
     def from_timeline(
-        cls, version_id: int, explainer_id: int, timeline: list[dict[str, Any]]
+        cls, version_id: int, explainer_id: int, timeline: list[dict[str, Any]], title: str = ""
     ) -> list[WatchItem]:
         """Return the unsaved rows for the upcoming and watch events of a frozen timeline."""
         rows = []
@@ -718,6 +721,7 @@ class WatchItem(models.Model):
                     text=event.get("text", ""),
                     period_end=period_end(day, precision or "day") if day else None,
                     position=position,
+                    title=title,
                 )
             )
         return rows

@@ -427,7 +427,7 @@ WATCH_FIELDS = (
     "text",
     "explainer_id",
     "version__slug",
-    "version__title",
+    "title",
     "version__go_live_at",
 )
 
@@ -478,7 +478,7 @@ def _watch_rows(
     if precisions is not None:
         rows = rows.filter(precision__in=precisions)
     rows = rows.order_by(
-        F("period_end").asc(nulls_last=True), "date", "version__title", "text", "pk"
+        F("period_end").asc(nulls_last=True), "date", "title", "text", "pk"
     ).values_list(*WATCH_FIELDS)
     return rows[:limit] if limit is not None else rows
 

@@ -219,7 +219,7 @@ def freeze(
     version.save()
     # The upcoming and watch events, as rows the watch page and calendar can filter and sort.
     WatchItem.objects.bulk_create(
-        WatchItem.from_timeline(version.pk, explainer.pk, data["timeline"])
+        WatchItem.from_timeline(version.pk, explainer.pk, data["timeline"], version.title)
     )
     # Its places on the topic, stakeholder and author pages.
     ListEntry.objects.bulk_create(ListEntry.for_version(version))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -193,3 +194,15 @@ def test_backfill_migration_writes_rows_for_existing_versions():
     migration.backfill(apps, None)
     assert list(WatchItem.objects.values_list("version", "text")) == [(version.pk, "Vote")]
     assert PublishedVersion.objects.count() == 1
+
+
+def test_items_carry_their_version_title_and_the_migration_copies_it():
+    """Lists sort by the explainer's title after the date; items hold it for one index."""
+    version = publish(explainer_with({"kind": "watch", "date": days(4), "text": "Tender"}))
+    assert list(WatchItem.objects.values_list("title", flat=True)) == [version.title]
+
+    WatchItem.objects.update(title="")
+    migration = importlib.import_module("articles.migrations.0012_watch_item_title")
+    migration.copy_titles(apps, SimpleNamespace(connection=connection))
+
+    assert list(WatchItem.objects.values_list("title", flat=True)) == [version.title]
