@@ -65,6 +65,7 @@ HOME_TEMPLATE = "articles/home.html"
 TOPIC_TEMPLATE = "articles/topic_detail.html"
 STAKEHOLDER_TEMPLATE = "articles/stakeholder_detail.html"
 AUTHOR_TEMPLATE = "articles/author_detail.html"
+WATCH_TEMPLATE = "articles/watch.html"
 HOME_LATEST = 12
 HOME_WATCH = 5
 # Caps on what the watch page and calendar read: beyond these a reader (or a calendar app)
@@ -370,16 +371,16 @@ class SearchView(PublicListView):
         return response
 
 
-class WatchView(TemplateView):
-    template_name = "articles/watch.html"
-    http_method_names = ["get", "head"]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            dated=public.watch_items(dated=True, limit=WATCH_DATED_MAX),
-            undated=public.watch_items(dated=False, limit=WATCH_UNDATED_MAX),
-            **kwargs,
-        )
+@public_page
+@require_safe
+def watch(request: HttpRequest) -> HttpResponse:
+    """Every upcoming date and open question, soonest first: the page's frame for these
+    items (``chrome.frame``), rendered once for each distinct list."""
+    items = {
+        "dated": tuple(public.watch_items(dated=True, limit=WATCH_DATED_MAX)),
+        "undated": tuple(public.watch_items(dated=False, limit=WATCH_UNDATED_MAX)),
+    }
+    return HttpResponse(chrome.frame(WATCH_TEMPLATE, (), items).fill())
 
 
 class CorrectionsView(TemplateView):
@@ -391,7 +392,6 @@ class CorrectionsView(TemplateView):
 
 
 search_view = public_view(SearchView.as_view())
-watch = public_view(WatchView.as_view())
 corrections = public_view(CorrectionsView.as_view())
 
 
