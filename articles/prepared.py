@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.signals import setting_changed
 from django.db import connections, router
@@ -64,6 +64,10 @@ class Prepared:
 
     def rows(self, shape: Hashable = None, **values: Any) -> list[tuple]:
         """Return the rows (tuples, in the queryset's ``values_list`` order)."""
+        return together(self.run(shape, **values))[0]
+
+    def run(self, shape: Hashable = None, **values: Any) -> Run:
+        """Return the statement with these values, to run with others (``together``)."""
         if set(values) != set(self.uses):
             raise TypeError(f"Expected values for {sorted(self.uses)}, got {sorted(values)}.")
         alias = router.db_for_read(self.model)
@@ -78,15 +82,7 @@ class Prepared:
         for position, name, wrap in compiled.slots:
             value = _adapt(connection, values[name])
             params[position] = wrap(value) if wrap else value
-        # On PostgreSQL, as a prepared statement: planned once per connection
-        # (newsroom/postgresql/base.py).
-        opener = getattr(connection, "prepared_cursor", connection.cursor)
-        with opener() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = [compiled.convert(row, connection) for row in rows]
-        return rows
+        return Run(alias, compiled, params)
 
     def _stand_ins(self, shape: Hashable) -> dict[str, Any]:
         stand_ins = {name: self.STAND_INS[name] for name in self.uses}
@@ -115,6 +111,43 @@ class Prepared:
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
         converters = compiler.get_converters(fields)
         return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), converters=converters)
+
+
+class Run(NamedTuple):
+    alias: str
+    compiled: _Compiled
+    params: list[Any]
+
+
+def together(*runs: Run) -> list[list[tuple]]:
+    """Run statements and return each one's rows, in order.
+
+    On PostgreSQL they go as prepared statements, planned once per connection, and those
+    for one database in a single round trip (``prepared_rows`` in
+    newsroom/postgresql/base.py). Elsewhere they run one after the other.
+    """
+    results: list[list[tuple] | None] = [None] * len(runs)
+    for alias in dict.fromkeys(run.alias for run in runs):
+        connection = connections[alias]
+        mine = [i for i, run in enumerate(runs) if run.alias == alias]
+        statements = [(runs[i].compiled.sql, runs[i].params) for i in mine]
+        runner = getattr(connection, "prepared_rows", None)
+        found = runner(statements) if runner else _one_by_one(connection, statements)
+        for i, rows in zip(mine, found, strict=True):
+            compiled = runs[i].compiled
+            if compiled.converters:
+                rows = [compiled.convert(row, connection) for row in rows]
+            results[i] = rows
+    return results
+
+
+def _one_by_one(connection, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    found = []
+    for sql, params in statements:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found.append(cursor.fetchall())
+    return found
 
 
 class _Compiled:

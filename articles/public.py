@@ -32,7 +32,7 @@ from django.utils import timezone
 from . import chrome
 from .models import ListEntry, PublishedVersion, Stakeholder, Topic, period_end
 from .models import WatchItem as WatchRow
-from .prepared import Prepared
+from .prepared import Prepared, together
 from .querysets import live_q
 
 # The fields a list of explainers (home, topic, stakeholder, author, search) shows.
@@ -278,13 +278,42 @@ _headings = {
 }
 
 
+_MODELS = {ListEntry.Kind.TOPIC: Topic, ListEntry.Kind.STAKEHOLDER: Stakeholder}
+_cards_by_slug = {
+    kind: Prepared(
+        ListEntry,
+        lambda at, text, shape, kind=kind: list_cards(
+            kind, Subquery(_MODELS[kind].objects.filter(slug=text).values("pk")[:1]), at
+        )[slice(*shape)],
+        uses=("at", "text"),
+    )
+    for kind in _MODELS
+}
+
+
+def heading_and_cards(kind: str, slug: str, window: slice) -> tuple[Heading | None, list[str]]:
+    """Return ``heading(kind, slug)`` and the ``window`` of its list's cards (what
+    ``CardList`` gives), in one round trip on PostgreSQL (``together``)."""
+    if "\x00" in slug:
+        return None, []
+    now = timezone.now()
+    rows, cards = together(
+        _headings[kind].run(at=now, text=slug),
+        _cards_by_slug[kind].run((window.start, window.stop), at=now, text=slug),
+    )
+    return _heading(rows), [html for (html,) in cards]
+
+
 def heading(kind: str, slug: str) -> Heading | None:
     """Return the public topic or stakeholder (``kind``) at ``slug`` with its count, or None.
 
     One statement for both: the page needs the count for its pagination anyway."""
     if "\x00" in slug:
         return None
-    rows = _headings[kind].rows(at=timezone.now(), text=slug)
+    return _heading(_headings[kind].rows(at=timezone.now(), text=slug))
+
+
+def _heading(rows: list[tuple]) -> Heading | None:
     if not rows:
         return None
     pk, name, slug, description, count, *extra = rows[0]
@@ -353,6 +382,18 @@ def feed_items(topic_id: int | None = None) -> list[dict[str, Any]]:
     return items
 
 
+def home_reads(cards: int, watch: int) -> tuple[list[str], list[TopicLink], list[WatchItem]]:
+    """Return what the home page shows: ``newest_cards(cards)``, ``topic_links()`` and
+    ``watch_items(limit=watch)``, read in one round trip on PostgreSQL (``together``)."""
+    now = timezone.now()
+    found_cards, topics, items = together(
+        _newest_cards.run(cards, at=now),
+        _topics.run(at=now),
+        _watch.run((watch, None), at=now, today=timezone.localdate(now)),
+    )
+    return [html for (html,) in found_cards], _topic_links(topics), [WatchItem(*r) for r in items]
+
+
 def newest_cards(limit: int) -> list[str]:
     """Return the stored cards of the ``limit`` newest live explainers."""
     return [html for (html,) in _newest_cards.rows(limit, at=timezone.now())]
@@ -365,8 +406,12 @@ class TopicLink(NamedTuple):
 
 def topic_links() -> list[TopicLink]:
     """Return the name and path of every public topic, by name."""
+    return _topic_links(_topics.rows(at=timezone.now()))
+
+
+def _topic_links(rows: list[tuple]) -> list[TopicLink]:
     path = chrome.slug_paths("articles:topic")
-    return [TopicLink(name, path(slug)) for name, slug in _topics.rows(at=timezone.now())]
+    return [TopicLink(name, path(slug)) for name, slug in rows]
 
 
 def _one(model, prepared: Prepared, slug: str):

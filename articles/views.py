@@ -274,13 +274,19 @@ class PageLinks:
 
 
 def card_list_page(
-    request: HttpRequest, template: str, cards: public.CardList, count: int, **context: Any
+    request: HttpRequest,
+    template: str,
+    cards: public.CardList,
+    count: int,
+    read: tuple[int, list[str]] | None = None,
+    **context: Any,
 ) -> HttpResponse:
     """Serve a page of a topic's, stakeholder's or author's cards, newest first.
 
-    ``count`` is the list's length, read with whatever names the list. A bad or
-    out-of-range ``?page=`` shows the nearest real page instead of an error. The page is its
-    template's frame for these inputs, filled with the page's stored cards."""
+    ``count`` is the list's length, read with whatever names the list; ``read`` a page number
+    and its cards if they were read with it. A bad or out-of-range ``?page=`` shows the
+    nearest real page instead of an error. The page is its template's frame for these
+    inputs, filled with the page's stored cards."""
     if count == 0:  # the last one went off air between the reads
         raise Http404("Nothing is published here.")
     num_pages = -(-count // PAGE_SIZE)
@@ -291,29 +297,49 @@ def card_list_page(
         ("cards",),
         {**context, "count": count, "page_obj": links, "is_paginated": num_pages > 1},
     )
+    if read is not None and read[0] == number:
+        found = read[1]
+    else:
+        start = (number - 1) * PAGE_SIZE
+        found = cards[start : start + PAGE_SIZE]
+    return HttpResponse(frame.fill(cards=card_items(found)))
+
+
+def asked_page(request: HttpRequest) -> int:
+    """Return the page ``?page=`` most likely shows before the count is known: its number,
+    or 1 where ``Paginator.get_page`` would show the first page. (Past the end, or below
+    1, it shows the last: ``card_list_page`` reads that page again.)"""
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def heading_page(request: HttpRequest, kind: str, slug: str, template: str, name: str):
+    """Serve a topic's or stakeholder's page: its heading, count and the asked page of cards
+    read in one round trip (``public.heading_and_cards``)."""
+    number = asked_page(request)
     start = (number - 1) * PAGE_SIZE
-    return HttpResponse(frame.fill(cards=card_items(cards[start : start + PAGE_SIZE])))
+    heading, cards = public.heading_and_cards(kind, slug, slice(start, start + PAGE_SIZE))
+    if heading is None:
+        raise Http404(f"No {name} with live explainers at this address.")
+    every = public.CardList(kind, heading.pk)
+    return card_list_page(
+        request, template, every, heading.count, read=(number, cards), **{name: heading}
+    )
 
 
 @public_page
 @require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = public.heading(ListEntry.Kind.TOPIC, slug)
-    if topic is None:
-        raise Http404("No topic with live explainers at this address.")
-    cards = public.CardList(ListEntry.Kind.TOPIC, topic.pk)
-    return card_list_page(request, TOPIC_TEMPLATE, cards, topic.count, topic=topic)
+    return heading_page(request, ListEntry.Kind.TOPIC, slug, TOPIC_TEMPLATE, "topic")
 
 
 @public_page
 @require_safe
 def stakeholder_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stakeholder = public.heading(ListEntry.Kind.STAKEHOLDER, slug)
-    if stakeholder is None:
-        raise Http404("No stakeholder with live explainers at this address.")
-    cards = public.CardList(ListEntry.Kind.STAKEHOLDER, stakeholder.pk)
-    return card_list_page(
-        request, STAKEHOLDER_TEMPLATE, cards, stakeholder.count, stakeholder=stakeholder
+    return heading_page(
+        request, ListEntry.Kind.STAKEHOLDER, slug, STAKEHOLDER_TEMPLATE, "stakeholder"
     )
 
 
@@ -336,15 +362,15 @@ def author_detail(request: HttpRequest, username: str) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The newest explainers, the next dates to watch and the topics: the home page's frame
     for these topics and dates, filled with the newest stored cards."""
-    cards = public.newest_cards(HOME_LATEST)
+    cards, topics, watch = public.home_reads(HOME_LATEST, HOME_WATCH)
     frame = chrome.frame(
         HOME_TEMPLATE,
         ("lead", "latest")[: len(cards)],
         {
             "has_cards": bool(cards),
             "has_more": len(cards) > 1,
-            "topics": tuple(public.topic_links()),
-            "watch": tuple(public.watch_items(limit=HOME_WATCH)),
+            "topics": tuple(topics),
+            "watch": tuple(watch),
         },
     )
     parts = {"lead": stored_html(cards[0]), "latest": card_items(cards[1:])} if cards else {}

@@ -39,7 +39,20 @@ class PreparingCursor(base.ServerBindingCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+class DatabaseOperations(base.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        # Django reads the text psycopg sent; for a statement prepared earlier only its name
+        # went. Write it out from the SQL and parameters, as Django does for server-side
+        # binding (only when queries are logged: DEBUG, tests, the bench's counts).
+        found = super().last_executed_query(cursor, sql, params)
+        if found is None and isinstance(cursor, PreparingCursor):
+            return self.compose_sql(sql, params)
+        return found
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def get_connection_params(self):
         params = super().get_connection_params()
         if params.get("prepare_threshold") is None:
@@ -69,6 +82,33 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.ensure_connection()
         with self.wrap_database_errors:
             return self._prepare_cursor(PreparingCursor(self.connection))
+
+    def prepared_rows(self, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+        """Run ``(sql, params)`` statements as prepared statements, all in one round trip
+        (psycopg's pipeline mode), and return each one's rows.
+
+        One after the other, each its own round trip, when ``DATABASE_PREPARED_STATEMENTS``
+        is off."""
+        if not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True):
+            found = []
+            for sql, params in statements:
+                with self.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    found.append(cursor.fetchall())
+            return found
+        cursors = [self.prepared_cursor() for _ in statements]
+        try:
+            with self.wrap_database_errors:
+                if len(statements) == 1:
+                    cursors[0].execute(*statements[0])
+                else:
+                    with self.connection.pipeline():
+                        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                            cursor.execute(sql, params)
+                return [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
     def server_still_there(self) -> bool:
         """Return whether the idle connection still looks open, without a round trip."""

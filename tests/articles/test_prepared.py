@@ -196,7 +196,9 @@ def test_postgresql_runs_them_as_prepared_statements(settings, archive):
     cards = public.newest_cards(12)
 
     assert any("card_html" in statement for statement in prepared_statements())
-    assert public.newest_cards(12) == cards == list(public.latest_cards()[:12])
+    with CaptureQueriesContext(connection) as queries:  # the second run sends only the name
+        assert public.newest_cards(12) == cards == list(public.latest_cards()[:12])
+    assert "card_html" in queries.captured_queries[0]["sql"]  # still logged in full
 
 
 @pytest.mark.postgres
@@ -209,3 +211,37 @@ def test_prepared_statements_can_be_turned_off(settings):
 
     assert public.newest_cards(12) == list(public.latest_cards()[:12])
     assert prepared_statements() == []
+
+
+@pytest.mark.parametrize("window", [slice(0, 20), slice(1, 3), slice(20, 40)])
+def test_heading_and_cards_in_one_go_match_the_separate_reads(archive, window):
+    rivers = archive["rivers"]
+
+    with CaptureQueriesContext(connection) as queries:
+        heading, cards = public.heading_and_cards("topic", "rivers", window)
+
+    assert len(queries) == 2  # one round trip on PostgreSQL (a pipeline)
+    assert heading == public.heading("topic", "rivers")
+    assert (heading.pk, heading.name, heading.count) == (rivers.pk, "Rivers", 4)
+    assert cards == public.CardList("topic", rivers.pk)[window]
+    assert public.heading_and_cards("topic", "no-such-topic", window) == (None, [])
+
+
+def test_home_reads_match_the_separate_reads(archive):
+    cards, topics, watch = public.home_reads(12, 5)
+
+    assert cards == public.newest_cards(12)
+    assert topics == public.topic_links()
+    assert watch == public.watch_items(limit=5)
+
+
+def test_a_page_past_the_end_is_read_again_as_the_last_page(client, archive):
+    for n in range(21):
+        live_explainer(title=f"Long river {n}", topics=[archive["rivers"]])
+    path = "/topics/rivers/"
+
+    last = client.get(path, {"page": 2}).content.decode()
+    assert client.get(path, {"page": 9}).content.decode() == last
+    assert client.get(path, {"page": -1}).content.decode() == last
+    assert client.get(path, {"page": "x"}).content.decode() == client.get(path).content.decode()
+    assert "Page 2 of 2" in last and last.count("<li><article") == 25 - 20
