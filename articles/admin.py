@@ -203,6 +203,8 @@ class SharedChoices(BaseChoiceIterator):
 
     def __init__(self, request, key: str, field: forms.ModelChoiceField) -> None:
         self.request, self.key, self.field = request, key, field
+        # The options as admin_rendering draws them, kept for every row of this request.
+        self.drawn_memo: dict = {}
 
     def __iter__(self):
         memo = _request_memo(self.request)
@@ -221,6 +223,8 @@ class RowChoices(BaseChoiceIterator):
 
     def __init__(self, choices) -> None:
         self.choices = list(choices)
+        # The options as admin_rendering draws them, kept for every row of this request.
+        self.drawn_memo: dict = {}
 
     def __iter__(self):
         return iter(self.choices)
@@ -255,8 +259,8 @@ class RowAutocompleteSelect(RowRendered, AutocompleteSelect):
     """An autocomplete that finds the selected option among values preloaded per request.
 
     ``preload(queryset)`` returns ``{str(pk): object}`` for every value the inline's saved
-    rows point at; a value it does not know (a re-rendered invalid POST, say) is looked up the
-    usual way.
+    rows point at, calling ``queryset()`` for the queryset only the first time in a request; a
+    value it does not know (a re-rendered invalid POST, say) is looked up the usual way.
     """
 
     def __init__(self, *args, preload, **kwargs) -> None:
@@ -273,7 +277,7 @@ class RowAutocompleteSelect(RowRendered, AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         field = self.choices.field
         selected = [str(v) for v in value if str(v) not in field.empty_values]
-        known = self.preload(self.choices.queryset.using(self.db)) if selected else {}
+        known = self.preload(lambda: self.choices.queryset.using(self.db)) if selected else {}
         if any(v not in known for v in selected):
             return super().optgroups(name, value, attr)
         options = []
@@ -318,7 +322,7 @@ class RowQueriesMixin:
             pointed_at = self.model._default_manager.filter(**{fk: explainer_id}).values(
                 db_field.attname
             )
-            memo[key] = {str(obj.pk): obj for obj in queryset.filter(pk__in=pointed_at)}
+            memo[key] = {str(obj.pk): obj for obj in queryset().filter(pk__in=pointed_at)}
         return memo[key]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 WIDGETS = "django/forms/widgets/"
 
@@ -248,29 +248,26 @@ _RELATED_LINKS = (
 _ICONS = [link[-1] for link in _RELATED_LINKS]
 
 
+# What a wrapper's links show besides the name, which alone changes from row to row.
+_LINK_KEYS = tuple(
+    dict.fromkeys(
+        ["model"] + [key for link in _RELATED_LINKS for key in (link[0], link[3], link[4])]
+    )
+)
+
+
 def draw_related_wrapper(context: dict) -> SafeString:
     """admin/widgets/related_widget_wrapper.html (a select and its add/change/view links)."""
-    links = []
-    model = html("{}", context["model"])
-    icons = context.get("icons", {})  # looked up once per request by RowRelatedWidgetWrapper
+    links = EMPTY
     if not context["is_hidden"]:
-        for flag, kind, middle, url_key, query_key, title, icon in _RELATED_LINKS:
-            if not context[flag]:
-                continue
-            links.append(
-                html(
-                    '<a class="related-widget-wrapper-link {kind}-related" id="{kind}_id_{name}"'
-                    + middle
-                    + 'title="{title}"><img src="{icon}" alt="" width="24" height="24"></a>',
-                    kind=kind,
-                    name=context["name"],
-                    url=context[url_key],
-                    query=context[query_key],
-                    # blocktranslate escapes the variable, not the translated sentence.
-                    title=SafeString(gettext(title) % {"model": model}),
-                    icon=icons[icon] if icon in icons else static(f"admin/img/icon-{icon}.svg"),
-                )
-            )
+        # RowRelatedWidgetWrapper passes a dict that lives as long as the request: each link's
+        # markup on either side of the name is drawn once there, not once per row.
+        memo = context.get("links", {})
+        key = tuple(context.get(name) for name in _LINK_KEYS)
+        if key not in memo:
+            memo[key] = _related_link_halves(context)
+        name = escape(context["name"])
+        links = SafeString("".join(f"{head}{name}{tail}" for head, tail in memo[key]))
     model_ref = (
         EMPTY
         if context["model_has_limit_choices_to"]
@@ -280,8 +277,31 @@ def draw_related_wrapper(context: dict) -> SafeString:
         '<div class="related-widget-wrapper" {}>\n    {}\n    \n        {}\n    \n</div>',
         model_ref,
         context["rendered_widget"],
-        _join(links),
+        links,
     )
+
+
+def _related_link_halves(context: dict) -> list[tuple[str, str]]:
+    """Return the wrapper's links, each as (markup before the name, markup after it)."""
+    halves = []
+    model = html("{}", context["model"])
+    icons = context.get("icons", {})  # looked up once per request by RowRelatedWidgetWrapper
+    for flag, kind, middle, url_key, query_key, title, icon in _RELATED_LINKS:
+        if not context[flag]:
+            continue
+        head = html(
+            '<a class="related-widget-wrapper-link {kind}-related" id="{kind}_id_', kind=kind
+        )
+        tail = html(
+            '"' + middle + 'title="{title}"><img src="{icon}" alt="" width="24" height="24"></a>',
+            url=context[url_key],
+            query=context[query_key],
+            # blocktranslate escapes the variable, not the translated sentence.
+            title=SafeString(gettext(title) % {"model": model}),
+            icon=icons[icon] if icon in icons else static(f"admin/img/icon-{icon}.svg"),
+        )
+        halves.append((head, tail))
+    return halves
 
 
 # Option lists. The timeline's source select and the key facts' source checkboxes list every
@@ -309,25 +329,56 @@ class DrawnChoicesMixin:
 
 
 def _choice_groups(widget, value: list[str]):
-    """Yield (group name, [(index, value, label, selected)]) as ChoiceWidget.optgroups does."""
+    """Yield (group name, [(index, escaped value, value is None, escaped label, selected)]) as
+    ChoiceWidget.optgroups does."""
     has_selected = False
-    for index, (option_value, option_label) in enumerate(widget.choices):
+    for group, options in _prepared_choices(widget.choices):
+        drawn = []
+        for index, text, is_none, value_html, label_html in options:
+            selected = (not has_selected or widget.allow_multiple_selected) and text in value
+            has_selected |= selected
+            drawn.append((index, value_html, is_none, label_html, selected))
+        yield group, drawn
+
+
+def _prepared_choices(choices) -> list:
+    """Return the choices as (group name, [(index, value as text, value is None, escaped value,
+    escaped label)]), what every row draws alike.
+
+    A choices object with a ``drawn_memo`` dict (admin.RowChoices, admin.SharedChoices: one per
+    field per request, shared by its rows) keeps the list there, per language, so the 2,500
+    source checkboxes of fifty key facts escape the same fifty sources once, not once per row.
+    """
+    memo = getattr(choices, "drawn_memo", None)
+    language = get_language()
+    if memo is not None and language in memo:
+        return memo[language]
+    prepared = []
+    for index, (option_value, option_label) in enumerate(choices):
         if option_value is None:
             option_value = ""
         if isinstance(option_label, list | tuple):
-            group, choices, grouped = option_value, option_label, True
+            group, subchoices, grouped = option_value, option_label, True
         else:
-            group, choices, grouped = None, [(option_value, option_label)], False
-        options = []
-        for subindex, (subvalue, sublabel) in enumerate(choices):
-            selected = (not has_selected or widget.allow_multiple_selected) and str(
-                subvalue
-            ) in value
-            has_selected |= selected
-            options.append(
-                (f"{index}_{subindex}" if grouped else str(index), subvalue, sublabel, selected)
+            group, subchoices, grouped = None, [(option_value, option_label)], False
+        prepared.append(
+            (
+                group,
+                [
+                    (
+                        f"{index}_{subindex}" if grouped else str(index),
+                        str(subvalue),
+                        subvalue is None,
+                        escape(subvalue),
+                        _label(sublabel),
+                    )
+                    for subindex, (subvalue, sublabel) in enumerate(subchoices)
+                ],
             )
-        yield group, options
+        )
+    if memo is not None:
+        memo[language] = prepared
+    return prepared
 
 
 def _label(label) -> str:
@@ -340,11 +391,11 @@ def _draw_options(widget, name: str, value: list[str], attrs):
     for group, options in _choice_groups(widget, value):
         if group:
             yield html('\n  <optgroup label="{}">', group)
-        for _index, option_value, label, selected in options:
+        for _index, value_html, _is_none, label_html, selected in options:
             # html('\n  <option value="{}"{}>{}</option>\n', ...), inlined for 5,000 options.
             yield SafeString(
-                f'\n  <option value="{escape(option_value)}"{" selected" if selected else ""}>'
-                f"{_label(label)}</option>\n"
+                f'\n  <option value="{value_html}"{" selected" if selected else ""}>'
+                f"{label_html}</option>\n"
             )
         if group:
             yield SafeString("\n  </optgroup>")
@@ -371,17 +422,17 @@ def _draw_boxes(widget, name: str, value: list[str], attrs):
     for group, options in _choice_groups(widget, value):
         if group:
             yield html("\n  <div><label>{}</label>", group)
-        for index, option_value, label, selected in options:
+        for index, value_html, is_none, label_html, selected in options:
             # The markup of input_option.html, inlined with escaped values (see html()).
-            value_html = "" if option_value is None else f' value="{escape(option_value)}"'
+            value_attr = "" if is_none else f' value="{value_html}"'
             if box_id:
                 option_id = escape(widget.id_for_label(box_id, index))
                 id_html, label_for = f' id="{option_id}"', f' for="{option_id}"'
             else:
                 id_html = label_for = ""
             yield SafeString(
-                f"<div>\n    <label{label_for}>{head}{value_html}{before}{id_html}{after}"
-                f"{checked_html if selected else ''}>\n {_label(label)}</label>\n\n</div>"
+                f"<div>\n    <label{label_for}>{head}{value_attr}{before}{id_html}{after}"
+                f"{checked_html if selected else ''}>\n {label_html}</label>\n\n</div>"
             )
         if group:
             yield SafeString("\n  </div>")
@@ -433,6 +484,7 @@ class RowRelatedWidgetWrapper(RelatedFieldWidgetWrapper):
         if "icons" not in self.memo:
             self.memo["icons"] = {icon: static(f"admin/img/icon-{icon}.svg") for icon in _ICONS}
         context["icons"] = self.memo["icons"]
+        context["links"] = self.memo.setdefault("links", {})
         return context
 
     def _render(self, template_name, context, renderer=None):

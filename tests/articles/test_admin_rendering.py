@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from articles import admin_rendering, models
+from articles.admin import RowChoices
 from tests import factories
 from tests.adminform import form_data
 
@@ -384,10 +385,10 @@ def test_row_wrapper_renders_as_djangos(permissions):
         forms.Select(choices=CHOICES), rel, django_admin.site, **permissions
     )
     row_wrapper = admin_rendering.RowRelatedWidgetWrapper.from_wrapper(django_wrapper)
-    expected = django_wrapper.render("viewpoints-0-stakeholder", "a", None, TEMPLATES)
-    for _row in range(2):  # the second row reads what the first looked up
-        drawn = copy.deepcopy(row_wrapper).render("viewpoints-0-stakeholder", "a")
-        assert drawn == expected
+    for row in range(2):  # the second row reads what the first looked up, under its own name
+        name = f"viewpoints-{row}-stakeholder"
+        expected = django_wrapper.render(name, "a", None, TEMPLATES)
+        assert copy.deepcopy(row_wrapper).render(name, "a") == expected
     assert row_wrapper.memo
 
 
@@ -422,6 +423,23 @@ def test_row_refuses_a_value_outside_its_choices(client, editor, explainer_with_
         f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "key_facts"
     )
     assert "check_status" in facts.formset.forms[0].errors
+
+
+@pytest.mark.parametrize(
+    ("drawn_class", "django_class"),
+    [(_DrawnSelect, forms.Select), (_DrawnBoxes, forms.CheckboxSelectMultiple)],
+    ids=["select", "checkboxes"],
+)
+def test_rows_drawing_one_choice_list_match_django(drawn_class, django_class):
+    """Rows sharing a RowChoices draw its options once and still match Django, row by row."""
+    choices = RowChoices(GROUPED + CHOICES)
+    widget = drawn_class(choices=choices)
+    for row, value in enumerate([["y"], ["a", 3], []]):
+        name = f"row-{row}-field"
+        attrs = {"id": f"id_{name}"}
+        expected = django_class(choices=GROUPED + CHOICES).render(name, value, attrs, TEMPLATES)
+        assert copy.deepcopy(widget).render(name, value, attrs) == expected
+    assert choices.drawn_memo
 
 
 @pytest.mark.parametrize(
