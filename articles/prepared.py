@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import connections, router
 from django.db.models import Model, QuerySet
@@ -124,7 +125,8 @@ def together(*runs: Run) -> list[list[tuple]]:
 
     On PostgreSQL they go as prepared statements, planned once per connection, and those
     for one database in a single round trip (``prepared_rows`` in
-    newsroom/postgresql/base.py). Elsewhere they run one after the other.
+    newsroom/postgresql/base.py). Elsewhere, or with ``DATABASE_PREPARED_STATEMENTS`` off,
+    they run one after the other.
     """
     results: list[list[tuple] | None] = [None] * len(runs)
     for alias in dict.fromkeys(run.alias for run in runs):
@@ -132,6 +134,8 @@ def together(*runs: Run) -> list[list[tuple]]:
         mine = [i for i, run in enumerate(runs) if run.alias == alias]
         statements = [(runs[i].compiled.sql, runs[i].params) for i in mine]
         runner = getattr(connection, "prepared_rows", None)
+        if not settings.DATABASE_PREPARED_STATEMENTS:
+            runner = None
         found = runner(statements) if runner else _one_by_one(connection, statements)
         for i, rows in zip(mine, found, strict=True):
             compiled = runs[i].compiled

@@ -18,16 +18,15 @@ Django's. Used when ``DATABASE_URL`` is a PostgreSQL URL (settings.py).
 It also offers ``prepared_cursor()``: a cursor whose statements are sent with server-side
 binding as prepared statements, so that PostgreSQL parses and plans each one once per
 connection instead of on every request. ``articles/prepared.py`` runs the public pages' fixed
-statements through it (the rest of Django keeps client-side binding, as by default). Behind a
-pooler in transaction mode that does not track prepared statements (PgBouncer before 1.21, or
-without ``max_prepared_statements``), set ``DATABASE_PREPARED_STATEMENTS=0``.
+statements through it (the rest of Django keeps client-side binding, as by default), unless
+``DATABASE_PREPARED_STATEMENTS`` is off: behind a pooler in transaction mode that does not track
+prepared statements (PgBouncer before 1.21, or without ``max_prepared_statements``).
 """
 
 from __future__ import annotations
 
 import select
 
-from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg import pq
 
@@ -73,11 +72,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return None
 
     def prepared_cursor(self):
-        """Return a cursor (wrapped like ``cursor()``'s) that runs prepared statements.
-
-        Falls back to ``cursor()`` when ``DATABASE_PREPARED_STATEMENTS`` is off."""
-        if not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True):
-            return self.cursor()
+        """Return a cursor (wrapped like ``cursor()``'s) that runs prepared statements."""
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
@@ -85,17 +80,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def prepared_rows(self, statements: list[tuple[str, list]]) -> list[list[tuple]]:
         """Run ``(sql, params)`` statements as prepared statements, all in one round trip
-        (psycopg's pipeline mode), and return each one's rows.
-
-        One after the other, each its own round trip, when ``DATABASE_PREPARED_STATEMENTS``
-        is off."""
-        if not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True):
-            found = []
-            for sql, params in statements:
-                with self.cursor() as cursor:
-                    cursor.execute(sql, params)
-                    found.append(cursor.fetchall())
-            return found
+        (psycopg's pipeline mode), and return each one's rows."""
         cursors = [self.prepared_cursor() for _ in statements]
         try:
             with self.wrap_database_errors:
