@@ -292,8 +292,9 @@ _cards_by_slug = {
 
 
 def heading_and_cards(kind: str, slug: str, window: slice) -> tuple[Heading | None, list[str]]:
-    """Return ``heading(kind, slug)`` and the ``window`` of its list's cards (what
-    ``CardList`` gives), in one round trip on PostgreSQL (``together``)."""
+    """Return the public topic or stakeholder (``kind``) at ``slug`` with its live count, or
+    None, and the ``window`` of its list's cards (what ``CardList`` gives): one round trip on
+    PostgreSQL (``together``)."""
     if "\x00" in slug:
         return None, []
     now = timezone.now()
@@ -301,24 +302,11 @@ def heading_and_cards(kind: str, slug: str, window: slice) -> tuple[Heading | No
         _headings[kind].run(at=now, text=slug),
         _cards_by_slug[kind].run((window.start, window.stop), at=now, text=slug),
     )
-    return _heading(rows), [html for (html,) in cards]
-
-
-def heading(kind: str, slug: str) -> Heading | None:
-    """Return the public topic or stakeholder (``kind``) at ``slug`` with its count, or None.
-
-    One statement for both: the page needs the count for its pagination anyway."""
-    if "\x00" in slug:
-        return None
-    return _heading(_headings[kind].rows(at=timezone.now(), text=slug))
-
-
-def _heading(rows: list[tuple]) -> Heading | None:
     if not rows:
-        return None
+        return None, []
     pk, name, slug, description, count, *extra = rows[0]
     label = str(Stakeholder.Kind(extra[0]).label) if extra else ""
-    return Heading(pk, name, slug, description, count, label)
+    return Heading(pk, name, slug, description, count, label), [html for (html,) in cards]
 
 
 def count_all(queryset: QuerySet, field: str = "pk") -> QuerySet:

@@ -237,11 +237,6 @@ class PublicListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-def stored_cards(rows) -> list[SafeString]:
-    """Return the list cards stored with versions (``card_html``), ready for output."""
-    return [stored_html(html) for html in rows]
-
-
 def card_items(cards: list[str]) -> SafeString:
     """Return stored cards as the items of a card list (``<ol class="card-list">``)."""
     return stored_html("".join([f"<li>{card}</li>\n  " for card in cards]))
@@ -289,8 +284,8 @@ def card_list_page(
     inputs, filled with the page's stored cards."""
     if count == 0:  # the last one went off air between the reads
         raise Http404("Nothing is published here.")
-    num_pages = -(-count // PAGE_SIZE)
-    number = Paginator(range(count), PAGE_SIZE).get_page(request.GET.get("page")).number
+    paginator = Paginator(range(count), PAGE_SIZE)
+    number, num_pages = paginator.get_page(request.GET.get("page")).number, paginator.num_pages
     links = PageLinks(number, num_pages)
     frame = chrome.frame(
         template,
