@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -211,6 +211,40 @@ def test_prepared_statements_can_be_turned_off(settings):
 
     assert public.newest_cards(12) == list(public.latest_cards()[:12])
     assert prepared_statements() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_postgresql_plans_them_once_per_connection(archive):
+    # PostgreSQL's default plans a prepared statement afresh at each of its first five runs,
+    # and at every run after that when it guesses the generic plan dearer.
+    for _ in range(7):
+        public.newest_cards(12)
+        public.heading_and_cards("topic", "rivers", slice(0, 20))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%card_html%"],
+        )
+        plans = cursor.fetchall()
+
+    assert len(plans) == 2
+    assert all(generic >= 7 and custom == 0 for _, generic, custom in plans), plans
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+@pytest.mark.parametrize(("prepared", "mode"), [(True, "force_generic_plan"), (False, "auto")])
+def test_new_connections_plan_generically_only_with_prepared_statements(settings, prepared, mode):
+    settings.DATABASE_PREPARED_STATEMENTS = prepared
+    fresh = connections.create_connection("default")
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone() == (mode,)
+    finally:
+        fresh.close()
 
 
 @pytest.mark.parametrize("window", [slice(0, 20), slice(1, 3), slice(20, 40)])
