@@ -26,8 +26,8 @@ While they are on, each connection plans its prepared statements generically
 (``plan_cache_mode = force_generic_plan``, set once when it opens). PostgreSQL's default
 compares the generic plan's estimated cost with that of plans made for the values at hand, and
 for most of these statements (a comparison with an unknown "now" looks dear) goes on planning
-them afresh at every run: about 0.1 ms of server time each, three times on a topic page's
-reads, for the very plan the generic one is (measured on the bench data: docs/performance.md).
+them afresh at every run: about 0.1 ms of server time each, for plans no faster than the
+generic one (measured statement by statement on the bench data: docs/performance.md).
 The setting touches prepared statements only, which no other code here makes.
 """
 
