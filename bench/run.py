@@ -669,6 +669,11 @@ def markdown(report: dict[str, Any]) -> str:
     out = [
         f"# Benchmark {report['started']}",
         "",
+        *(
+            ["**Partial run** (`--only` or `--pages-only`): not a whole `make bench`.", ""]
+            if report.get("partial")
+            else []
+        ),
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}; Python {m['python']};"
         f" {report['postgres']}; gunicorn {report['gunicorn']} (2 sync workers); shared cache:"
         f" {report['shared_cache']}. Load average at start {m['load_at_start'][0]:.1f}, at end"
@@ -702,14 +707,15 @@ def markdown(report: dict[str, Any]) -> str:
             f" {goal} | {row['errors']} |"
         )
     s = report["search"]
-    out += [
-        "",
-        "| in process (test client, same settings) | server ms | SQL | goal |",
-        "|---|---:|---:|---|",
-        f"| search, {s['requests']} requests over {len(SEARCH_QUERIES) + len(SEARCH_PAGES)} "
-        f"queries: p95 (p50 {s['p50_ms']:.1f}) | {s['p95_ms']:.1f} | | < {SEARCH_P95_GOAL_MS} ms"
-        f" {'✅' if s['p95_ms'] < SEARCH_P95_GOAL_MS else '❌'} |",
-    ]
+    if s is not None:
+        out += [
+            "",
+            "| in process (test client, same settings) | server ms | SQL | goal |",
+            "|---|---:|---:|---|",
+            f"| search, {s['requests']} requests over {len(SEARCH_QUERIES) + len(SEARCH_PAGES)}"
+            f" queries: p95 (p50 {s['p50_ms']:.1f}) | {s['p95_ms']:.1f} | |"
+            f" < {SEARCH_P95_GOAL_MS} ms {'✅' if s['p95_ms'] < SEARCH_P95_GOAL_MS else '❌'} |",
+        ]
     for name, a in report["admin"].items():
         ok = "✅" if a["ms"] < ADMIN_GOAL_MS else "❌"
         out.append(f"| {name} | {a['ms']:.0f} | {a['queries']} | < {ADMIN_GOAL_MS} ms {ok} |")
@@ -737,6 +743,18 @@ def markdown(report: dict[str, Any]) -> str:
 # --- Main -----------------------------------------------------------------------------------
 
 
+def page_names(text: str) -> list[str]:
+    """``--only``: comma-separated page names, checked, in the table's order."""
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = sorted(names - set(TARGETS_ORDER))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown page {', '.join(unknown) or '(none given)'}; choose from "
+            f"{', '.join(TARGETS_ORDER)}"
+        )
+    return [name for name in TARGETS_ORDER if name in names]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -747,6 +765,18 @@ def main() -> int:
     parser.add_argument("--explainers", type=int, default=10_000)
     parser.add_argument("--reseed", action="store_true", help="rebuild the bench database")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--only",
+        type=page_names,
+        default=TARGETS_ORDER,
+        metavar="PAGES",
+        help=f"load only these pages (comma-separated, of {', '.join(TARGETS_ORDER)})",
+    )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="skip the in-process measurements (search latency, admin pages, import)",
+    )
     args = parser.parse_args()
     duration = 3 if args.quick else args.duration
 
@@ -761,10 +791,12 @@ def main() -> int:
     setup_django(env)
     from django.test import Client
 
-    paths = pick_targets()
+    every_path = pick_targets()
+    paths = {name: path for name, path in every_path.items() if name in args.only}
     log(f"targets: {paths}")
     # The ceiling: this very explainer page, saved where WhiteNoise serves it from.
-    response = Client(HTTP_HOST="127.0.0.1").get(paths["explainer"])
+    # (read even when the explainer page is not among the pages loaded)
+    response = Client(HTTP_HOST="127.0.0.1").get(every_path["explainer"])
     if response.status_code != 200:
         raise SystemExit(f"the explainer page answered {response.status_code}")
     (static_root / "bench").mkdir()
@@ -787,7 +819,7 @@ def main() -> int:
         sizes: dict[tuple[str, str], int] = {
             ("ceiling", "static"): len(fetch(ceiling_urls["off"])[1])
         }
-        for name in TARGETS_ORDER:
+        for name in args.only:
             for mode, server in servers.items():
                 urls[(name, mode)] = server.base + paths[name]
         unmeasured: dict[tuple[str, str], str] = {}
@@ -841,12 +873,13 @@ def main() -> int:
         for server in servers.values():
             server.stop()
 
-    log("search latency, admin pages and import, in process")
-    search = search_latency()
-    admin = admin_timings()
-    imported = None
-    if not args.skip_import and importer_present():
-        imported = import_speed(env)
+    search, admin, imported = None, {}, None
+    if not args.pages_only:
+        log("search latency, admin pages and import, in process")
+        search = search_latency()
+        admin = admin_timings()
+        if not args.skip_import and importer_present():
+            imported = import_speed(env)
     report = {
         "started": started.isoformat(timespec="seconds"),
         "machine": info,
@@ -865,7 +898,14 @@ def main() -> int:
         "search": search,
         "admin": admin,
         "import": imported,
-        "import_note": ("--skip-import" if args.skip_import else "importer not present"),
+        "import_note": (
+            "--pages-only"
+            if args.pages_only
+            else "--skip-import"
+            if args.skip_import
+            else "importer not present"
+        ),
+        "partial": args.only != TARGETS_ORDER or args.pages_only,
     }
     text = markdown(report)
     print()
