@@ -427,7 +427,7 @@ class WorkflowAdminMixin:
             return HttpResponseRedirect(self._change_url(obj))
         func = getattr(workflow, verb)
         try:
-            func(obj, by=request.user, **form.workflow_kwargs())
+            result = func(obj, by=request.user, **form.workflow_kwargs())
         except workflow.FourEyesRefusal as exc:
             # A reviewer approving their own work is a rule of the desk, not a forged request:
             # say so on the form rather than with a bare 403. Other refusals stay 403.
@@ -438,10 +438,19 @@ class WorkflowAdminMixin:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
         else:
-            messages.success(
-                request, f"{move.label}: done. It is now {obj.get_state_display().lower()}."
-            )
+            messages.success(request, self._done_message(move.label, obj, result))
+            if not self.get_queryset(request).filter(pk=obj.pk).exists():
+                # Out of this user's sight now (a fact-checker who sent a draft back): the
+                # desk, not a change page that would say the explainer does not exist.
+                return HttpResponseRedirect(reverse(f"{self.admin_site.name}:index"))
         return HttpResponseRedirect(self._change_url(obj))
+
+    @staticmethod
+    def _done_message(label: str, obj: Explainer, result: Any) -> str:
+        if isinstance(result, PublishedVersion) and result.go_live_at > timezone.now():
+            when = date_format(timezone.localtime(result.go_live_at), "j M Y, H:i")
+            return f"{label}: done. The new version is scheduled to go live on {when}."
+        return f"{label}: done. It is now {obj.get_state_display().lower()}."
 
     def assign_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         obj = self._object_or_404(request, object_id)

@@ -82,6 +82,25 @@ def test_transition_post_moves_and_returns_to_the_form(client, fact_checker, wri
     assert Transition.objects.filter(explainer=explainer).first().comment == "All good."
 
 
+def test_checker_who_sends_a_draft_back_lands_on_the_desk(client, fact_checker, writer):
+    """Sent back, the draft is out of the fact-checker's sight: they go to the desk with the
+    confirmation, not to a change page saying the explainer does not exist."""
+    explainer = explainer_in(State.IN_REVIEW, authors=[writer])
+    client.force_login(fact_checker)
+    response = client.post(
+        move_url(explainer, "request_changes"),
+        {"request_changes-comment": "Fact 2 needs a source."},
+    )
+
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    assert messages_of(response) == ["Request changes: done. It is now draft."]
+    explainer.refresh_from_db()
+    assert explainer.state == State.DRAFT
+    desk = client.get(response.url)
+    assert desk.status_code == 200
+    assert not any("exist" in m for m in messages_of(desk))
+
+
 def test_transition_by_the_wrong_role_is_403(client, writer):
     """A writer posting "approve" on their own explainer is forbidden outright."""
     explainer = explainer_in(State.IN_REVIEW, authors=[writer])
@@ -212,6 +231,24 @@ def test_admin_schedules_in_newsroom_time(client, editor, writer, settings):
     version = PublishedVersion.objects.get(explainer=explainer)
     assert version.go_live_at == datetime.datetime(2031, 7, 1, 8, 0, tzinfo=UTC)
     assert not PublishedVersion.objects.live().filter(pk=version.pk).exists()
+
+
+def test_scheduling_says_when_the_version_goes_live(client, editor, writer, settings):
+    """A scheduled version is not live yet: the confirmation says when it will be."""
+    settings.TIME_ZONE = "Europe/London"
+    explainer = explainer_in(State.APPROVED, authors=[writer])
+    client.force_login(editor)
+    response = client.post(
+        move_url(explainer, "publish"), {"publish-go_live_at": "2031-07-01T09:00"}
+    )
+
+    assert messages_of(response) == [
+        "Publish: done. The new version is scheduled to go live on 1 Jul 2031, 09:00."
+    ]
+    client.get(response.url)  # shows, and so clears, the message
+    explainer = explainer_in(State.APPROVED, authors=[writer])
+    response = client.post(move_url(explainer, "publish"), {"publish-go_live_at": ""})
+    assert messages_of(response) == ["Publish: done. It is now published."]
 
 
 def test_admin_refuses_an_ambiguous_go_live_time(client, editor, writer, settings):
