@@ -532,15 +532,24 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
 
     # Deleted explainers belong to nobody any more, so django-reversion's "recover" pages (which
     # list every deleted explainer's title and restore any of them) are for editors only.
+    @staticmethod
+    def may_recover(request) -> bool:
+        return request.user.has_perm("articles.edit_any_explainer")
+
     def recoverlist_view(self, request, extra_context=None):
-        if not request.user.has_perm("articles.edit_any_explainer"):
+        if not self.may_recover(request):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        if not request.user.has_perm("articles.edit_any_explainer"):
+        if not self.may_recover(request):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # The list's "Recover deleted explainers" link only for those the page lets in.
+        extra_context = {**(extra_context or {}), "may_recover": self.may_recover(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).visible_to(request.user)

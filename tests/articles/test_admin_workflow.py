@@ -631,3 +631,16 @@ def test_explainer_with_an_audit_trail_cannot_be_deleted(client, editor, writer)
     url = reverse("admin:articles_explainer_delete", args=[explainer.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Transition.objects.filter(explainer=explainer).exists()
+
+
+@pytest.mark.parametrize(("role", "offered"), [("writer", False), ("editor", True)])
+def test_recover_deleted_is_offered_only_to_those_it_lets_in(client, request, role, offered):
+    """The list's "Recover deleted explainers" link follows the page's own permission: a
+    writer is not sent to a 403."""
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("admin:articles_explainer_changelist")).content.decode()
+    recover = reverse("admin:articles_explainer_recoverlist")
+
+    assert (f'href="{recover}"' in page) == offered
+    assert 'class="importlink"' in page and 'class="addlink"' in page
+    assert client.get(recover).status_code == (200 if offered else 403)
