@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Feeds, the calendar, sitemaps and canonical links carry absolute addresses
+# (NEWSROOM_BASE_URL): for the demo, where `make run` serves, unless the environment or .env
+# names another.
+SITE_ENV := $(if $(NEWSROOM_BASE_URL)$(shell grep -s '^NEWSROOM_BASE_URL=' .env),,NEWSROOM_BASE_URL=http://$(HOST):$(PORT))
 
 .PHONY: run test setup dev-setup migrate demo lint format bench load faults clean
 
@@ -27,14 +31,14 @@ setup: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 
 demo: setup
-	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
+	$(SITE_ENV) $(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: demo
 	@echo ""
 	@echo "  Public site:  http://$(HOST):$(PORT)/"
 	@echo "  Desk (admin): http://$(HOST):$(PORT)/admin/"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(SITE_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	@mkdir -p var

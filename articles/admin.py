@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from reversion_compare.admin import CompareVersionAdmin
 
-from . import history, richtext, workflow
+from . import history, public, richtext, workflow
 from .admin_rendering import (
     ROW_RENDERER,
     DrawnChoicesMixin,
@@ -511,6 +511,19 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
     # two-pane filter widget and select2 both fail axe's label checks.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     save_on_top = True
+
+    def view_on_site(self, obj):
+        """"View on site": the page readers see now, under its live slug (a relative address,
+        so it opens on whichever host serves the desk); none before anything is live."""
+        slug = (
+            PublishedVersion.objects.live()
+            .filter(explainer=obj)
+            .order_by("-go_live_at")
+            .values_list("slug", flat=True)
+            .first()
+        )
+        return public.explainer_path(slug) if slug else None
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "topics"]}),
         ("Story", {"fields": ["what_happened", "background", "why_it_matters"]}),

@@ -644,3 +644,20 @@ def test_recover_deleted_is_offered_only_to_those_it_lets_in(client, request, ro
     assert (f'href="{recover}"' in page) == offered
     assert 'class="importlink"' in page and 'class="addlink"' in page
     assert client.get(recover).status_code == (200 if offered else 403)
+
+
+def test_view_on_site_opens_the_live_page_and_only_once_there_is_one(client, editor, writer):
+    """No "View on site" for a draft nobody can read yet; once published, it opens the page
+    readers see, on the host serving the desk, under the live slug."""
+    explainer = explainer_in(State.APPROVED, authors=[writer])
+    client.force_login(editor)
+    assert "viewsitelink" not in client.get(change_url(explainer)).content.decode()
+
+    client.post(move_url(explainer, "publish"), {"publish-go_live_at": ""})
+    explainer.refresh_from_db()
+    Explainer.objects.filter(pk=explainer.pk).update(slug="renamed-not-yet-republished")
+    page = client.get(change_url(explainer)).content.decode()
+
+    live_path = reverse("articles:explainer", args=[explainer.slug])
+    assert f'href="{live_path}" class="viewsitelink"' in page
+    assert client.get(live_path).status_code == 200
