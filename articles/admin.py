@@ -513,8 +513,8 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
     save_on_top = True
 
     def view_on_site(self, obj):
-        """"View on site": the page readers see now, under its live slug (a relative address,
-        so it opens on whichever host serves the desk); none before anything is live."""
+        """The "View on site" link: the page readers see now, under its live slug (a relative
+        address, so it opens on whichever host serves the desk); none before anything is live."""
         slug = (
             PublishedVersion.objects.live()
             .filter(explainer=obj)
