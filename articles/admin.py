@@ -171,6 +171,15 @@ class RowForm(forms.ModelForm):
 
     default_renderer = ROW_RENDERER
 
+    def _post_clean(self) -> None:
+        # A value the form could not read reaches the model as empty, and the model's own
+        # checks would then add their complaint about an empty value ("A past event needs a
+        # date.") under the form's ("Enter a valid date."): keep only the form's.
+        unread = {name: len(errors) for name, errors in self.errors.items() if name in self.fields}
+        super()._post_clean()
+        for name, count in unread.items():
+            del self._errors[name][count:]
+
 
 class LabelledDeleteFormSet(BaseInlineFormSet):
     def add_fields(self, form, index) -> None:

@@ -350,6 +350,34 @@ def test_rewording_a_verified_fact_resets_its_check(client, writer):
     assert (fact.check_status, fact.checked_by, fact.checked_at) == ("unchecked", None, None)
 
 
+def test_an_unreadable_date_gets_one_message_and_nothing_is_saved(client, writer):
+    """A date the form cannot read is said once ("Enter a valid date."), not followed by the
+    model's complaint about the empty value it then sees ("A past event needs a date.")."""
+    explainer = complete_explainer(authors=[writer])
+    event = explainer.timeline.get(date__isnull=True)  # an item to watch, with no date yet
+    client.force_login(writer)
+    data = edit_form(client, explainer)
+    prefix = next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("timeline-") and key.endswith("-id") and value == str(event.pk)
+    )
+    data[f"{prefix}-kind"] = "past"
+    data[f"{prefix}-date"] = "Oct 2010"
+
+    response = client.post(change_url(explainer), data)
+
+    assert response.status_code == 200
+    [formset] = [
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "timeline"
+    ]
+    form = next(f for f in formset.formset.forms if f.instance.pk == event.pk)
+    assert form.errors["date"] == ["Enter a valid date."]
+    event_before = (event.date, event.kind)
+    event.refresh_from_db()
+    assert (event.date, event.kind) == event_before
+
+
 # Working copy edits after review.
 
 
