@@ -110,7 +110,9 @@ class Explainer(FSMModelMixin, models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The address: /explainers/<slug>/."
+        max_length=200,
+        unique=True,
+        help_text="The last part of the page's address: /explainers/this-slug/.",
     )
     dek = models.CharField(
         "summary (dek)",

@@ -689,3 +689,12 @@ def test_view_on_site_opens_the_live_page_and_only_once_there_is_one(client, edi
     live_path = reverse("articles:explainer", args=[explainer.slug])
     assert f'href="{live_path}" class="viewsitelink"' in page
     assert client.get(live_path).status_code == 200
+
+
+def test_slug_help_text_reads_as_written(client, writer):
+    """The admin prints help text as HTML: no part of it may look like a tag."""
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_explainer_add")).content.decode()
+    assert "The last part of the page&#x27;s address: /explainers/this-slug/." in page or (
+        "The last part of the page's address: /explainers/this-slug/." in page
+    )

@@ -87,6 +87,24 @@ def test_explainer_page_has_every_section(client):
         assert f">{heading}</h2>" in html
 
 
+@pytest.mark.parametrize("corrected", [False, True])
+def test_contents_list_every_section_in_page_order(client, corrected):
+    """The contents list ("In this explainer") links each section the page has, corrections
+    included, in the order they come."""
+    explainer = live_explainer()
+    if corrected:
+        factories.CorrectionFactory(explainer=explainer, text="We misstated the cost.")
+        publish(explainer)
+    html = page(client, explainer)
+    contents = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
+    body = html[html.index("</nav>", html.index('<nav class="toc"')) :]
+
+    linked = re.findall(r'<a href="#([-a-z]+)">', contents)
+    sections = re.findall(r'<section id="([-a-z]+)"', body)
+    assert linked == sections
+    assert ("corrections" in linked) == corrected
+
+
 def test_key_fact_citations_link_to_numbered_sources(client):
     """Each key fact cites its sources by number, linking to the entry in the Sources list."""
     explainer = factories.ExplainerFactory()
