@@ -380,6 +380,30 @@ class OrderedInline(RowQueriesMixin, TextInlineMixin, admin.TabularInline):
         return formfield
 
 
+class BylineFormSet(LabelledDeleteFormSet):
+    """Bylines, with one rule: a writer who may open an explainer only through their byline
+    cannot take it off (it would lock them out of their own draft: an editor can)."""
+
+    editing_user = None  # set per request by BylineInline.get_formset
+
+    def clean(self) -> None:
+        super().clean()
+        user = self.editing_user
+        if user is None or user.is_superuser or user.has_perm("articles.edit_any_explainer"):
+            return
+        was_on = any(form.initial.get("author") == user.pk for form in self.initial_forms)
+        stays_on = any(
+            form.cleaned_data.get("author") == user
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        )
+        if was_on and not stays_on:
+            raise ValidationError(
+                "Keep your own byline: without it you could no longer open this explainer. "
+                "An editor can take it off for you."
+            )
+
+
 class BylineInline(OrderedInline):
     model = Byline
     fields = ["author", "position"]
@@ -388,6 +412,11 @@ class BylineInline(OrderedInline):
     row_select_related = ("author",)
     verbose_name = "byline"
     verbose_name_plural = "bylines"
+    formset = BylineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"editing_user": request.user})
 
 
 class SourceInline(RowQueriesMixin, TextInlineMixin, admin.StackedInline):

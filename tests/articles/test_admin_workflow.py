@@ -698,3 +698,44 @@ def test_slug_help_text_reads_as_written(client, writer):
     assert "The last part of the page&#x27;s address: /explainers/this-slug/." in page or (
         "The last part of the page's address: /explainers/this-slug/." in page
     )
+
+
+def byline_rows(data: dict) -> dict[str, str]:
+    """Map each byline row's prefix to its author's id, from posted form data."""
+    return {
+        key[: -len("-author")]: value
+        for key, value in data.items()
+        if key.startswith("byline_set-") and key.endswith("-author") and "__prefix__" not in key
+    }
+
+
+def test_writer_cannot_take_off_their_own_byline(client, writer):
+    """Without their byline a writer could no longer open their draft: refused, with why."""
+    explainer = explainer_in(State.DRAFT, authors=[writer])
+    client.force_login(writer)
+    data = edit_form(client, explainer)
+    [mine] = [p for p, author in byline_rows(data).items() if author == str(writer.pk)]
+    data[f"{mine}-DELETE"] = "on"
+
+    response = client.post(change_url(explainer), data)
+
+    assert response.status_code == 200
+    assert "Keep your own byline" in response.content.decode()
+    assert explainer.byline_set.filter(author=writer).exists()
+
+
+def test_writer_may_take_off_a_coauthor_and_an_editor_anyone(client, editor, writer, other_writer):
+    explainer = explainer_in(State.DRAFT, authors=[writer, other_writer])
+    client.force_login(writer)
+    data = edit_form(client, explainer)
+    [theirs] = [p for p, author in byline_rows(data).items() if author == str(other_writer.pk)]
+    data[f"{theirs}-DELETE"] = "on"
+    assert client.post(change_url(explainer), data).status_code == 302
+    assert list(explainer.byline_set.values_list("author", flat=True)) == [writer.pk]
+
+    client.force_login(editor)
+    data = edit_form(client, explainer)
+    [only] = byline_rows(data)
+    data[f"{only}-DELETE"] = "on"
+    assert client.post(change_url(explainer), data).status_code == 302
+    assert not explainer.byline_set.exists()
