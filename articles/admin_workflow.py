@@ -350,7 +350,9 @@ class WorkflowAdminMixin:
 
     @property
     def media(self):
-        return super().media + forms.Media(css={"all": ["css/admin-workflow.css"]})
+        return super().media + forms.Media(
+            css={"all": ["css/admin-workflow.css"]}, js=["js/admin-unsaved.js"]
+        )
 
     @admin.display(description="state", ordering="state")
     def state_badge(self, obj: Explainer) -> str:

@@ -124,6 +124,13 @@ class Problems:
         self.seen: list[str] = []
         self.allowed: list[re.Pattern[str]] = []
         self.pages: list[Page] = []
+        self.expected_dialogs: list[tuple[re.Pattern[str], bool]] = []
+        self.answered_dialogs: list[str] = []
+
+    def expect_dialog(self, pattern: str, *, accept: bool) -> None:
+        """Answer the next dialog whose message matches ``pattern`` (accept or dismiss) instead
+        of failing the test on it; ``answered_dialogs`` records its message."""
+        self.expected_dialogs.append((re.compile(pattern), accept))
 
     def allow(self, pattern: str) -> None:
         """Accept console errors matching ``pattern`` (for example a 404 page's own status)."""
@@ -137,6 +144,12 @@ class Problems:
         return page
 
     def _on_dialog(self, dialog: Dialog) -> None:
+        for n, (pattern, accept) in enumerate(self.expected_dialogs):
+            if pattern.search(dialog.message):
+                del self.expected_dialogs[n]
+                self.answered_dialogs.append(dialog.message)
+                dialog.accept() if accept else dialog.dismiss()
+                return
         self.seen.append(f"{dialog.type} dialog on {dialog.page.url if dialog.page else '?'}: ")
         self.seen[-1] += repr(dialog.message)
         dialog.dismiss()
