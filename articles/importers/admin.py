@@ -52,6 +52,14 @@ class ImportForm(forms.Form):
         label="Or paste the text",
         widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false"}),
     )
+    new_revision = forms.BooleanField(
+        required=False,
+        label="As a new revision",
+        help_text=(
+            "When the explainer is already in review, approved or published: send it back to "
+            "draft with this text. Its published version stays live until the revision is."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -137,7 +145,11 @@ class ImportExportAdminMixin:
             content, filename = form.cleaned_data["content"], form.cleaned_data["filename"]
             try:
                 result = import_text(
-                    content, filename=filename, by=request.user, authors=[request.user]
+                    content,
+                    filename=filename,
+                    by=request.user,
+                    authors=[request.user],
+                    new_revision=form.cleaned_data["new_revision"],
                 )
             except FormatErrors as exc:
                 text = _as_text(content)

@@ -507,7 +507,8 @@ def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) ->
         raise ImportRefused(
             filename,
             f"{where} already exists and is {state}; a re-import only updates a draft. "
-            "Ask for a new revision (--new-revision) to send it back to draft with this text.",
+            'Import it as a new revision to send it back to draft with this text ("As a new '
+            'revision" on the import page, --new-revision on the command line).',
         )
     if existing.state not in REVISABLE:
         raise ImportRefused(

@@ -16,6 +16,7 @@ from articles import preview
 from articles.importers import exporter
 from articles.importers.textformat import MAX_FILE_BYTES
 from articles.models import Explainer
+from tests.articles.workflow_helpers import explainer_in
 from tests.factories import ExplainerFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,27 @@ def test_refused_reimport_is_shown(client, writer, other_writer) -> None:
     html = client.post(import_url(), {"text": GOOD}).content.decode()
     assert "already exists and you may not edit it" in html
     assert Explainer.objects.count() == 1
+
+
+def test_reimport_over_published_asks_for_a_new_revision(client, writer) -> None:
+    """Over a published explainer a re-import is refused, saying how to ask for a new revision
+    on this page; ticked, it sends the explainer back to draft with the new text."""
+    explainer = explainer_in(Explainer.State.PUBLISHED, authors=[writer], title="A title")
+    client.force_login(writer)
+
+    html = client.post(import_url(), {"text": GOOD}).content.decode()
+    assert html.count("already exists and is published") == 1
+    assert "As a new revision" in html
+    explainer.refresh_from_db()
+    assert explainer.state == Explainer.State.PUBLISHED
+
+    response = client.post(import_url(), {"text": GOOD, "new_revision": "on"})
+    assert response["Location"] == change_url(explainer)
+    explainer.refresh_from_db()
+    assert (explainer.state, explainer.what_happened) == (
+        Explainer.State.DRAFT,
+        "<p>It happened.</p>",
+    )
 
 
 def test_reimport_updates_own_draft(client, writer) -> None:
