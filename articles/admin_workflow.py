@@ -551,6 +551,7 @@ class WorkflowAdminMixin:
             .defer("data", "body_html", "head_html", "search_text", "search_vector")
             .order_by("-number")
         )
+        history = list(obj.transitions.select_related("actor")[:100])
         now = timezone.now()
         try:
             preview = reverse("articles:preview", kwargs={"token": _preview_token(obj)})
@@ -573,7 +574,14 @@ class WorkflowAdminMixin:
             "approved_by": obj.approved_by,
             "approved_at": obj.approved_at,
             "last_verified": last_verified(obj),
-            "history": list(obj.transitions.select_related("actor")[:100]),
+            "history": history,
+            # What a fact-checker asked for when they sent the draft back, at the top where
+            # the writer looks first, until the draft moves on.
+            "sent_back": (
+                history[0]
+                if history and obj.state == State.DRAFT and history[0].name == "request_changes"
+                else None
+            ),
             "versions": [
                 {
                     "version": v,

@@ -739,3 +739,26 @@ def test_writer_may_take_off_a_coauthor_and_an_editor_anyone(client, editor, wri
     data[f"{only}-DELETE"] = "on"
     assert client.post(change_url(explainer), data).status_code == 302
     assert not explainer.byline_set.exists()
+
+
+def test_writer_sees_what_was_asked_at_the_top_until_the_draft_moves_on(
+    client, fact_checker, writer
+):
+    explainer = explainer_in(State.IN_REVIEW, authors=[writer])
+    client.force_login(fact_checker)
+    client.post(
+        move_url(explainer, "request_changes"),
+        {"request_changes-comment": "Fact 2 gives the wrong year <b>2025</b>."},
+    )
+
+    client.force_login(writer)
+    panel = client.get(change_url(explainer)).context["workflow"]
+    assert panel["sent_back"].comment == "Fact 2 gives the wrong year <b>2025</b>."
+    html = client.get(change_url(explainer)).content.decode()
+    top = html[html.index('class="workflow-sent-back"') : html.index("Ready to publish?")]
+    assert "Changes requested" in top and "wrong year &lt;b&gt;2025&lt;/b&gt;." in top
+
+    client.post(move_url(explainer, "submit"), {"submit-comment": ""})
+    explainer.refresh_from_db()
+    assert explainer.state == State.IN_REVIEW
+    assert client.get(change_url(explainer)).context["workflow"]["sent_back"] is None
