@@ -554,8 +554,9 @@ def test_reimport_of_reviewed_explainer_is_refused(writer, state: str) -> None:
         load(doc("What happened", "Replaced."), authors=[writer])
     assert str(caught.value) == (
         f'x.txt: "A title" (/{existing.slug}/) already exists and is '
-        f"{existing.get_state_display().lower()}; a re-import only updates a draft. Ask for a "
-        "new revision (--new-revision) to send it back to draft with this text."
+        f"{existing.get_state_display().lower()}; a re-import only updates a draft. Import it "
+        'as a new revision to send it back to draft with this text ("As a new revision" on the '
+        "import page, --new-revision on the command line)."
     )
     assert counts() == before
 
