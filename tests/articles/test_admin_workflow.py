@@ -378,6 +378,46 @@ def test_an_unreadable_date_gets_one_message_and_nothing_is_saved(client, writer
     assert (event.date, event.kind) == event_before
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("2010-04-03", datetime.date(2010, 4, 3)),
+        ("3 April 2010", datetime.date(2010, 4, 3)),
+        ("April 3, 2010", datetime.date(2010, 4, 3)),
+        ("3 Apr 2010", datetime.date(2010, 4, 3)),
+        ("03/04/2010", None),  # 3 April or 4 March? Refused, not guessed.
+        ("04/03/2010", None),
+        ("3.4.2010", None),
+    ],
+)
+def test_typed_dates_are_read_only_where_no_newsroom_could_misread_them(
+    client, writer, typed, saved
+):
+    explainer = complete_explainer(authors=[writer])
+    event = explainer.timeline.get(date__isnull=False)
+    before = event.date
+    client.force_login(writer)
+    data = edit_form(client, explainer)
+    prefix = next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("timeline-") and key.endswith("-id") and value == str(event.pk)
+    )
+    data[f"{prefix}-date"] = typed
+    data[f"{prefix}-precision"] = "day"
+
+    response = client.post(change_url(explainer), data)
+
+    event.refresh_from_db()
+    if saved is None:
+        assert response.status_code == 200
+        assert "Enter a valid date." in response.content.decode()
+        assert event.date == before
+    else:
+        assert response.status_code == 302
+        assert event.date == saved
+
+
 # Working copy edits after review.
 
 
