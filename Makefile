@@ -23,8 +23,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 
 # Local settings for development: DEBUG on and a random secret key, written once.
 .env:
-	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
-	@echo "Wrote .env (DEBUG=1, a fresh SECRET_KEY); edit it to change local settings."
+	@printf 'DEBUG=1\nSECRET_KEY=%s\nNEWSROOM_CORRECTIONS_EMAIL=corrections@example.org\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (DEBUG=1, a fresh SECRET_KEY, a demo corrections address); edit it to change local settings."
 
 setup: $(VENV)/.installed .env
 	@mkdir -p var

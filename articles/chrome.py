@@ -87,6 +87,16 @@ def urls() -> dict[str, str]:
     return found
 
 
+def site_context() -> dict:
+    """What every public template reads besides its own inputs: the publication's name, the
+    address readers write to about an error (may be empty) and the chrome's links."""
+    return {
+        "NEWSROOM_NAME": settings.NEWSROOM_NAME,
+        "NEWSROOM_CORRECTIONS_EMAIL": settings.NEWSROOM_CORRECTIONS_EMAIL,
+        "urls": urls(),
+    }
+
+
 def slug_path(viewname: str, slug: str) -> str:
     """Return ``reverse(viewname, kwargs={"slug": slug})`` without walking the resolver."""
     return slug_paths(viewname)(slug)
@@ -158,11 +168,13 @@ class Frame:
 def frame(template: str, slots: tuple[str, ...], context: dict[str, Hashable]) -> Frame:
     """Return ``template`` rendered with ``context`` around ``slots``, once per process.
 
-    ``context`` holds every input of the template (with ``NEWSROOM_NAME`` and ``urls``,
-    added here), as hashable values: it is the key under which the frame is kept. Each slot
-    is rendered as a marker (``{{ cards }}``) and must come out once, in the order given.
+    ``context`` holds every input of the template but ``site_context()`` (added here), as
+    hashable values: with the site's settings, it is the key under which the frame is kept.
+    Each slot is rendered as a marker (``{{ cards }}``) and must come out once, in the order
+    given.
     """
-    key = (template, slots, tuple(sorted(context.items())), settings.NEWSROOM_NAME, *_key())
+    site = (settings.NEWSROOM_NAME, settings.NEWSROOM_CORRECTIONS_EMAIL)
+    key = (template, slots, tuple(sorted(context.items())), site, *_key())
     found = _frames.get(key)
     if found is None:
         found = _render_frame(template, slots, context)
@@ -175,9 +187,7 @@ def frame(template: str, slots: tuple[str, ...], context: dict[str, Hashable]) -
 
 def _render_frame(template: str, slots: tuple[str, ...], context: dict[str, Hashable]) -> Frame:
     marks = {name: SLOT_MARK.format(name) for name in slots}
-    html = render_to_string(
-        template, {**context, **marks, "NEWSROOM_NAME": settings.NEWSROOM_NAME, "urls": urls()}
-    )
+    html = render_to_string(template, {**context, **marks, **site_context()})
     parts = (
         re.split("(" + "|".join(map(re.escape, marks.values())) + ")", html) if slots else [html]
     )
@@ -211,8 +221,7 @@ def _render_shell(template: str) -> Shell:
             "title": TITLE_MARK,
             "head_html": HEAD_MARK,
             "body_html": BODY_MARK,
-            "NEWSROOM_NAME": settings.NEWSROOM_NAME,
-            "urls": urls(),
+            **site_context(),
         },
     )
     parts = re.split(f"({TITLE_MARK}|{HEAD_MARK}|{BODY_MARK})", html)

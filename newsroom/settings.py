@@ -220,6 +220,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # What readers see as the publisher (JSON-LD, feeds, news sitemap).
 NEWSROOM_NAME = env.str("NEWSROOM_NAME", default="The Newsroom")
+# Where readers write about an error: shown in every public page's footer and on /corrections/
+# when set.
+NEWSROOM_CORRECTIONS_EMAIL = env.str("NEWSROOM_CORRECTIONS_EMAIL", default="")
 NEWSROOM_LANGUAGE = env.str("NEWSROOM_LANGUAGE", default="en")
 # The site's public address, used for canonical URLs, Open Graph and JSON-LD rendered at publish
 # time (no request is at hand then). Changing it takes effect for each explainer when republished.

@@ -639,3 +639,16 @@ def test_preview_uses_published_kind_labels_for_timeline(client, editor):
     client.force_login(editor)
     html = client.get(preview.preview_url(explainer)).content.decode()
     assert '<ol class="timeline-list timeline-past">' in html and "Previewed event" in html
+
+
+@pytest.mark.parametrize("address", ["", "corrections@example.org"])
+def test_readers_are_told_where_to_report_an_error(client, settings, address):
+    """With NEWSROOM_CORRECTIONS_EMAIL set, every public page's footer and the corrections
+    page give the address; without it, none shows an empty one."""
+    settings.NEWSROOM_CORRECTIONS_EMAIL = address
+    explainer = live_explainer(topics=[factories.TopicFactory(name="Rivers", slug="rivers")])
+    paths = ["/", explainer.get_absolute_url(), "/topics/rivers/", reverse("articles:corrections")]
+    for path in paths:
+        html = client.get(path).content.decode()
+        assert ("mailto:corrections@example.org" in html) == bool(address), path
+        assert 'mailto:"' not in html
