@@ -40,6 +40,15 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
+def row_prefix(data: dict, inline: str, pk: int) -> str:
+    """Return the form prefix ("timeline-3") of the inline row holding object ``pk``."""
+    return next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith(f"{inline}-") and key.endswith("-id") and value == str(pk)
+    )
+
+
 def edit_form(client, explainer: Explainer) -> dict:
     """Return the change form's data exactly as the browser would post it back."""
     response = client.get(change_url(explainer))
@@ -357,11 +366,7 @@ def test_an_unreadable_date_gets_one_message_and_nothing_is_saved(client, writer
     event = explainer.timeline.get(date__isnull=True)  # an item to watch, with no date yet
     client.force_login(writer)
     data = edit_form(client, explainer)
-    prefix = next(
-        key[: -len("-id")]
-        for key, value in data.items()
-        if key.startswith("timeline-") and key.endswith("-id") and value == str(event.pk)
-    )
+    prefix = row_prefix(data, "timeline", event.pk)
     data[f"{prefix}-kind"] = "past"
     data[f"{prefix}-date"] = "Oct 2010"
 
@@ -398,11 +403,7 @@ def test_typed_dates_are_read_only_where_no_newsroom_could_misread_them(
     before = event.date
     client.force_login(writer)
     data = edit_form(client, explainer)
-    prefix = next(
-        key[: -len("-id")]
-        for key, value in data.items()
-        if key.startswith("timeline-") and key.endswith("-id") and value == str(event.pk)
-    )
+    prefix = row_prefix(data, "timeline", event.pk)
     data[f"{prefix}-date"] = typed
     data[f"{prefix}-precision"] = "day"
 
