@@ -1,4 +1,5 @@
-"""Looks: screenshots of the public pages at phone and desktop widths, light and dark.
+"""Looks: screenshots of the public pages at phone and desktop widths, light and dark, and the
+desk's change form at a laptop's width.
 
 Screenshots go to ``test-artifacts/screenshots/`` (git-ignored) for people to look at; the
 tests themselves assert what a machine can judge: the page renders, dark mode changes the
@@ -10,6 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import factories
+from tests.browser import ui
 from tests.browser.data import published_explainer
 
 WIDTHS = [390, 1280]
@@ -59,5 +62,30 @@ def test_no_horizontal_scroll_at_320px(open_page, version, name):
     sizes = page.evaluate(
         "({scroll: document.documentElement.scrollWidth,"
         " client: document.documentElement.clientWidth})"
+    )
+    assert sizes["scroll"] <= sizes["client"], sizes
+
+
+def test_change_form_fits_a_laptop_screen(open_page, editor):
+    """The explainer change form at 1280 px, with the admin's side navigation: long source
+    citations in the key facts' checkboxes and the timeline's source select do not push the
+    inline tables off the screen."""
+    citation = "Regional Water Board: annual report on reservoir levels, abstraction " * 3
+    explainer = factories.complete_explainer(title="A wide one")
+    source = explainer.sources.get()
+    source.citation = citation.strip()
+    source.save()
+    factories.SourceFactory(explainer=explainer, position=2, citation=citation.upper().strip())
+    event = explainer.timeline.filter(date__isnull=False).first()
+    event.source = source
+    event.save()
+    page = open_page(editor, viewport={"width": 1280, "height": 900})
+    page.goto(ui.admin_change_url(explainer))
+    expect(page.locator("#key_facts-group")).to_be_visible()
+    sizes = page.evaluate(
+        "({scroll: document.documentElement.scrollWidth,"
+        " client: document.documentElement.clientWidth,"
+        " wide: [...document.querySelectorAll('.inline-group, .module, fieldset')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.id || e.className)})"
     )
     assert sizes["scroll"] <= sizes["client"], sizes
