@@ -87,14 +87,15 @@ def urls() -> dict[str, str]:
     return found
 
 
+# The settings every public template reads, by the names templates use: the publication's
+# name and the address readers write to about an error (may be empty).
+SITE_SETTINGS = ("NEWSROOM_NAME", "NEWSROOM_CORRECTIONS_EMAIL")
+
+
 def site_context() -> dict:
-    """What every public template reads besides its own inputs: the publication's name, the
-    address readers write to about an error (may be empty) and the chrome's links."""
-    return {
-        "NEWSROOM_NAME": settings.NEWSROOM_NAME,
-        "NEWSROOM_CORRECTIONS_EMAIL": settings.NEWSROOM_CORRECTIONS_EMAIL,
-        "urls": urls(),
-    }
+    """What every public template reads besides its own inputs: ``SITE_SETTINGS`` and the
+    chrome's links (``urls``)."""
+    return {**{name: getattr(settings, name) for name in SITE_SETTINGS}, "urls": urls()}
 
 
 def slug_path(viewname: str, slug: str) -> str:
@@ -173,7 +174,7 @@ def frame(template: str, slots: tuple[str, ...], context: dict[str, Hashable]) -
     Each slot is rendered as a marker (``{{ cards }}``) and must come out once, in the order
     given.
     """
-    site = (settings.NEWSROOM_NAME, settings.NEWSROOM_CORRECTIONS_EMAIL)
+    site = tuple(getattr(settings, name) for name in SITE_SETTINGS)
     key = (template, slots, tuple(sorted(context.items())), site, *_key())
     found = _frames.get(key)
     if found is None:

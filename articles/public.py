@@ -240,7 +240,6 @@ def _public_by_slug(model, public_rows) -> Prepared:
 
 
 _topic_by_slug = _public_by_slug(Topic, public_topics)
-_stakeholder_by_slug = _public_by_slug(Stakeholder, public_stakeholders)
 
 
 def _heading_by_slug(model, public_rows, kind: str) -> Prepared:
@@ -414,11 +413,6 @@ def _one(model, prepared: Prepared, slug: str):
 def public_topic(slug: str) -> Topic | None:
     """Return the public topic at ``slug``, or None."""
     return _one(Topic, _topic_by_slug, slug)
-
-
-def public_stakeholder(slug: str) -> Stakeholder | None:
-    """Return the public stakeholder at ``slug``, or None."""
-    return _one(Stakeholder, _stakeholder_by_slug, slug)
 
 
 # --- Dates with a precision -----------------------------------------------------------------
