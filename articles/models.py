@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -107,6 +107,19 @@ class Explainer(FSMModelMixin, models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
+
+    # The workflow's table, written once: each move's states before and after. django-fsm's
+    # transitions below and the workflow's moves (labels, comment rules, who may) read it.
+    MOVES: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "submit": ((State.DRAFT,), State.IN_REVIEW),
+        "request_changes": ((State.IN_REVIEW, State.APPROVED), State.DRAFT),
+        "approve": ((State.IN_REVIEW,), State.APPROVED),
+        "publish": ((State.APPROVED,), State.PUBLISHED),
+        "unpublish": ((State.PUBLISHED,), State.ARCHIVED),
+        "restore": ((State.ARCHIVED,), State.DRAFT),
+        # Not a button: an edit of the text sends a reviewed or published copy back to draft.
+        "revise": ((State.IN_REVIEW, State.APPROVED, State.PUBLISHED), State.DRAFT),
+    }
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -224,35 +237,33 @@ class Explainer(FSMModelMixin, models.Model):
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the hero image for screen readers."})
 
-    # State moves, declared for django-fsm. Checks, audit rows and side effects live in
-    # workflow.py, which is the only caller.
-    @transition(field=state, source=State.DRAFT, target=State.IN_REVIEW)
+    # State moves, declared for django-fsm from the table above. Checks, audit rows and side
+    # effects live in the workflow package, which is the only caller.
+    @transition(field=state, source=MOVES["submit"][0], target=MOVES["submit"][1])
     def _submit(self) -> None:
         pass
 
-    @transition(field=state, source=[State.IN_REVIEW, State.APPROVED], target=State.DRAFT)
+    @transition(field=state, source=MOVES["request_changes"][0], target=MOVES["request_changes"][1])
     def _request_changes(self) -> None:
         pass
 
-    @transition(field=state, source=State.IN_REVIEW, target=State.APPROVED)
+    @transition(field=state, source=MOVES["approve"][0], target=MOVES["approve"][1])
     def _approve(self) -> None:
         pass
 
-    @transition(field=state, source=State.APPROVED, target=State.PUBLISHED)
+    @transition(field=state, source=MOVES["publish"][0], target=MOVES["publish"][1])
     def _publish(self) -> None:
         pass
 
-    @transition(field=state, source=State.PUBLISHED, target=State.ARCHIVED)
+    @transition(field=state, source=MOVES["unpublish"][0], target=MOVES["unpublish"][1])
     def _unpublish(self) -> None:
         pass
 
-    @transition(field=state, source=State.ARCHIVED, target=State.DRAFT)
+    @transition(field=state, source=MOVES["restore"][0], target=MOVES["restore"][1])
     def _restore(self) -> None:
         pass
 
-    @transition(
-        field=state, source=[State.IN_REVIEW, State.APPROVED, State.PUBLISHED], target=State.DRAFT
-    )
+    @transition(field=state, source=MOVES["revise"][0], target=MOVES["revise"][1])
     def _revise(self) -> None:
         """An edit of the text sends a reviewed or published working copy back to draft."""
 

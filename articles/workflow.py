@@ -66,10 +66,16 @@ class Move:
 
     verb: str
     label: str
-    sources: tuple[str, ...]
-    target: str
     comment_required: bool = False
     help: str = ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return Explainer.MOVES[self.verb][0]
+
+    @property
+    def target(self) -> str:
+        return Explainer.MOVES[self.verb][1]
 
 
 MOVES: dict[str, Move] = {
@@ -78,52 +84,40 @@ MOVES: dict[str, Move] = {
         Move(
             "submit",
             "Submit for fact-check",
-            (State.DRAFT,),
-            State.IN_REVIEW,
             help="Send it to the fact-checkers.",
         ),
         Move(
             "request_changes",
             "Request changes",
-            (State.IN_REVIEW, State.APPROVED),
-            State.DRAFT,
             comment_required=True,
             help="Send it back to its authors: say what to change.",
         ),
         Move(
             "approve",
             "Approve",
-            (State.IN_REVIEW,),
-            State.APPROVED,
             help="You checked every key fact; it may be published as it is now.",
         ),
         Move(
             "publish",
             "Publish",
-            (State.APPROVED,),
-            State.PUBLISHED,
             help="Readers see exactly the approved text, now or at the go-live time.",
         ),
         Move(
             "unpublish",
             "Unpublish",
-            (State.PUBLISHED,),
-            State.ARCHIVED,
             comment_required=True,
             help="Take it off the public site: say why.",
         ),
         Move(
             "restore",
             "Restore to draft",
-            (State.ARCHIVED,),
-            State.DRAFT,
             help="Bring an archived explainer back as a draft.",
         ),
     ]
 }
 
 # States whose working copy may still have a live version (a revision in progress).
-_REVISABLE = (State.IN_REVIEW, State.APPROVED, State.PUBLISHED)
+_REVISABLE = Explainer.MOVES["revise"][0]
 _TAKE_DOWN_FROM = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
 
 
