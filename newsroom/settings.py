@@ -265,8 +265,9 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-# Content-Security-Policy (django-csp): strict on every public page. The admin gets its own,
-# wider policy in articles/middleware.py because CKEditor 4 needs inline styles and handlers.
+# Content-Security-Policy (django-csp): strict on every public page. The admin gets its own
+# policy (inline styles; articles/middleware.py), and only a page that draws CKEditor 4 adds
+# inline script for its toolbar's handlers (articles/richtext.py, EDITOR_CSP).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
