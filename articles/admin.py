@@ -15,6 +15,7 @@ published working copy sends it back to draft through ``workflow.revise``.
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -667,7 +668,9 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
         if self._may_edit(request, obj):
             return super().get_readonly_fields(request, obj)
         fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        return [f for f in fields if f != "base_lock_version"]
+        # The story fields too (shown rendered instead): the form then leaves out their editor
+        # widgets, so a read-only page loads no editor and gets no inline-script allowance.
+        return [f for f in fields if f != "base_lock_version"] + list(RICH_TEXT_FIELDS)
 
     def get_prepopulated_fields(self, request, obj=None):
         return super().get_prepopulated_fields(request, obj) if self._may_edit(request, obj) else {}
@@ -683,6 +686,15 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
     @admin.display(description="Why it matters")
     def why_it_matters_rendered(self, obj: Explainer):
         return richtext.render(obj.why_it_matters)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Add, change, and reversion's revert and recover pages all draw the form here; only
+        # a form that shows the editor gets its inline-script allowance (read-only pages and
+        # every other admin page do not).
+        render = super().render_change_form
+        if richtext.draws_editor(context["adminform"].form):
+            render = csp_update(richtext.EDITOR_CSP)(render)
+        return render(request, context, add, change, form_url, obj)
 
     # Saving: optimistic lock, check stamps, back to draft on change.
 

@@ -109,6 +109,18 @@ class RichTextWidget(CKEditorWidget):
         self.external_plugin_resources = []
 
 
+# CKEditor 4 draws its toolbar with inline event handlers (onclick="CKEDITOR.tools...") and
+# cannot run without 'unsafe-inline' for scripts. A page adds this to its CSP (django-csp's
+# csp_update) only when its form draws the editor, so every other page keeps scripts from
+# this origin only. Whatever a script in the editor did, sanitize() runs on save and render.
+EDITOR_CSP: dict[str, list[str]] = {"script-src": ["'unsafe-inline'"]}
+
+
+def draws_editor(form: forms.BaseForm) -> bool:
+    """Return True if ``form`` has an editable rich-text field (the page loads the editor)."""
+    return any(isinstance(field.widget, RichTextWidget) for field in form.fields.values())
+
+
 class RichTextFormField(forms.CharField):
     """A form field that edits rich text and hands back sanitised HTML."""
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -86,6 +87,13 @@ def stored_html(html: str) -> SafeString:
     ``|safe``.
     """
     return mark_safe(html)  # noqa: S308 - rendered by our templates; see the docstring
+
+
+def with_json_ld_allowed(response: HttpResponse, head_html: str) -> HttpResponse:
+    """Return ``response`` allowing, by hash, the JSON-LD blocks of ``head_html`` under the
+    strict CSP (no 'unsafe-inline'). The hashes are this page's own, so django-csp's
+    ``csp_update`` is applied to this response rather than to the view."""
+    return csp_update({"script-src": script_hashes(head_html)})(lambda: response)()
 
 
 # --- Caching headers --------------------------------------------------------------------------
@@ -190,9 +198,7 @@ def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(last_modified)
-    # The JSON-LD <script> is allowed by hash under the strict CSP (no 'unsafe-inline').
-    response._csp_update = {"script-src": script_hashes(page.head_html)}
-    return response
+    return with_json_ld_allowed(response, page.head_html)
 
 
 @public_page
@@ -542,8 +548,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response._csp_update = {"script-src": script_hashes(version.head_html)}
-    return response
+    return with_json_ld_allowed(response, version.head_html)
 
 
 # --- Health -----------------------------------------------------------------------------------

@@ -102,7 +102,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A few people working at once on the embedded database: readers do not wait for a writer
+    # (WAL), a writer waits up to 20 s for another instead of failing, and a transaction takes
+    # the write lock when it begins (IMMEDIATE), because a read lock upgraded later cannot wait
+    # and fails at once with "database is locked". synchronous=NORMAL is safe with WAL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # Optional read replica: public reads of published versions, topics and stakeholders go there
 # (newsroom/dbrouters.py); writes, and reads inside a transaction, stay on the primary.
 if env.str("REPLICA_DATABASE_URL", default=""):
@@ -255,8 +265,9 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-# Content-Security-Policy (django-csp): strict on every public page. The admin gets its own,
-# wider policy in articles/middleware.py because CKEditor 4 needs inline styles and handlers.
+# Content-Security-Policy (django-csp): strict on every public page. The admin gets its own
+# policy (inline styles; articles/middleware.py), and only a page that draws CKEditor 4 adds
+# inline script for its toolbar's handlers (articles/richtext.py, EDITOR_CSP).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
