@@ -86,7 +86,7 @@ def test_revert_restores_text_but_not_workflow(client, editor, fact_checker, wri
     assert page.status_code == 200
     explainer.refresh_from_db()
     assert explainer.title == "Version B"  # looking at a revision changes nothing
-    response = client.post(url, form_data(page.content.decode(), "explainer_form"))
+    response = client.post(url, form_data(page.content.decode(), "revert_form"))
     assert response.status_code == 302
 
     explainer.refresh_from_db()
