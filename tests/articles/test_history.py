@@ -315,3 +315,11 @@ def test_revision_holding_two_explainers_is_not_reverted(client, editor, writer)
     page = client.get(revert_url(one, version)).content.decode()
     client.post(revert_url(one, version), form_data(page, "revert_form"))
     assert set(Explainer.objects.values_list("title", flat=True)) == {"Renamed"}
+
+
+def test_history_page_links_to_the_revert_page(client, two_saves):
+    """Each row of the history page links to that revision's revert page, which opens."""
+    first = explainer_versions(two_saves).first()
+    history_page = client.get(reverse("admin:articles_explainer_history", args=[two_saves.pk]))
+    assert f'href="{revert_url(two_saves, first)}"' in history_page.content.decode()
+    assert client.get(revert_url(two_saves, first)).status_code == 200
