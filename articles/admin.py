@@ -18,17 +18,21 @@ from __future__ import annotations
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, OuterRef, ProtectedError, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
+from django.utils.dateformat import format as date_format
+from reversion.errors import RevertError
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, public, richtext, workflow
@@ -120,31 +124,39 @@ class ExplainerForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.instance.pk is not None:
-            self._refuse_stale(data.get("base_lock_version"))
+            refuse_stale(self.instance.pk, data.get("base_lock_version"))
         return data
 
-    def _refuse_stale(self, base: int | None) -> None:
-        """Refuse the save if someone saved since this form was built (optimistic lock).
 
-        The admin validates inside the transaction that saves, and the row is locked here
-        (PostgreSQL), so nothing can slip in between this check and the save.
-        """
-        current = (
-            Explainer.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values("lock_version", "updated_by", "updated_at")
-            .first()
-        )
-        if current is None or current["lock_version"] == base:
-            return
-        saver = get_user_model().objects.filter(pk=current["updated_by"]).first()
-        when = timezone.localtime(current["updated_at"])
-        raise ValidationError(
-            f"{_who(saver)} saved this explainer at {when:%H:%M on %d %b %Y}, after you "
-            "opened it. Nothing of yours was saved and nothing of theirs was overwritten: "
-            "open the explainer again to see their version, then make your changes again.",
-            code="stale",
-        )
+def refuse_stale(explainer_id, base: int | None) -> None:
+    """Refuse a write if someone saved since the page that asks for it was built.
+
+    ``base`` is the lock_version the page was built on (optimistic lock). Called inside the
+    transaction that writes, and the row is locked here (PostgreSQL), so nothing can slip in
+    between this check and the write.
+    """
+    current = (
+        Explainer.objects.select_for_update()
+        .filter(pk=explainer_id)
+        .values("lock_version", "updated_by", "updated_at")
+        .first()
+    )
+    if current is None or current["lock_version"] == base:
+        return
+    saver = get_user_model().objects.filter(pk=current["updated_by"]).first()
+    when = timezone.localtime(current["updated_at"])
+    raise ValidationError(
+        f"{_who(saver)} saved this explainer at {when:%H:%M on %d %b %Y}, after you "
+        "opened it. Nothing of yours was saved and nothing of theirs was overwritten: "
+        "open the explainer again to see their version, then make your changes again.",
+        code="stale",
+    )
+
+
+class RevertForm(forms.Form):
+    """The revert page's button: the lock_version the page was built on, nothing else."""
+
+    base_lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class TextInlineMixin:
@@ -629,11 +641,6 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
 
     def get_object(self, request, object_id, from_field=None):
         request._explainer_pk = object_id
-        restore = getattr(request, "_workflow_restore", None)
-        if restore is not None:
-            # A reversion revert has just written an old revision over the row; put the
-            # workflow fields back as they were, so that the revert is an edit like any other.
-            Explainer.objects.filter(pk=object_id).update(**restore)
         return super().get_object(request, object_id, from_field)
 
     # Who may change what.
@@ -704,11 +711,122 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
         return super().change_view(request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        current = Explainer.objects.filter(pk=unquote(object_id)).first()
-        if current is not None:
-            request._workflow_restore = history.workflow_values(current)
-            self._remember_text(request, unquote(object_id))
-        return super().revision_view(request, object_id, version_id, extra_context)
+        """Show a stored revision read-only (GET); revert the explainer to it (POST).
+
+        Takes the place of django-reversion's view, which reverts inside a transaction even to
+        show the page (then rolls back), and lets anyone with the model permission post.
+        Here the page is for those who may open the explainer, and the revert for those who
+        may edit its text; it is saved like an admin save (see ``_revert``).
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such explainer.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        version = history.explainer_version(obj.pk, version_id)
+        if version is None:
+            raise Http404("No such version of this explainer.")
+        may_revert = self.has_change_permission(request, obj) and workflow.can_edit(
+            request.user, obj
+        )
+        if request.method == "POST":
+            if not may_revert:
+                raise PermissionDenied
+            return self._revert(request, obj, version)
+        try:
+            contents = history.stored_contents(version)
+        except RevertError as exc:
+            messages.error(request, f"This version can no longer be read: {exc}")
+            return HttpResponseRedirect(self._history_url(obj))
+        saved_at = timezone.localtime(version.revision.date_created)
+        latest = history.explainer_versions(obj.pk).values_list("pk", flat=True).last()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Revert to the version of {date_format(saved_at, 'j M Y, H:i')}",
+            "saved_at": saved_at,
+            "saved_by": _who(version.revision.user),
+            "comment": version.revision.get_comment(),
+            "contents": contents,
+            "form": RevertForm(initial={"base_lock_version": obj.lock_version})
+            if may_revert
+            else None,
+            "change_url": self._change_url(obj),
+            "history_url": self._history_url(obj),
+            "compare_url": (
+                reverse(f"{self.admin_site.name}:articles_explainer_compare", args=[quote(obj.pk)])
+                + f"?version_id1={version.pk}&version_id2={latest}"
+                if latest != version.pk
+                else ""
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/explainer/revision.html", context)
+
+    def _history_url(self, obj: Explainer) -> str:
+        return reverse(f"{self.admin_site.name}:articles_explainer_history", args=[quote(obj.pk)])
+
+    def _revert(self, request, obj: Explainer, version) -> HttpResponse:
+        """Revert to ``version`` as one recorded, locked edit; refuse it with a message."""
+        form = RevertForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "The page was incomplete: open the version again to revert.")
+            return HttpResponseRedirect(request.path)
+        if history.holds_other_explainers(version):
+            messages.error(
+                request,
+                "This version was saved together with other explainers and cannot be brought "
+                "back from here. Nothing was changed.",
+            )
+            return HttpResponseRedirect(request.path)
+        try:
+            with transaction.atomic(), self.create_revision(request):
+                message = self._apply_revert(
+                    request, obj, version, form.cleaned_data["base_lock_version"]
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(request.path)
+        except (RevertError, ProtectedError, IntegrityError):
+            messages.error(
+                request,
+                "This version cannot be brought back as it is (another explainer may now use "
+                "its slug, or something it points at is gone). Nothing was changed.",
+            )
+            return HttpResponseRedirect(request.path)
+        messages.success(request, f"{message}.")
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def _apply_revert(self, request, obj: Explainer, version, base: int) -> str:
+        """Write ``version`` over the explainer inside the caller's transaction and revision.
+
+        The same rules as an admin save: the optimistic lock, the byline rule, the lock
+        version bumped, a reviewed copy sent back to draft, a log entry; the workflow fields
+        (never in a revision) stay as they were.
+        """
+        refuse_stale(obj.pk, base)
+        current = Explainer.objects.get(pk=obj.pk)
+        in_review = current.state == Explainer.State.IN_REVIEW
+        text_before = workflow.text_digest(snapshot(current)) if in_review else None
+        kept = history.workflow_values(current)
+        version.revision.revert(delete=True)
+        # The revert wrote the row raw, its workflow fields at their defaults: put them back.
+        Explainer.objects.filter(pk=obj.pk).update(**kept)
+        if not workflow.can_edit(request.user, current):
+            raise ValidationError(
+                "That version does not have your byline: reverting to it would lock you out "
+                "of this explainer. An editor can revert it for you. Nothing was changed."
+            )
+        reverted = Explainer.objects.get(pk=obj.pk)
+        reverted.updated_by = request.user
+        reverted.lock_version = base + 1
+        reverted.save(update_fields=ADMIN_SAVE_FIELDS)
+        self._send_back_if_changed(request, reverted, text_before=text_before)
+        saved_at = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+        message = f"Reverted to the version of {saved_at} by {_who(version.revision.user)}"
+        # Django's log entry; django-reversion takes its text as the new revision's comment.
+        self.log_change(request, reverted, message)
+        return message
 
     def history_view(self, request, object_id, extra_context=None):
         self._visible_or_404(request, object_id)
@@ -750,17 +868,24 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             # A writer's new explainer is theirs: without a byline they could not open it again.
             Byline.objects.get_or_create(explainer=obj, author=user, defaults={"position": 0})
         if change:
-            self._send_back_if_changed(request, obj)
+            text_before = getattr(request, "_text_before", None)
+            self._send_back_if_changed(request, obj, text_before=text_before)
 
-    def _send_back_if_changed(self, request, obj: Explainer) -> None:
-        """Move a reviewed or published working copy back to draft if its content changed."""
+    def _send_back_if_changed(
+        self, request, obj: Explainer, *, text_before: str | None = None
+    ) -> None:
+        """Move a reviewed or published working copy back to draft if its content changed.
+
+        ``text_before`` is the text digest of an in-review copy before the change.
+        """
         fresh = Explainer.objects.select_for_update().get(pk=obj.pk)
         State = Explainer.State
         if fresh.state in (State.APPROVED, State.PUBLISHED):
             changed = content_digest(snapshot(fresh)) != fresh.approved_digest
         elif fresh.state == State.IN_REVIEW:
-            before = getattr(request, "_text_before", None)
-            changed = before is not None and workflow.text_digest(snapshot(fresh)) != before
+            changed = (
+                text_before is not None and workflow.text_digest(snapshot(fresh)) != text_before
+            )
         else:
             changed = False
         if not changed:

@@ -13,8 +13,11 @@ import difflib
 from typing import Any
 
 import reversion
+from django.db.models import QuerySet
 from django.utils.html import strip_tags
+from reversion.models import Version
 
+from . import richtext
 from .models import (
     Byline,
     Correction,
@@ -23,6 +26,7 @@ from .models import (
     RelatedLink,
     Source,
     TimelineEvent,
+    Topic,
     Viewpoint,
 )
 
@@ -69,6 +73,92 @@ def workflow_values(explainer: Explainer) -> dict[str, Any]:
         )
         for name in WORKFLOW_FIELDS
     }
+
+
+def explainer_versions(explainer_id: Any) -> QuerySet[Version]:
+    """Return the stored versions of one explainer, oldest first."""
+    return Version.objects.get_for_object_reference(Explainer, explainer_id).order_by("pk")
+
+
+def explainer_version(explainer_id: Any, version_id: Any) -> Version | None:
+    """Return stored version ``version_id`` if it is a version of explainer ``explainer_id``.
+
+    Both the object and its model are matched: a version of a key fact or of another explainer
+    that happens to carry the same id is not this explainer's.
+    """
+    return (
+        explainer_versions(explainer_id)
+        .select_related("revision__user")
+        .filter(pk=version_id)
+        .first()
+    )
+
+
+def holds_other_explainers(version: Version) -> bool:
+    """Return True if the revision of ``version`` also holds versions of other explainers.
+
+    Reverting such a revision would write over explainers the reverting user never opened.
+    """
+    return (
+        version.revision.version_set.get_for_model(Explainer)
+        .exclude(object_id=version.object_id)
+        .exists()
+    )
+
+
+def stored_contents(version: Version) -> dict[str, Any]:
+    """Return what a revision of an explainer holds, read from its stored data.
+
+    Nothing is written: the fields come from ``Version.field_dict``, the inline rows from the
+    revision's other versions. The story sections are sanitised for display.
+    """
+    fields = version.field_dict
+    topics = Topic.objects.filter(pk__in=fields.get("topics") or []).order_by("name")
+    sections = [
+        (label, richtext.render(fields.get(name) or ""))
+        for name, label in [
+            ("what_happened", "What happened"),
+            ("background", "Background & context"),
+            ("why_it_matters", "Why it matters"),
+        ]
+    ]
+    return {
+        "fields": [
+            ("Title", fields.get("title", "")),
+            ("Slug", fields.get("slug", "")),
+            ("Dek", fields.get("dek", "")),
+            ("Topics", ", ".join(t.name for t in topics)),
+            ("Hero image", fields.get("hero_image") or ""),
+            ("Hero alt text", fields.get("hero_alt", "")),
+            ("Hero credit", fields.get("hero_credit", "")),
+            ("Change note", fields.get("change_note", "")),
+        ],
+        "sections": sections,
+        "inlines": [
+            (
+                str(Explainer._meta.get_field(accessor).related_model._meta.verbose_name_plural),
+                _stored_rows(version, accessor),
+            )
+            for accessor in FOLLOWED
+        ],
+    }
+
+
+def _stored_rows(version: Version, accessor: str) -> list[str]:
+    """Return one line per inline row of ``accessor`` in the revision, in the form's order."""
+    relation = Explainer._meta.get_field(accessor)
+    model, fk = relation.related_model, relation.field.attname
+    rows = []
+    for row in version.revision.version_set.get_for_model(model):
+        data = row.field_dict
+        if str(data.get(fk)) != str(version.object_id):
+            continue
+        line = row.object_repr
+        if model is KeyFact:
+            check = dict(KeyFact.Check.choices).get(data.get("check_status"), "")
+            line = f"{data.get('text', line)} ({check})"
+        rows.append((data.get("position", 0), int(row.object_id), line))
+    return [line for _, _, line in sorted(rows)]
 
 
 def _text(html: str) -> str:

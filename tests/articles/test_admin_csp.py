@@ -24,11 +24,11 @@ STRICT = ["'self'"]
 EDITOR = ["'self'", "'unsafe-inline'"]
 
 # The pages that draw the explainer form with the editor: add, change, and django-reversion's
-# revert and recover pages (the form filled from an old revision).
+# recover page (the form filled from a deleted explainer's revision). The revert page shows the
+# old revision read-only.
 EDITOR_PAGES = {
     "articles_explainer_add",
     "articles_explainer_change",
-    "articles_explainer_revision",
     "articles_explainer_recover",
 }
 # Every page of the app's admin a superuser can open, from the authorisation matrix.

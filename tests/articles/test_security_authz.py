@@ -63,7 +63,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
+    # The revert page: read by whoever may open the explainer, posted by whoever may edit it.
     ("articles_explainer_revision", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_revision", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_recoverlist", "GET"): EDITORS,
     ("articles_explainer_recover", "GET"): EDITORS,
     # Topics: editors curate them; everyone on the desk may look.
@@ -124,8 +126,11 @@ def test_every_admin_url_has_an_expectation():
 def world(writer, other_writer, fact_checker, editor, superuser):
     """The writer's draft (published once, with a revision), one in review, and one deleted."""
     with reversion.create_revision():
-        explainer = factories.complete_explainer(authors=[writer], title="Writer's own draft")
+        explainer = factories.complete_explainer(authors=[writer], title="Writer's first draft")
         explainer.save()
+    # The working copy moved on after its revision, so that a revert would show in _state().
+    Explainer.objects.filter(pk=explainer.pk).update(title="Writer's own draft")
+    explainer.refresh_from_db()
     publishing.freeze(explainer, by=editor)
     transition = Transition.objects.create(
         explainer=explainer, name="submit", from_state="draft", to_state="draft", actor=writer
@@ -200,7 +205,10 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
                 "version_id2": revision.pk,
             }
         case "revision":
-            return f"{base}{explainer.pk}/history/{world['revision'].pk}/", data
+            # The lock version the revert page was opened on.
+            return f"{base}{explainer.pk}/history/{world['revision'].pk}/", {
+                "base_lock_version": explainer.lock_version
+            }
         case "recover":
             return f"{base}recover/{world['deleted'].pk}/", data
     raise AssertionError(f"teach _url() to build {name}")
