@@ -117,7 +117,8 @@ def seed(*, stdout: TextIO | None = None, logins_file: Path | None = None) -> Se
         new: list[tuple[DemoExplainer, Explainer]] = []
         for plan in EXPLAINERS:
             parsed = read_file(plan, today)
-            if Explainer.objects.filter(Q(slug=plan.slug) | Q(title__iexact=parsed.title)):
+            # Matched on the title too: importing over a same-titled draft would update it.
+            if Explainer.objects.filter(Q(slug=plan.slug) | Q(title__iexact=parsed.title)).exists():
                 result.kept.append(plan.slug)
                 continue
             authors = [users[username] for username in plan.authors]
