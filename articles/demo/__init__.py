@@ -24,13 +24,14 @@ from .manifest import (
     next_year,
     resolve_when,
 )
-from .seed import DemoSeedRefused, SeedResult, published_slugs, read_file, seed
+from .seed import EXPLAINERS_DIR, DemoSeedRefused, SeedResult, published_slugs, read_file, seed
 
 __all__ = [
     "ACCOUNTS",
     "CHECKER",
     "EDITOR",
     "EXPLAINERS",
+    "EXPLAINERS_DIR",
     "WRITER",
     "WRITER2",
     "DemoExplainer",

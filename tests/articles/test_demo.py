@@ -358,3 +358,18 @@ def test_draft_with_a_changed_slug_is_left_alone(seeded, logins_file):
     draft.refresh_from_db()
     assert (draft.slug, draft.dek) == ("king-tides", "Edited on the desk")
     assert not result.changed
+
+
+@pytest.mark.parametrize("slug", list(PLANS))
+def test_export_gives_back_the_file(db, logins_file, slug):
+    """Seeded on the day the files were written, an explainer exports as its file (corrected)."""
+    from articles.importers.exporter import to_text
+
+    plan = PLANS[slug]
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC)):
+        demo.seed(logins_file=logins_file)
+        expected = (demo.EXPLAINERS_DIR / f"{slug}.txt").read_text(encoding="utf-8")
+        if plan.correction:
+            was = demo.read_file(plan, timezone.localdate()).key_facts[plan.correction.fact].text
+            expected = expected.replace(was, plan.correction.corrected)
+        assert to_text(Explainer.objects.get(slug=slug)) == expected
