@@ -16,7 +16,8 @@ point at their home pages only, never at a specific document.
 Dates: the files hold absolute dates. Past events keep theirs; an upcoming event whose date
 should stay ahead of the demo ("the board is due to vote …") is listed in ``moving_dates`` with
 a rule, and the seeder gives it the date that rule yields on the day it runs, so the demo's
-"dates to watch" never go stale.
+"dates to watch" never go stale. (In the files, such a bullet carries the date its rule gave on
+7 December 2026, when the files were written.)
 """
 
 from __future__ import annotations
@@ -295,7 +296,10 @@ class DemoSource:
 
 @dataclass(frozen=True)
 class DemoCorrection:
-    """A key fact that was wrong when first published, fixed in a second version."""
+    """A key fact that was wrong when first published, fixed in a second version.
+
+    The file holds the text as first published, error included; the fix is made on the desk.
+    """
 
     fact: int  # the key fact's position in the file, from 0
     corrected: str  # its text after the fix
