@@ -1,0 +1,52 @@
+"""Demo content and demo accounts, for trying the newsroom locally (``manage.py seed_demo``).
+
+The demo explainers are text files in the import format (``explainers/*.txt``, FORMAT.md);
+``manifest`` holds what the format cannot carry (accounts, topics, stakeholders, and per
+explainer its slug, dek, sources' details, citations, state and correction); ``seed`` imports
+each file through the importer and takes it to its state through the workflow. A second run
+changes nothing. Seeding refuses to run unless ``settings.DEBUG`` is on: demo accounts must never
+exist in production.
+"""
+
+from .logins import DemoLogin, default_logins_file, read_logins
+from .manifest import (
+    ACCOUNTS,
+    CHECKER,
+    EDITOR,
+    EXPLAINERS,
+    WRITER,
+    WRITER2,
+    DemoExplainer,
+    days_ahead,
+    months_ahead,
+    next_annual,
+    next_month_among,
+    next_year,
+    resolve_when,
+)
+from .seed import EXPLAINERS_DIR, DemoSeedRefused, SeedResult, published_slugs, read_file, seed
+
+__all__ = [
+    "ACCOUNTS",
+    "CHECKER",
+    "EDITOR",
+    "EXPLAINERS",
+    "EXPLAINERS_DIR",
+    "WRITER",
+    "WRITER2",
+    "DemoExplainer",
+    "DemoLogin",
+    "DemoSeedRefused",
+    "SeedResult",
+    "days_ahead",
+    "default_logins_file",
+    "months_ahead",
+    "next_annual",
+    "next_month_among",
+    "next_year",
+    "published_slugs",
+    "read_file",
+    "read_logins",
+    "resolve_when",
+    "seed",
+]

@@ -1,0 +1,448 @@
+"""The demo's manifest: what the text files in ``explainers/`` cannot say.
+
+Each demo explainer is a file in the import format (``explainers/<slug>.txt``, FORMAT.md). The
+format carries the words; this module carries the rest, as a desk would add it after an import:
+the slug and dek, topics and bylines, the details of each source, which sources back each key
+fact and each timeline event, the state the explainer is taken to, and the correction made after
+it was first published. Topics and stakeholders are created before any file is imported, so
+that the files' viewpoints land on these stakeholders (matched by name) with their kinds and
+descriptions.
+
+The explainers were written for this project. Two are general-knowledge pieces (leap seconds,
+heat domes); the stories set in Port Alder are invented, and so are the Port Alder bodies and
+their documents, whose source citations say so and carry no link. Links to real institutions
+point at their home pages only, never at a specific document.
+
+Dates: the files hold absolute dates. Past events keep theirs; an upcoming event whose date
+should stay ahead of the demo ("the board is due to vote …") is listed in ``moving_dates`` with
+a rule, and the seeder gives it the date that rule yields on the day it runs, so the demo's
+"dates to watch" never go stale. (In the files, such a bullet carries the date its rule gave on
+7 December 2026, when the files were written.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .. import roles
+from ..models import Correction, Explainer, Source, Stakeholder, TimelineEvent
+
+# --------------------------------------------------------------------------------------------
+# Accounts
+# --------------------------------------------------------------------------------------------
+
+SUPERUSER = "superuser"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    role: str  # a group name from roles.py, or SUPERUSER
+
+
+ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", "Site", "Administrator", SUPERUSER),
+    DemoAccount("editor", "Dana", "Okafor", roles.EDITOR),
+    DemoAccount("checker", "Tomás", "Lindqvist", roles.FACT_CHECKER),
+    DemoAccount("writer", "Mira", "Castellanos", roles.WRITER),
+    DemoAccount("writer2", "Jonah", "Whitfield", roles.WRITER),
+)
+
+# The demo's cast: who writes, who checks, who publishes.
+WRITER, WRITER2, CHECKER, EDITOR = "writer", "writer2", "checker", "editor"
+
+# --------------------------------------------------------------------------------------------
+# Topics and stakeholders
+# --------------------------------------------------------------------------------------------
+
+TOPICS: list[dict[str, str]] = [
+    {
+        "slug": "climate-weather",
+        "name": "Climate & weather",
+        "description": "Extreme weather, the science behind forecasts, and how a warming "
+        "climate changes the odds.",
+    },
+    {
+        "slug": "education",
+        "name": "Education",
+        "description": "Schools, teachers and the decisions that shape how children learn.",
+    },
+    {
+        "slug": "environment",
+        "name": "Environment",
+        "description": "Rivers, habitats and wildlife, and the trade-offs in protecting them.",
+    },
+    {
+        "slug": "local-government",
+        "name": "Local government",
+        "description": "City councils, school boards and ballot measures: decisions made "
+        "close to home.",
+    },
+    {
+        "slug": "public-health",
+        "name": "Public health",
+        "description": "Risks to health that affect whole communities, and how they are managed.",
+    },
+    {
+        "slug": "science-measurement",
+        "name": "Science & measurement",
+        "description": "How we measure the world, from atomic clocks to the spin of the Earth.",
+    },
+]
+
+STAKEHOLDERS: list[dict[str, str]] = [
+    # Real institutions, described in general-knowledge terms.
+    {
+        "slug": "bipm",
+        "name": "International Bureau of Weights and Measures",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The intergovernmental body, based near Paris, that looks after the "
+        "International System of Units and coordinates the world's atomic time.",
+        "aliases": "BIPM\nBureau International des Poids et Mesures",
+    },
+    {
+        "slug": "iers",
+        "name": "International Earth Rotation and Reference Systems Service",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The scientific service that monitors the Earth's rotation and decides "
+        "when a leap second is added.",
+        "aliases": "IERS",
+    },
+    {
+        "slug": "itu",
+        "name": "International Telecommunication Union",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The United Nations agency for information and communication "
+        "technologies, which sets rules for broadcast time signals.",
+        "aliases": "ITU",
+    },
+    {
+        "slug": "wmo",
+        "name": "World Meteorological Organization",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The United Nations agency for weather, climate and water.",
+        "aliases": "WMO",
+    },
+    {
+        "slug": "us-national-weather-service",
+        "name": "U.S. National Weather Service",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The federal agency that issues forecasts and weather warnings in the "
+        "United States; part of NOAA.",
+        "aliases": "National Weather Service\nNWS",
+    },
+    # Groups of people, not individuals.
+    {
+        "slug": "astronomers-satellite-operators",
+        "name": "Astronomers and satellite operators",
+        "kind": Stakeholder.Kind.GROUP,
+        "description": "People whose work depends on knowing exactly how the Earth is "
+        "oriented in space.",
+        "aliases": "",
+    },
+    {
+        "slug": "network-engineers",
+        "name": "Network and data-centre engineers",
+        "kind": Stakeholder.Kind.GROUP,
+        "description": "The people who keep computer networks, data centres and their clocks "
+        "running.",
+        "aliases": "",
+    },
+    {
+        "slug": "public-health-agencies",
+        "name": "Public health agencies",
+        "kind": Stakeholder.Kind.GROUP,
+        "description": "National, regional and city health departments.",
+        "aliases": "",
+    },
+    {
+        "slug": "electricity-grid-operators",
+        "name": "Electricity grid operators",
+        "kind": Stakeholder.Kind.GROUP,
+        "description": "The companies and agencies that balance supply and demand on the "
+        "power grid.",
+        "aliases": "Grid operators",
+    },
+    {
+        "slug": "parents-and-caregivers",
+        "name": "Parents and caregivers",
+        "kind": Stakeholder.Kind.GROUP,
+        "description": "The adults who look after children day to day.",
+        "aliases": "Parents\nFamilies",
+    },
+    # Port Alder is an invented city; these bodies are invented with it.
+    {
+        "slug": "port-alder-unified-school-district",
+        "name": "Port Alder Unified School District",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The public school district of Port Alder, with 23 schools and an "
+        "elected seven-member board. (Invented for this demo.)",
+        "aliases": "PAUSD\nPort Alder school board",
+    },
+    {
+        "slug": "port-alder-education-association",
+        "name": "Port Alder Education Association",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The union that represents the district's teachers. (Invented for "
+        "this demo.)",
+        "aliases": "",
+    },
+    {
+        "slug": "port-alder-city-council",
+        "name": "Port Alder City Council",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The city's nine-member elected council. (Invented for this demo.)",
+        "aliases": "",
+    },
+    {
+        "slug": "port-alder-chamber-of-commerce",
+        "name": "Port Alder Chamber of Commerce",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "The association of the city's businesses and employers. (Invented for "
+        "this demo.)",
+        "aliases": "",
+    },
+    {
+        "slug": "alder-river-restoration-partnership",
+        "name": "Alder River Restoration Partnership",
+        "kind": Stakeholder.Kind.ORGANISATION,
+        "description": "A coalition of conservation groups, anglers and tribal fisheries staff "
+        "working on the Alder River. (Invented for this demo.)",
+        "aliases": "",
+    },
+    {
+        "slug": "millpond-park-neighbours",
+        "name": "Millpond Park neighbours",
+        "kind": Stakeholder.Kind.GROUP,
+        "description": "Residents who live around the park on the weir's millpond. (Invented "
+        "for this demo.)",
+        "aliases": "",
+    },
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Moving dates: rules for upcoming events, worked out from the day the seed runs.
+# --------------------------------------------------------------------------------------------
+
+
+def days_ahead(days: int) -> dict[str, Any]:
+    """Today plus ``days`` (day precision)."""
+    return {"days_ahead": days}
+
+
+def months_ahead(months: int) -> dict[str, Any]:
+    """The calendar month ``months`` after this one (month precision)."""
+    return {"months_ahead": months}
+
+
+def next_year() -> dict[str, Any]:
+    """Next calendar year (year precision)."""
+    return {"years_ahead": 1}
+
+
+def next_annual(month: int, day: int) -> dict[str, Any]:
+    """The next ``month``/``day`` strictly after today (day precision)."""
+    return {"next_annual": (month, day)}
+
+
+def next_month_among(*months: int) -> dict[str, Any]:
+    """The first of the given months strictly after this month (month precision)."""
+    return {"next_month_among": months}
+
+
+def resolve_when(when: dict[str, Any], today: date) -> tuple[date, str]:
+    """Return the (date, precision) a moving-date rule stands for on ``today``."""
+    P = TimelineEvent.Precision
+    if "days_ahead" in when:
+        return today + timedelta(days=when["days_ahead"]), P.DAY
+    if "months_ahead" in when:
+        index = today.year * 12 + today.month - 1 + when["months_ahead"]
+        return date(index // 12, index % 12 + 1, 1), P.MONTH
+    if "years_ahead" in when:
+        return date(today.year + when["years_ahead"], 1, 1), P.YEAR
+    if "next_annual" in when:
+        month, day = when["next_annual"]
+        candidate = date(today.year, month, day)
+        return (candidate if candidate > today else candidate.replace(year=today.year + 1)), P.DAY
+    if "next_month_among" in when:
+        later = [m for m in sorted(when["next_month_among"]) if m > today.month]
+        if later:
+            return date(today.year, later[0], 1), P.MONTH
+        return date(today.year + 1, min(when["next_month_among"]), 1), P.MONTH
+    raise ValueError(f"Unknown timeline date: {when!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Explainers: one entry per file in explainers/, in the order they are imported.
+# --------------------------------------------------------------------------------------------
+
+D, R, DATA = Source.Kind.DOCUMENT, Source.Kind.REPORT, Source.Kind.DATA
+
+
+@dataclass(frozen=True)
+class DemoSource:
+    """What a file's source bullet cannot say; ``key`` names it for the lists below."""
+
+    key: str
+    kind: str
+    publisher: str
+    published_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DemoCorrection:
+    """A key fact that was wrong when first published, fixed in a second version.
+
+    The file holds the text as first published, error included; the fix is made on the desk.
+    """
+
+    fact: int  # the key fact's position in the file, from 0
+    corrected: str  # its text after the fix
+    text: str  # the public correction note
+    change_note: str
+    kind: str = Correction.Kind.CORRECTION
+
+
+@dataclass(frozen=True)
+class DemoExplainer:
+    slug: str  # the file is explainers/<slug>.txt
+    dek: str
+    state: str  # draft, in review (assigned to the checker) or published
+    authors: tuple[str, ...]
+    topics: tuple[str, ...]
+    sources: tuple[DemoSource, ...] = ()  # one per source bullet, in the file's order
+    fact_sources: tuple[tuple[str, ...], ...] = ()  # per key fact: the keys of its sources
+    timeline_sources: tuple[str | None, ...] = ()  # per timeline bullet: a source key or None
+    moving_dates: dict[int, dict[str, Any]] = field(default_factory=dict)  # bullet (from 0): rule
+    correction: DemoCorrection | None = None
+
+
+LEAP_SECOND = DemoExplainer(
+    slug="leap-second-retirement",
+    dek="Since 1972 timekeepers have now and then added a second to the world's clocks to keep "
+    "them in step with the spinning Earth; by 2035 they will stop.",
+    state=Explainer.State.PUBLISHED,
+    authors=(WRITER,),
+    topics=("science-measurement",),
+    sources=(
+        DemoSource("bipm", D, "BIPM"),
+        DemoSource("iers", DATA, "IERS"),
+        DemoSource("nist", R, "NIST"),
+        DemoSource("gps", D, "U.S. government"),
+        DemoSource("itu", D, "ITU"),
+    ),
+    fact_sources=(
+        ("bipm",),
+        ("iers", "nist"),
+        ("iers",),
+        ("iers",),
+        ("bipm", "nist"),
+        ("gps",),
+    ),
+    timeline_sources=("iers", "iers", None, "iers", "bipm", "iers", "bipm", None, None),
+    moving_dates={5: next_month_among(1, 7)},
+)
+
+HEAT_DOME = DemoExplainer(
+    slug="what-is-a-heat-dome",
+    dek="A stubborn ridge of high pressure can trap heat over a region for days on end; the "
+    "Pacific Northwest heat of June 2021 showed how deadly that can be.",
+    state=Explainer.State.PUBLISHED,
+    authors=(WRITER2,),
+    topics=("climate-weather", "public-health"),
+    sources=(
+        DemoSource("noaa", R, "NOAA"),
+        DemoSource("nws", D, "National Weather Service"),
+        DemoSource("eccc", DATA, "Government of Canada"),
+        DemoSource("bc", R, "Government of British Columbia"),
+        DemoSource("wwa", R, "World Weather Attribution"),
+        DemoSource("wmo", R, "WMO"),
+    ),
+    fact_sources=(
+        ("noaa", "nws"),
+        ("eccc",),
+        ("bc",),
+        ("wwa",),
+        ("nws",),
+    ),
+    timeline_sources=("noaa", "eccc", None, "wwa", "bc", None, "wmo", None, None, None),
+    moving_dates={5: next_annual(6, 1), 6: next_year()},
+)
+
+FOUR_DAY_WEEK = DemoExplainer(
+    slug="port-alder-four-day-school-week",
+    dek="Facing a budget gap and a shortage of teachers, the city's school board has voted to "
+    "close classrooms on Fridays from the next school year.",
+    state=Explainer.State.PUBLISHED,
+    authors=(WRITER, WRITER2),
+    topics=("education", "local-government"),
+    sources=(
+        DemoSource("minutes", D, "Port Alder Unified School District", date(2026, 10, 14)),
+        DemoSource("outlook", R, "Port Alder Unified School District", date(2026, 9, 2)),
+        DemoSource("survey", DATA, "Port Alder Unified School District"),
+        DemoSource("rand", R, "RAND Corporation"),
+        DemoSource("ecs", R, "Education Commission of the States"),
+        DemoSource("nces", DATA, "NCES"),
+    ),
+    fact_sources=(
+        ("minutes",),
+        ("minutes",),
+        ("outlook", "minutes"),
+        ("survey",),
+        ("minutes",),
+        ("rand", "ecs"),
+    ),
+    timeline_sources=(None, "survey", "outlook", "minutes", None, None, None, None, None, None),
+    moving_dates={4: days_ahead(45), 5: months_ahead(4), 6: next_year()},
+    correction=DemoCorrection(
+        fact=0,
+        corrected="The Port Alder Unified School District board voted 5–2 on 14 October 2026 "
+        "to move all 23 of its schools to a Monday-to-Thursday week.",
+        text="An earlier version of this explainer gave the board's vote as 4–3. "
+        "The board voted 5–2.",
+        change_note="Corrected the board's vote count (5–2, not 4–3).",
+    ),
+)
+
+WEIR_REFERENDUM = DemoExplainer(
+    slug="port-alder-tannery-weir-referendum",
+    dek="A low dam built for a nineteenth-century tannery blocks fish from the upper Alder River;"
+    " voters will decide whether the city pays its share of taking it out.",
+    state=Explainer.State.IN_REVIEW,
+    authors=(WRITER2,),
+    topics=("environment", "local-government"),
+    sources=(
+        DemoSource("council", D, "Port Alder City Council", date(2026, 11, 3)),
+        DemoSource("feasibility", R, "Alder River Restoration Partnership"),
+        DemoSource("noaa-fisheries", R, "NOAA Fisheries"),
+    ),
+    fact_sources=(
+        ("council",),
+        ("feasibility",),
+        ("council", "feasibility"),
+        ("feasibility",),
+    ),
+    timeline_sources=(None, None, "council", None, None, None),
+    moving_dates={3: days_ahead(100)},
+)
+
+KING_TIDE = DemoExplainer(
+    slug="what-is-a-king-tide",
+    dek="Why some high tides are much higher than others, and what they show about rising seas.",
+    state=Explainer.State.DRAFT,
+    authors=(WRITER,),
+    topics=("climate-weather",),
+)
+
+EXPLAINERS: tuple[DemoExplainer, ...] = (
+    LEAP_SECOND,
+    HEAT_DOME,
+    FOUR_DAY_WEEK,
+    WEIR_REFERENDUM,
+    KING_TIDE,
+)
