@@ -336,7 +336,7 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
             try:
                 return view(request, *args, slug=slug, **kwargs)
             except Http404:
-                current = entities.current_slug(model, slug) if "\x00" not in slug else None
+                current = entities.current_slug(model, slug)
                 if current is None:
                     raise
             location = chrome.slug_path(viewname, current)
