@@ -35,7 +35,7 @@ from django.utils.dateformat import format as date_format
 from reversion.errors import RevertError
 from reversion_compare.admin import CompareVersionAdmin
 
-from . import history, public, richtext, workflow
+from . import entities, history, public, richtext, workflow
 from .admin_rendering import (
     ROW_RENDERER,
     DrawnChoicesMixin,
@@ -940,19 +940,47 @@ def stamp_fact_checks(formset, *, user) -> None:
             fact.checked_by, fact.checked_at = user, now
 
 
+class EntityForm(forms.ModelForm):
+    """A topic's or stakeholder's form: a slug another one's page had is refused."""
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        owner = entities.previous_owner(type(self.instance), slug, exclude_pk=self.instance.pk)
+        if owner is not None:
+            raise ValidationError(
+                "This address was the page of “%(owner)s” and still leads there. "
+                "Choose another slug.",
+                code="slug_kept",
+                params={"owner": owner},
+            )
+        return slug
+
+
+class EntityAdmin(admin.ModelAdmin):
+    """Topics and stakeholders (see entities.py): who may add, change or delete them is the
+    model permissions that roles.py grants, which the admin checks on every request; an
+    editor's slug change keeps the old address answering with a redirect."""
+
+    form = EntityForm
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            entities.keep_old_slug(obj, form.initial["slug"])
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(EntityAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(admin.ModelAdmin):
+class StakeholderAdmin(EntityAdmin):
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "description"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(PublishedVersion)

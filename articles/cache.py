@@ -419,15 +419,15 @@ def _changed(sender, using: str | None = None, **kwargs) -> None:
 def connect_signals() -> None:
     """Invalidate when rows that public pages read live change outside the workflow.
 
-    Topic and stakeholder pages show those rows as they are now, and the policy pages are flat
-    pages. Published versions change only through ``workflow`` (publish, unpublish, restore),
-    which calls ``invalidate_public_pages()`` itself after commit.
+    Topic and stakeholder pages show those rows as they are now (and their old slugs redirect),
+    and the policy pages are flat pages. Published versions change only through ``workflow``
+    (publish, unpublish, restore), which calls ``invalidate_public_pages()`` itself after commit.
     """
     from django.contrib.flatpages.models import FlatPage
     from django.db.models.signals import post_delete, post_save
 
-    from .models import Stakeholder, Topic
+    from .models import SlugRedirect, Stakeholder, Topic
 
-    for model in (Topic, Stakeholder, FlatPage):
+    for model in (Topic, Stakeholder, SlugRedirect, FlatPage):
         post_save.connect(_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-d-{model.__name__}")

@@ -88,14 +88,67 @@ class Stakeholder(models.Model):
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=200) -> str:
-    """Return a slug for ``text`` that no other row of ``model`` uses."""
+    """Return a slug for ``text`` that no other row of ``model`` uses, nor used before."""
     base = (slugify(text) or "item")[: max_length - 8].strip("-") or "item"
     candidate, n = base, 2
     others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
-    while others.filter(slug=candidate).exists():
+    old = SlugRedirect.objects.of(model) if model in SlugRedirect.OWNERS else None
+    while others.filter(slug=candidate).exists() or (
+        old is not None and old.filter(slug=candidate).exists()
+    ):
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+class SlugRedirectQuerySet(models.QuerySet):
+    def of(self, model: type[models.Model]) -> SlugRedirectQuerySet:
+        """Return the old slugs of ``model``'s rows (topics' or stakeholders')."""
+        return self.filter(**{f"{SlugRedirect.OWNERS[model]}__isnull": False})
+
+
+class SlugRedirect(models.Model):
+    """An address a topic's or stakeholder's page had before an editor changed its slug.
+
+    Published pages keep their links to the old address, so it answers with a 301 to the
+    page's current one. The old slug stays reserved: were another topic (or stakeholder) to
+    take it, those links would lead readers to someone else's page.
+    """
+
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    stakeholder = models.ForeignKey(
+        Stakeholder, null=True, blank=True, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # The field that names the owner, by the owner's model.
+    OWNERS = {Topic: "topic", Stakeholder: "stakeholder"}
+
+    objects = SlugRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(topic__isnull=False) & Q(stakeholder__isnull=True))
+                | (Q(topic__isnull=True) & Q(stakeholder__isnull=False)),
+                name="slug_redirect_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(topic__isnull=False), name="slug_redirect_topic"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(stakeholder__isnull=False),
+                name="slug_redirect_stakeholder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class Explainer(FSMModelMixin, models.Model):

@@ -1,4 +1,8 @@
-"""The newsroom's roles and what each may do, used by the data migration and the demo seed."""
+"""The newsroom's roles and what each may do, used by the data migrations and the demo seed.
+
+A change here reaches existing databases only through a new migration that calls
+``sync_roles`` (as 0002 and 0014 do).
+"""
 
 WRITER = "Writer"
 FACT_CHECKER = "Fact-checker"
@@ -24,7 +28,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("explainer", "add", "change", "view"),
         "submit_explainer",
         *[p for m in _CONTENT for p in _crud(m, "add", "change", "delete", "view")],
-        *_crud("stakeholder", "add", "change", "view"),
+        # Stakeholders and topics are shared by every explainer and their pages read them
+        # live: a writer may add a stakeholder, but only editors change or delete one.
+        *_crud("stakeholder", "add", "view"),
         *_crud("topic", "view"),
         *_crud("publishedversion", "view"),
     ],

@@ -46,7 +46,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from . import chrome, public, timelinejs
+from . import chrome, entities, public, timelinejs
 from . import preview as preview_tokens
 from .calendar import CALENDAR_PRECISIONS, calendar_bytes
 from .feeds import (
@@ -55,7 +55,7 @@ from .feeds import (
     StoredTopicAtomFeed,
     StoredTopicFeed,
 )
-from .models import Explainer, ListEntry, PublishedVersion
+from .models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
 from .publishing import render_version, snapshot
 from .render import script_hashes
 from .search import clean_query, search, with_snippets
@@ -330,14 +330,41 @@ def heading_page(request: HttpRequest, kind: str, slug: str, template: str, name
     )
 
 
+def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callable:
+    """Answer a topic's or stakeholder's (``model``) old address, which ``view`` does not
+    know, with a 301 to the same page (``viewname``) at its current slug.
+
+    Only a miss pays for the look-up: a live page is served as before."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, slug: str, **kwargs: Any):
+            try:
+                return view(request, *args, slug=slug, **kwargs)
+            except Http404:
+                current = entities.current_slug(model, slug)
+                if current is None:
+                    raise
+            location = chrome.slug_path(viewname, current)
+            if request.GET:
+                location += "?" + request.GET.urlencode()
+            return HttpResponsePermanentRedirect(location)
+
+        return wrapped
+
+    return decorator
+
+
 @public_page
 @require_safe
+@follows_old_slugs(Topic, "articles:topic")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return heading_page(request, ListEntry.Kind.TOPIC, slug, TOPIC_TEMPLATE, "topic")
 
 
 @public_page
 @require_safe
+@follows_old_slugs(Stakeholder, "articles:stakeholder")
 def stakeholder_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return heading_page(
         request, ListEntry.Kind.STAKEHOLDER, slug, STAKEHOLDER_TEMPLATE, "stakeholder"
@@ -443,8 +470,10 @@ def watch_ics(request: HttpRequest) -> HttpResponse:
 
 feed_rss = public_page(StoredLatestExplainersFeed())
 feed_atom = public_page(StoredLatestExplainersAtomFeed())
-topic_feed_rss = public_page(StoredTopicFeed())
-topic_feed_atom = public_page(StoredTopicAtomFeed())
+topic_feed_rss = public_page(follows_old_slugs(Topic, "articles:topic_feed_rss")(StoredTopicFeed()))
+topic_feed_atom = public_page(
+    follows_old_slugs(Topic, "articles:topic_feed_atom")(StoredTopicAtomFeed())
+)
 
 
 @public_page

@@ -42,6 +42,7 @@ from ..models import (
     Explainer,
     KeyFact,
     RelatedLink,
+    SlugRedirect,
     Source,
     Stakeholder,
     TimelineEvent,
@@ -125,6 +126,8 @@ class StakeholderIndex:
             index.remember(
                 stakeholder.pk, stakeholder.name, stakeholder.slug, stakeholder.aliases, stakeholder
             )
+        # A slug a stakeholder had before still leads to its page: a new one must not take it.
+        index.slugs.update(SlugRedirect.objects.of(Stakeholder).values_list("slug", flat=True))
         return index
 
     def remember(

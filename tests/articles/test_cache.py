@@ -10,7 +10,7 @@ import time_machine
 from django.core.cache import caches
 from django.db import DatabaseError
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import path
 
 from articles import cache, publishing, workflow
@@ -183,6 +183,26 @@ def test_editing_a_topic_invalidates_after_commit(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         factories.TopicFactory(name="Energy", slug="energy")
     assert cache.public_generation() > before
+
+
+# Committed for real: the admin's save must invalidate when its own transaction commits.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_cached_topic_page_becomes_a_redirect_when_its_slug_changes(client, editor):
+    """The old address of a renamed topic stops serving its cached page at once."""
+    topic = factories.TopicFactory(name="Energy", slug="energy")
+    live_explainer(topics=[topic])
+    assert client.get("/topics/energy/").status_code == 200
+    assert client.get("/topics/energy/")["X-Page-Cache"] == "hit local"
+    staff = Client()
+    staff.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    saved = staff.post(
+        f"/admin/articles/topic/{topic.pk}/change/",
+        {"name": "Energy", "slug": "power", "description": ""},
+    )
+    assert saved.status_code == 302
+    response = client.get("/topics/energy/")
+    assert response.status_code == 301
+    assert response["Location"] == "/topics/power/"
 
 
 # Scheduled go-live and expiry: no event, only time.

@@ -24,7 +24,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import preview, publishing, workflow
-from articles.models import Explainer, PublishedVersion, Transition
+from articles.models import Explainer, PublishedVersion, Stakeholder, Topic, Transition
 from tests import factories
 
 LOGIN, OK, DENIED = "login", "ok", "denied"
@@ -71,17 +71,22 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # Topics: editors curate them; everyone on the desk may look.
     ("articles_topic_changelist", "GET"): EVERYONE,
     ("articles_topic_add", "GET"): EDITORS,
+    ("articles_topic_add", "POST"): EDITORS,
     ("articles_topic_change", "GET"): EVERYONE,
     ("articles_topic_change", "POST"): EDITORS,
     ("articles_topic_history", "GET"): EVERYONE,
     ("articles_topic_delete", "GET"): EDITORS,
-    # Stakeholders: writers add and edit them; only editors delete.
+    ("articles_topic_delete", "POST"): EDITORS,
+    # Stakeholders: writers add them; only editors change or delete one, since every
+    # explainer that names it, and its public page, would change with it.
     ("articles_stakeholder_changelist", "GET"): EVERYONE,
     ("articles_stakeholder_add", "GET"): WRITERS_AND_EDITORS,
+    ("articles_stakeholder_add", "POST"): WRITERS_AND_EDITORS,
     ("articles_stakeholder_change", "GET"): EVERYONE,
-    ("articles_stakeholder_change", "POST"): WRITERS_AND_EDITORS,
+    ("articles_stakeholder_change", "POST"): EDITORS,
     ("articles_stakeholder_history", "GET"): EVERYONE,
     ("articles_stakeholder_delete", "GET"): EDITORS,
+    ("articles_stakeholder_delete", "POST"): EDITORS,
     # Published versions: read-only for everyone, superusers included.
     ("articles_publishedversion_changelist", "GET"): EVERYONE,
     ("articles_publishedversion_add", "GET"): NOBODY,
@@ -142,7 +147,8 @@ def world(writer, other_writer, fact_checker, editor, superuser):
     in_review = factories.complete_explainer(authors=[writer], title="Writer's draft in review")
     workflow.submit(in_review, by=writer)
     topic = explainer.topics.first()
-    stakeholder = explainer.viewpoints.first().stakeholder
+    # Not the viewpoint's: deleting that one is refused (PROTECT) whoever asks.
+    stakeholder = factories.StakeholderFactory(name="Harbour Authority", slug="harbour-authority")
     version = PublishedVersion.objects.get(explainer=explainer)
     return {
         "users": {
@@ -175,6 +181,8 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
     suffix = name.split("_", 2)[2]
     explainer = world["explainer"]
     data: dict = {}
+    if model in ("topic", "stakeholder") and suffix in ("add", "change"):
+        data = {"name": f"Edited {suffix}", "slug": f"edited-{suffix}", "kind": "group"}
     match suffix:
         case "changelist":
             return base, data
@@ -223,12 +231,21 @@ def _state(world: dict) -> tuple:
         Transition.objects.count(),
         PublishedVersion.objects.count(),
         sorted(m.objects.count() for m in [type(o) for o in world["objects"].values()]),
+        tuple(Topic.objects.order_by("pk").values_list("pk", "name", "slug", "description")),
+        tuple(Stakeholder.objects.order_by("pk").values_list("pk", "name", "slug", "kind")),
     )
 
 
 # Moves judged by their effect: the views redirect back to the change page either way, with a
 # message, so "acted" means the explainer (or its trail) changed.
 ACTS = {"articles_explainer_transition", "articles_explainer_assign"}
+# Adding, changing or deleting a topic or stakeholder by POST is judged by its effect too, so
+# that "ok" means the row really was written (a 200 could be a form shown again with errors).
+ENTITY_EDITS = {
+    f"articles_{model}_{verb}"
+    for model in ("topic", "stakeholder")
+    for verb in ("add", "change", "delete")
+}
 
 
 def outcome(response, *, name: str, method: str, changed: bool) -> str:
@@ -238,7 +255,7 @@ def outcome(response, *, name: str, method: str, changed: bool) -> str:
         return LOGIN
     if status >= 500:
         return f"status {status}"
-    if name in ACTS:
+    if name in ACTS or (method == "POST" and name in ENTITY_EDITS):
         return OK if changed else DENIED
     changelist = "/admin/articles/" + name.split("_")[1] + "/"
     if status in (403, 404, 405):
@@ -332,6 +349,71 @@ def test_changelist_hides_another_writers_explainer(world):
     assert response.status_code == 200
     assert b"Writer&#x27;s own draft" not in response.content
     assert b"Writer's own draft" not in response.content
+
+
+# --- shared topics and stakeholders ----------------------------------------------------------
+
+
+def test_writer_finds_stakeholders_by_autocomplete(world):
+    """The viewpoint row's stakeholder search still answers a writer."""
+    response = _logged_in(world["users"]["writer"]).get(
+        "/admin/autocomplete/",
+        {"term": "Harbour", "app_label": "articles", "model_name": "viewpoint"}
+        | {"field_name": "stakeholder"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Harbour Authority"]
+
+
+def test_writer_adds_stakeholder_from_the_explainer_form_popup(world):
+    """The "+" popup creates the stakeholder and hands it back to the explainer form."""
+    response = _logged_in(world["users"]["writer"]).post(
+        "/admin/articles/stakeholder/add/?_to_field=id&_popup=1",
+        {"name": "Port Workers' Union", "slug": "port-workers-union", "kind": "group"}
+        | {"_popup": "1", "_to_field": "id"},
+    )
+    created = Stakeholder.objects.get(slug="port-workers-union")
+    assert response.status_code == 200
+    assert "data-popup-response" in response.text
+    assert f"&quot;value&quot;: &quot;{created.pk}&quot;" in response.text
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [("writer", {"add", "view"}), ("editor", {"add", "change", "delete", "view"})],
+)
+def test_stakeholder_links_beside_a_viewpoint_follow_the_role(world, role, links):
+    """A writer's viewpoint row offers "+" (add) and view, not change or delete."""
+    html = (
+        _logged_in(world["users"][role])
+        .get(f"/admin/articles/explainer/{world['explainer'].pk}/change/")
+        .text
+    )
+    drawn = {
+        verb
+        for verb in ("add", "change", "delete", "view")
+        if f'id="{verb}_id_viewpoints-0-stakeholder"' in html
+    }
+    assert drawn == links
+
+
+@pytest.mark.parametrize("model", ["topic", "stakeholder"])
+def test_writers_crafted_rename_leaves_the_public_page_alone(world, model):
+    """A writer's hand-made POST to rename a live topic or stakeholder is refused (403) and its
+    public page keeps its name and address."""
+    explainer = world["explainer"]
+    entity = explainer.topics.get() if model == "topic" else explainer.viewpoints.get().stakeholder
+    page = entity.get_absolute_url()
+    assert Client().get(page).status_code == 200
+    response = _logged_in(world["users"]["writer"]).post(
+        f"/admin/articles/{model}/{entity.pk}/change/",
+        {"name": "Defaced", "slug": "defaced", "kind": "person", "description": "Defaced."},
+    )
+    assert response.status_code == 403
+    public = Client().get(page)
+    assert public.status_code == 200
+    assert "Defaced" not in public.text
+    assert Client().get(f"/{model}s/defaced/").status_code == 404
 
 
 # --- preview links ---------------------------------------------------------------------------
