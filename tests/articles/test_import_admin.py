@@ -82,8 +82,8 @@ def test_warnings_become_messages(client, writer) -> None:
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert texts[0] == "Imported “A title” as a draft from the text."
     assert texts[1] == (
-        'pasted text:8: "Up next" explainer "Later story" does not exist yet; its title is '
-        "kept for linking later"
+        'pasted text:8: "Up next" names "Later story": no live explainer with that title; its '
+        "title is kept for linking later"
     )
     assert response.status_code == 200
 

@@ -286,8 +286,8 @@ def test_up_next_links_an_earlier_file_and_keeps_a_later_one_as_title() -> None:
     links = list(second.related_links.values_list("target__title", "title"))
     assert links == [("First", ""), (None, "Third")]
     assert outcomes[1].warnings == [
-        'b.txt:26: "Up next" explainer "Third" does not exist yet; its title is kept for '
-        "linking later"
+        'b.txt:26: "Up next" names "Third": no live explainer with that title; its title is '
+        "kept for linking later"
     ]
 
 
