@@ -528,6 +528,19 @@ class RelatedLinkInline(OrderedInline):
             kwargs["queryset"] = Explainer.objects.linkable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("target")
+        if obj is not None and field is not None:
+            # The targets this explainer links already stay valid: an editor may have linked
+            # something its writer cannot open, and the writer's next save must not drop it.
+            # Only those ids are added, so no other explainer can be named this way.
+            kept = RelatedLink.objects.filter(explainer=obj).values("target_id")
+            field.queryset = field.queryset | Explainer.objects.filter(pk__in=kept)
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.choices = field.choices
+        return formset
+
 
 @admin.register(Explainer)
 class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionAdmin):

@@ -536,3 +536,15 @@ def test_link_target_posted_as_role(world, targets, target, role, allowed):
         assert response.status_code == 200
         assert "Select a valid choice" in response.content.decode()
         assert wanted.title.encode() not in response.content
+
+
+def test_existing_link_to_a_target_one_may_not_name_is_kept_on_save(world, targets):
+    """A link an editor made to a draft the writer cannot open survives the writer's save."""
+    page = _linking_page("other_writer", world)
+    RelatedLink.objects.create(explainer=page, target=targets["draft"], position=0)
+    client = _logged_in(world["users"]["other_writer"])
+    url = f"/admin/articles/explainer/{page.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "explainer_form")
+    data["title"] = "Linking page, saved again"
+    assert client.post(url, data).status_code == 302
+    assert RelatedLink.objects.get(explainer=page).target == targets["draft"]
