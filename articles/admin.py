@@ -534,6 +534,26 @@ class RelatedLinkInline(OrderedInline):
     verbose_name = "“Up next” link"
     verbose_name_plural = "“Up next” links"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            # The field's queryset is what a POST is checked against: a crafted id of an
+            # explainer the user may not name gets "Select a valid choice" and saves nothing.
+            kwargs["queryset"] = Explainer.objects.linkable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("target")
+        if obj is not None and field is not None:
+            # The targets this explainer links already stay valid: an editor may have linked
+            # something its writer cannot open, and the writer's next save must not drop it.
+            # Only those ids are added, so no other explainer can be named this way.
+            kept = RelatedLink.objects.filter(explainer=obj).values("target_id")
+            field.queryset = field.queryset | Explainer.objects.filter(pk__in=kept)
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.choices = field.choices
+        return formset
+
 
 @admin.register(Explainer)
 class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionAdmin):
@@ -631,6 +651,21 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             .select_related("assignee")
             .prefetch_related("byline_set__author")
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The "Up next" autocomplete offers what the link field accepts (linkable_by): the
+        # explainers this user may open, and live ones, not every explainer.
+        match = request.resolver_match
+        if (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("model_name") == RelatedLink._meta.model_name
+            and request.GET.get("field_name") == "target"
+        ):
+            queryset = Explainer.objects.linkable_by(request.user).order_by(
+                *self.get_ordering(request) or Explainer._meta.ordering
+            )
+        return super().get_search_results(request, queryset, search_term)
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)

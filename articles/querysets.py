@@ -33,6 +33,20 @@ class ExplainerQuerySet(models.QuerySet):
             ).distinct()
         return self.filter(byline_set__author=user).distinct()
 
+    def linkable_by(self, user: AbstractBaseUser | AnonymousUser) -> ExplainerQuerySet:
+        """Return the explainers ``user`` may name as an "Up next" target.
+
+        Those they may open, and those with a live version (readers can see them anyway).
+        Anything else would show its working title on the linking explainer's change form and
+        in its export, so naming it would read another writer's draft or an embargoed
+        explainer through a side door.
+        """
+        versions = self.model._meta.get_field("versions").related_model.objects
+        return self.filter(
+            Q(pk__in=versions.live().values("explainer_id"))
+            | Q(pk__in=self.model.objects.visible_to(user).values("pk"))
+        )
+
 
 def live_q(at: datetime, prefix: str = "") -> Q:
     """Return the condition "live at ``at``" on ``go_live_at``/``ends_at`` under ``prefix``.

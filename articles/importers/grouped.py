@@ -118,6 +118,7 @@ class _Group:
                 index=self.index,
                 own_pk=None,
                 own_slug=slug,
+                viewer=actor,
                 targets=self.targets,
             )
         except FormatErrors as exc:
@@ -330,7 +331,7 @@ def import_entries(
             start += 1
             continue
         texts = [item.title for entry in window for item in entry.parsed.related]
-        group = _Group(index, RelatedTargets.load(texts))
+        group = _Group(index, RelatedTargets.load(texts, viewer=actor))
         for entry in window:
             slug = _slug_for(entry.parsed.title)
             alone = (
@@ -346,7 +347,7 @@ def import_entries(
                 existing.extend(p.explainer for p in group.pending)
             else:
                 existing = _existing(window)
-                group.targets = RelatedTargets.load(texts)
+                group.targets = RelatedTargets.load(texts, viewer=actor)
             _import_alone(entry, index=index, options=options)
             if entry.result is not None:
                 existing.append(entry.result.explainer)

@@ -244,14 +244,23 @@ class RelatedTargets:
             self.add(row)
 
     @classmethod
-    def load(cls, texts: Iterable[str]) -> RelatedTargets:
-        """Read the explainers whose slug or title is one of ``texts``, in one query."""
+    def load(cls, texts: Iterable[str], *, viewer: User | None) -> RelatedTargets:
+        """Read the explainers ``viewer`` may link whose slug or title is one of ``texts``.
+
+        One query. An explainer ``viewer`` may not name (``linkable_by``) is left out, so that
+        a bullet naming it reads exactly like one naming nothing. ``None`` is an operator's
+        import that names no person (the command without ``--author``): it runs with the
+        operator's own access to the database, so every explainer may be named.
+        """
         texts = list(set(texts))
         if not texts:
             return cls()
         folded = [t.casefold() for t in texts]
+        candidates = (
+            Explainer.objects.all() if viewer is None else Explainer.objects.linkable_by(viewer)
+        )
         return cls(
-            Explainer.objects.annotate(lower_title=Lower("title"))
+            candidates.annotate(lower_title=Lower("title"))
             .filter(Q(slug__in=texts) | Q(title__in=texts) | Q(lower_title__in=folded))
             .only("pk", "slug", "title")
             .order_by()
@@ -273,9 +282,13 @@ def _plan(
     index: StakeholderIndex,
     own_pk: int | None,
     own_slug: str,
+    viewer: User | None,
     targets: RelatedTargets | None = None,
 ) -> _Plan:
-    """Check ``parsed`` against the database; ``targets`` may hold the "Up next" candidates."""
+    """Check ``parsed`` against the database; ``targets`` may hold the "Up next" candidates.
+
+    "Up next" bullets link only what ``viewer`` may name (``RelatedTargets.load``).
+    """
     errors = _check_limits(parsed, filename)
     warnings = list(parsed.warnings)
 
@@ -301,11 +314,12 @@ def _plan(
             new_names.setdefault(name_key(viewpoint.name), viewpoint.name)
         stakeholder_ids.append(pk)
 
-    # "Up next": by slug first, then by title; one that does not exist yet is kept as a title.
+    # "Up next": by slug first, then by title; one naming no explainer the viewer may link is
+    # kept as a title, with the same warning whether or not such an explainer exists.
     related: list[tuple[Explainer | None, str]] = []
     if parsed.related:
         if targets is None:
-            targets = RelatedTargets.load(r.title for r in parsed.related)
+            targets = RelatedTargets.load((r.title for r in parsed.related), viewer=viewer)
         own_title = parsed.title.casefold()
         for item in parsed.related:
             key = item.title.casefold()
@@ -322,8 +336,8 @@ def _plan(
                 continue
             if target is None:
                 warnings.append(
-                    f'{filename}:{item.line}: "Up next" explainer "{item.title}" does not exist '
-                    "yet; its title is kept for linking later"
+                    f'{filename}:{item.line}: "Up next" names "{item.title}": no live explainer '
+                    "with that title; its title is kept for linking later"
                 )
             related.append((target, item.title))
 
@@ -335,7 +349,20 @@ def _plan(
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _match(parsed: ParsedExplainer, filename: str) -> Explainer | None:
+def _unavailable(parsed: ParsedExplainer, filename: str) -> ImportRefused:
+    """Refuse a title taken by an explainer ``by`` may not open, without saying that it is.
+
+    The message repeats only what the file says, so it tells nothing of the other explainer
+    (not its title as stored, its address or its state) beyond what any refusal would.
+    """
+    return ImportRefused(
+        filename,
+        f'the title "{parsed.title}" is not available to you; '
+        "give the file another title, or ask an editor",
+    )
+
+
+def _match(parsed: ParsedExplainer, filename: str, *, by: User | None) -> Explainer | None:
     """Return the explainer a re-import of ``parsed`` updates, locked, or None for a new one."""
     slug = _slug_for(parsed.title)
     condition = Q(title__iexact=parsed.title)
@@ -343,6 +370,10 @@ def _match(parsed: ParsedExplainer, filename: str) -> Explainer | None:
         condition |= Q(slug=slug)
     matches = list(Explainer.objects.select_for_update().filter(condition).order_by("pk")[:3])
     if len(matches) > 1:
+        if by is not None and Explainer.objects.visible_to(by).filter(
+            pk__in=[m.pk for m in matches]
+        ).count() < len(matches):
+            raise _unavailable(parsed, filename)
         names = " and ".join(f'"{e.title}" (/{e.slug}/)' for e in matches[:2])
         raise ImportRefused(
             filename,
@@ -589,13 +620,15 @@ def _import(
     new_revision: bool,
     index: StakeholderIndex,
 ) -> tuple[ImportResult, list[Stakeholder]]:
-    existing = _match(parsed, filename)
+    existing = _match(parsed, filename, by=by)
     if existing is None:
         if by is not None and not by.has_perm("articles.add_explainer"):
             raise ImportRefused(filename, "you may not add explainers")
         own_slug = _slug_for(parsed.title)
     else:
         if by is not None and not workflow.can_edit(by, existing):
+            if not Explainer.objects.visible_to(by).filter(pk=existing.pk).exists():
+                raise _unavailable(parsed, filename)
             raise ImportRefused(
                 filename,
                 f'"{existing.title}" already exists and you may not edit it; '
@@ -610,6 +643,7 @@ def _import(
         index=index,
         own_pk=existing.pk if existing else None,
         own_slug=own_slug,
+        viewer=actor,
     )
 
     revised = False

@@ -82,8 +82,8 @@ def test_warnings_become_messages(client, writer) -> None:
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert texts[0] == "Imported “A title” as a draft from the text."
     assert texts[1] == (
-        'pasted text:8: "Up next" explainer "Later story" does not exist yet; its title is '
-        "kept for linking later"
+        'pasted text:8: "Up next" names "Later story": no live explainer with that title; its '
+        "title is kept for linking later"
     )
     assert response.status_code == 200
 
@@ -156,11 +156,13 @@ def test_invalid_utf8_upload_names_the_line(client, writer) -> None:
 
 
 def test_refused_reimport_is_shown(client, writer, other_writer) -> None:
-    """A re-import the user may not make is refused with the reason on the page."""
+    """A re-import the user may not make is refused on the page, without confirming that
+    another writer's draft has that title."""
     ExplainerFactory(title="A title", authors=[other_writer])
     client.force_login(writer)
     html = client.post(import_url(), {"text": GOOD}).content.decode()
-    assert "already exists and you may not edit it" in html
+    assert "is not available to you" in html
+    assert "already exists" not in html
     assert Explainer.objects.count() == 1
 
 

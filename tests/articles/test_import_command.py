@@ -115,7 +115,7 @@ def test_warnings_are_printed_and_counted(tmp_path: Path) -> None:
     """Warnings (an Up Next title not written yet) are printed and counted in the summary."""
     path = write(tmp_path, "a.txt", text("T", "Up Next", "- Later story"))
     out, err = run(str(path))
-    assert f'warning: {path}:6: "Up next" explainer "Later story" does not exist yet' in err
+    assert f'warning: {path}:6: "Up next" names "Later story": no live explainer' in err
     assert "warnings 1." in out
 
 

@@ -286,8 +286,8 @@ def test_up_next_links_an_earlier_file_and_keeps_a_later_one_as_title() -> None:
     links = list(second.related_links.values_list("target__title", "title"))
     assert links == [("First", ""), (None, "Third")]
     assert outcomes[1].warnings == [
-        'b.txt:26: "Up next" explainer "Third" does not exist yet; its title is kept for '
-        "linking later"
+        'b.txt:26: "Up next" names "Third": no live explainer with that title; its title is '
+        "kept for linking later"
     ]
 
 
@@ -400,3 +400,20 @@ def test_failed_copy_is_a_database_error() -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
         revisions._copy_versions(connection, [bad])
     assert not Version.objects.exists()
+
+
+def test_up_next_in_a_group_links_only_what_the_author_may_name(writer, other_writer) -> None:
+    """With --author, a group links the author's and the run's own explainers, not another
+    writer's draft, and warns about that one as about a title that does not exist."""
+    ExplainerFactory(title="Their draft", authors=[other_writer])
+    outcomes = run(
+        {"a.txt": full("First", 1), "b.txt": full("Second", 2, up_next=("First", "Their draft"))},
+        authors=[writer],
+    )
+    second = Explainer.objects.get(title="Second")
+    links = list(second.related_links.values_list("target__title", "title"))
+    assert links == [("First", ""), (None, "Their draft")]
+    assert outcomes[1].warnings == [
+        'b.txt:26: "Up next" names "Their draft": no live explainer with that title; its '
+        "title is kept for linking later"
+    ]

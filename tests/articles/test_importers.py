@@ -9,9 +9,10 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from reversion.models import Revision, Version
 
-from articles import readiness
+from articles import publishing, readiness
 from articles.importers.importer import (
     ImportRefused,
     StakeholderIndex,
@@ -348,9 +349,74 @@ def test_unresolved_related_is_kept_with_a_warning() -> None:
     link = result.explainer.related_links.get()
     assert (link.target, link.title) == (None, "A story not written yet")
     assert result.warnings == [
-        'x.txt:4: "Up next" explainer "A story not written yet" does not exist yet; '
-        "its title is kept for linking later"
+        'x.txt:4: "Up next" names "A story not written yet": no live explainer with that '
+        "title; its title is kept for linking later"
     ]
+
+
+def _warning_for(title: str) -> str:
+    return (
+        f'x.txt:4: "Up next" names "{title}": no live explainer with that title; its title is '
+        "kept for linking later"
+    )
+
+
+@pytest.fixture
+def hidden(other_writer, editor) -> dict[str, Explainer]:
+    """Another writer's draft and embargoed explainer, and their live one."""
+    embargoed = ExplainerFactory(title="Embargoed story", authors=[other_writer])
+    publishing.freeze(embargoed, by=editor, go_live_at=timezone.now() + datetime.timedelta(days=2))
+    live = ExplainerFactory(title="Live story", authors=[other_writer])
+    publishing.freeze(live, by=editor)
+    draft = ExplainerFactory(title="Hidden draft", authors=[other_writer])
+    return {"draft": draft, "embargoed": embargoed, "live": live}
+
+
+@pytest.mark.parametrize("name", ["draft", "embargoed"])
+def test_related_the_importer_may_not_open_reads_as_unknown(writer, hidden, name) -> None:
+    """Naming a draft or embargoed explainer one cannot open links nothing and warns exactly
+    as naming a title that does not exist."""
+    title = hidden[name].title
+    result = load(doc("Up Next", f"- {title}"), by=writer, authors=[writer])
+    link = result.explainer.related_links.get()
+    assert (link.target, link.title) == (None, title)
+    assert result.warnings == [_warning_for(title)]
+
+
+@pytest.mark.parametrize("name", ["draft", "embargoed"])
+def test_related_by_slug_the_importer_may_not_open_reads_as_unknown(writer, hidden, name):
+    """Naming it by its address instead of its title does not link it either."""
+    slug = hidden[name].slug
+    result = load(doc("Up Next", f"- {slug}"), by=writer, authors=[writer])
+    assert result.explainer.related_links.get().target is None
+    assert result.warnings == [_warning_for(slug)]
+
+
+def test_related_live_explainer_of_another_writer_is_linked(writer, hidden) -> None:
+    """A live explainer may be named by anyone: readers see it anyway."""
+    result = load(doc("Up Next", "- Live story"), by=writer, authors=[writer])
+    assert result.explainer.related_links.get().target == hidden["live"]
+    assert result.warnings == []
+
+
+def test_related_own_draft_is_linked(writer) -> None:
+    """A writer's own draft may be named in their import."""
+    own = ExplainerFactory(title="My other draft", authors=[writer])
+    result = load(doc("Up Next", "- My other draft"), by=writer, authors=[writer])
+    assert result.explainer.related_links.get().target == own
+
+
+def test_related_on_the_command_line_follows_its_author(writer, hidden) -> None:
+    """The command with --author (no ``by``) links only what that author may name."""
+    result = load(doc("Up Next", "- Hidden draft", "- Live story"), authors=[writer])
+    links = result.explainer.related_links.order_by("position")
+    assert [link.target for link in links] == [None, hidden["live"]]
+
+
+def test_related_on_the_command_line_without_author_may_name_any(hidden) -> None:
+    """An operator's import naming no person links any explainer, as the database holds it."""
+    result = load(doc("Up Next", "- Hidden draft"))
+    assert result.explainer.related_links.get().target == hidden["draft"]
 
 
 def test_related_naming_itself_is_an_error() -> None:
@@ -600,9 +666,40 @@ def test_new_revision_can_be_submitted_at_once(writer) -> None:
 
 def test_reimport_over_someone_elses_draft_is_refused(writer, other_writer) -> None:
     """Through the admin a writer may not update another writer's draft by re-importing."""
-    ExplainerFactory(title="A title", authors=[other_writer])
-    with pytest.raises(ImportRefused, match="you may not edit it"):
+    draft = ExplainerFactory(title="A title", authors=[other_writer])
+    with pytest.raises(ImportRefused, match="is not available to you"):
         load(doc("What happened", "Mine now."), by=writer, authors=[writer])
+    draft.refresh_from_db()
+    assert draft.authors.get() == other_writer
+
+
+def test_refusal_over_a_draft_one_cannot_open_does_not_confirm_it(writer, other_writer) -> None:
+    """The refusal repeats the file's own title only: not the draft's title, address or state."""
+    ExplainerFactory(title="Secret Plans", slug="secret-plans", authors=[other_writer])
+    with pytest.raises(ImportRefused) as caught:
+        load(doc("What happened", "Guess.", title="SECRET plans"), by=writer, authors=[writer])
+    message = str(caught.value)
+    assert message == (
+        'x.txt: the title "SECRET plans" is not available to you; give the file another '
+        "title, or ask an editor"
+    )
+
+
+def test_reimport_over_one_the_user_may_open_but_not_edit_says_why(fact_checker) -> None:
+    """Someone who may open the explainer (a fact-checker, in review) is told it exists."""
+    explainer_in(State.IN_REVIEW, title="A title")
+    with pytest.raises(ImportRefused, match="already exists and you may not edit it"):
+        load(doc("What happened", "Mine now."), by=fact_checker, authors=[fact_checker])
+
+
+def test_title_matching_two_explainers_one_invisible_names_neither(writer, other_writer) -> None:
+    """A title matching someone else's draft and one's own is refused without naming either."""
+    ExplainerFactory(title="Other words", slug="a-title", authors=[writer])
+    ExplainerFactory(title="A TITLE", slug="something-else", authors=[other_writer])
+    with pytest.raises(ImportRefused) as caught:
+        load(doc("What happened", "Which one?"), by=writer, authors=[writer])
+    assert "is not available to you" in str(caught.value)
+    assert "something-else" not in str(caught.value)
 
 
 def test_title_matching_two_explainers_is_refused() -> None:

@@ -24,8 +24,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import preview, publishing, workflow
-from articles.models import Explainer, PublishedVersion, Stakeholder, Topic, Transition
+from articles.models import Explainer, PublishedVersion, RelatedLink, Stakeholder, Topic, Transition
 from tests import factories
+from tests.adminform import form_data
 
 LOGIN, OK, DENIED = "login", "ok", "denied"
 ROLES = ["anonymous", "writer", "other_writer", "fact_checker", "editor", "superuser"]
@@ -532,3 +533,108 @@ def test_scheduled_version_is_kept_from_staff_who_cannot_open_it(world, schedule
     detail = client.get(f"/admin/articles/publishedversion/{scheduled.pk}/change/")
     assert (b"Embargoed until Monday" in listing.content) is sees
     assert (detail.status_code == 200) is sees
+
+
+# --- "Up next" targets -----------------------------------------------------------------------
+
+# Who may name which of the writer's explainers as an "Up next" target: what they may open, and
+# what is live (readers see it anyway). Anything else would show its title on the linking form.
+#                  writer  other  checker editor
+LINK_TARGETS = {
+    "live": (True, True, True, True),
+    "draft": (True, False, False, True),
+    "in_review": (True, False, True, True),
+    "embargoed": (True, False, False, True),
+}
+LINKING_ROLES = ["writer", "other_writer", "fact_checker", "editor"]
+TARGET_CASES = [
+    (target, role, allowed)
+    for target, row_ in LINK_TARGETS.items()
+    for role, allowed in zip(LINKING_ROLES, row_, strict=True)
+]
+
+
+@pytest.fixture
+def targets(world, scheduled) -> dict[str, Explainer]:
+    """The writer's explainers in each state a link target can be in, titles without quotes."""
+    draft = factories.ExplainerFactory(authors=[world["users"]["writer"]], title="Plain draft")
+    return {
+        "live": world["explainer"],
+        "draft": draft,
+        "in_review": world["in_review"],
+        "embargoed": scheduled.explainer,
+    }
+
+
+@pytest.mark.parametrize(("target", "role", "allowed"), TARGET_CASES, ids=str)
+def test_link_target_autocomplete_as_role(world, targets, target, role, allowed):
+    """The "Up next" search offers an explainer only to those who may name it."""
+    wanted = targets[target]
+    response = _logged_in(world["users"][role]).get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "articles",
+            "model_name": "relatedlink",
+            "field_name": "target",
+            "term": wanted.title[:12],
+        },
+    )
+    assert response.status_code == 200
+    found = {int(result["id"]) for result in response.json()["results"]}
+    assert (wanted.pk in found) is allowed
+
+
+def _linking_page(role: str, world: dict) -> Explainer:
+    """An explainer ``role`` may open: their own, or (fact-checker) one in review."""
+    users = world["users"]
+    author = users["writer"] if role in ("editor", "fact_checker") else users[role]
+    page = factories.ExplainerFactory(authors=[author], title=f"Linking page of {role}")
+    if role == "fact_checker":
+        workflow.submit(page, by=author)
+    return page
+
+
+@pytest.mark.parametrize(("target", "role", "allowed"), TARGET_CASES, ids=str)
+def test_link_target_posted_as_role(world, targets, target, role, allowed):
+    """A crafted target id is saved only if the role may name it; otherwise the form says
+    "Select a valid choice", changes nothing and does not show the target's title."""
+    wanted = targets[target]
+    page = _linking_page(role, world)
+    client = _logged_in(world["users"][role])
+    url = f"/admin/articles/explainer/{page.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "explainer_form")
+    n = int(data.get("related_links-TOTAL_FORMS", 0))
+    data.update(
+        {
+            "related_links-TOTAL_FORMS": str(n + 1),
+            f"related_links-{n}-explainer": str(page.pk),
+            f"related_links-{n}-position": "0",
+            f"related_links-{n}-target": str(wanted.pk),
+            f"related_links-{n}-title": "",
+        }
+    )
+    before = _state(world), Explainer.objects.get(pk=page.pk).lock_version
+    response = client.post(url, data)
+    if role == "fact_checker":
+        # A fact-checker's form has no "Up next" rows at all (they may save fact checks).
+        assert not RelatedLink.objects.filter(explainer=page).exists()
+        return
+    linked = RelatedLink.objects.filter(explainer=page, target=wanted).exists()
+    assert linked is allowed
+    if not allowed:
+        assert (_state(world), Explainer.objects.get(pk=page.pk).lock_version) == before
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        assert wanted.title.encode() not in response.content
+
+
+def test_existing_link_to_a_target_one_may_not_name_is_kept_on_save(world, targets):
+    """A link an editor made to a draft the writer cannot open survives the writer's save."""
+    page = _linking_page("other_writer", world)
+    RelatedLink.objects.create(explainer=page, target=targets["draft"], position=0)
+    client = _logged_in(world["users"]["other_writer"])
+    url = f"/admin/articles/explainer/{page.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "explainer_form")
+    data["title"] = "Linking page, saved again"
+    assert client.post(url, data).status_code == 302
+    assert RelatedLink.objects.get(explainer=page).target == targets["draft"]
