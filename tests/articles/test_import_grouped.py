@@ -216,7 +216,7 @@ def test_grouped_import_shows_in_history_and_reverts(client, editor) -> None:
     url = reverse("admin:articles_explainer_revision", args=[explainer.pk, version.pk])
     page = client.get(url)
     assert page.status_code == 200
-    response = client.post(url, form_data(page.content.decode(), "explainer_form"))
+    response = client.post(url, form_data(page.content.decode(), "revert_form"))
     assert response.status_code == 302
 
     explainer.refresh_from_db()
