@@ -10,7 +10,6 @@ from pathlib import Path
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import grouped
 from .importer import ImportRefused, ImportResult, StakeholderIndex, import_parsed
 from .textformat import FormatErrors, parse
 
@@ -74,33 +73,6 @@ def expand(paths: Sequence[str]) -> tuple[list[str], list[Outcome]]:
     return names, problems
 
 
-def _outcome(label: str, error: Exception | None, result: ImportResult | None) -> Outcome:
-    if isinstance(error, FormatErrors):
-        return Outcome(label, FAILED, [str(e) for e in error.errors])
-    if isinstance(error, ImportRefused):
-        return Outcome(label, FAILED, [str(error)])
-    if isinstance(error, DatabaseError):
-        # A race with another writer (say, the same new slug): this file fails, the run goes on.
-        return Outcome(label, FAILED, [f"{label}: the database refused it ({error})"])
-    status = IMPORTED if result.created else UPDATED
-    return Outcome(label, status, warnings=list(result.warnings), result=result)
-
-
-def _parse(
-    name: str, read: Callable[[str], bytes], today: datetime.date
-) -> Outcome | grouped.Entry:
-    """Read and parse one input: an entry to import, or the outcome of a file that cannot be."""
-    label = "<stdin>" if name == STDIN else name
-    try:
-        data = read(name)
-    except OSError as exc:
-        return Outcome(label, FAILED, [f"{label}: cannot be read ({exc.strerror or exc})"])
-    try:
-        return grouped.Entry(label, parse(data, filename=label, today=today))
-    except FormatErrors as exc:
-        return _outcome(label, exc, None)
-
-
 def import_one(
     name: str,
     read: Callable[[str], bytes],
@@ -110,16 +82,23 @@ def import_one(
     **options,
 ) -> Outcome:
     """Import one input and say how it went; never raises for a bad file."""
-    parsed = _parse(name, read, today)
-    if isinstance(parsed, Outcome):
-        return parsed
+    label = "<stdin>" if name == STDIN else name
     try:
-        result = import_parsed(
-            parsed.parsed, filename=parsed.filename, stakeholders=index, **options
-        )
-    except (FormatErrors, ImportRefused, DatabaseError) as exc:
-        return _outcome(parsed.filename, exc, None)
-    return _outcome(parsed.filename, None, result)
+        data = read(name)
+    except OSError as exc:
+        return Outcome(label, FAILED, [f"{label}: cannot be read ({exc.strerror or exc})"])
+    try:
+        parsed = parse(data, filename=label, today=today)
+        result = import_parsed(parsed, filename=label, stakeholders=index, **options)
+    except FormatErrors as exc:
+        return Outcome(label, FAILED, [str(error) for error in exc.errors])
+    except ImportRefused as exc:
+        return Outcome(label, FAILED, [str(exc)])
+    except DatabaseError as exc:
+        # A race with another writer (say, the same new slug): this file fails, the run goes on.
+        return Outcome(label, FAILED, [f"{label}: the database refused it ({exc})"])
+    status = IMPORTED if result.created else UPDATED
+    return Outcome(label, status, warnings=list(result.warnings), result=result)
 
 
 def import_all(
@@ -129,23 +108,8 @@ def import_all(
     today: datetime.date | None = None,
     **options,
 ) -> Iterator[Outcome]:
-    """Import each input in turn (its own transaction), yielding each outcome as it is known.
-
-    New explainers are written a group of files at a time (``grouped``): each file is still
-    checked alone and all or nothing of it is written, with the same rows as alone.
-    """
+    """Import each input in turn (its own transaction), yielding each outcome as it is known."""
     index = StakeholderIndex.load()
     today = today or timezone.localdate()
-    if not grouped.can_group(options):
-        for name in names:
-            yield import_one(name, read, index=index, today=today, **options)
-        return
-    for start in range(0, len(names), grouped.GROUP_SIZE):
-        slots = [_parse(name, read, today) for name in names[start : start + grouped.GROUP_SIZE]]
-        entries = [slot for slot in slots if isinstance(slot, grouped.Entry)]
-        grouped.import_entries(entries, index=index, **options)
-        for slot in slots:
-            if isinstance(slot, Outcome):
-                yield slot
-            else:
-                yield _outcome(slot.filename, slot.error, slot.result)
+    for name in names:
+        yield import_one(name, read, index=index, today=today, **options)

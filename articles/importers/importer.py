@@ -14,10 +14,9 @@ published. An update keeps what the format does not carry (slug, dek, hero image
 topics, bylines) and keeps the check of every key fact whose text is unchanged, with the
 sources whose citation and link are unchanged.
 
-Speed: one import costs about a dozen queries. Stakeholders are looked up in a
-``StakeholderIndex`` loaded once per run, every inline is written with ``bulk_create``, and the
-history revision is serialised from the rows just written (``revisions``), not read back. Many
-new explainers at once are written a group at a time (``grouped``, used by the command).
+Speed: stakeholders are looked up in a ``StakeholderIndex`` loaded once per run and every
+inline is written with ``bulk_create``, so an import costs the same few queries however long
+the file. Its history is an ordinary django-reversion revision (``reversion.create_revision``).
 """
 
 from __future__ import annotations
@@ -28,9 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import format_html
@@ -51,8 +51,6 @@ from ..models import (
     http_url_validator,
     unique_slug,
 )
-from . import revisions
-from .revisions import prefetched
 from .textformat import FormatError, FormatErrors, ParsedExplainer, parse
 
 if TYPE_CHECKING:
@@ -115,36 +113,22 @@ class StakeholderIndex:
         self.by_name: dict[str, int] = {}
         self.by_alias: dict[str, int] = {}
         self.slugs: set[str] = set()
-        # The rows themselves, so that viewpoints written by an import name their stakeholder
-        # (in the history's labels) without reading it back.
-        self.rows: dict[int, Stakeholder] = {}
 
     @classmethod
     def load(cls) -> StakeholderIndex:
         index = cls()
         for stakeholder in Stakeholder.objects.all():
-            index.remember(
-                stakeholder.pk, stakeholder.name, stakeholder.slug, stakeholder.aliases, stakeholder
-            )
+            index.remember(stakeholder.pk, stakeholder.name, stakeholder.slug, stakeholder.aliases)
         # A slug a stakeholder had before still leads to its page: a new one must not take it.
         index.slugs.update(SlugRedirect.objects.of(Stakeholder).values_list("slug", flat=True))
         return index
 
-    def remember(
-        self,
-        pk: int,
-        name: str,
-        slug: str,
-        aliases: str = "",
-        row: Stakeholder | None = None,
-    ) -> None:
+    def remember(self, pk: int, name: str, slug: str, aliases: str = "") -> None:
         self.by_name[name_key(name)] = pk
         for alias in aliases.splitlines():
             if alias.strip():
                 self.by_alias.setdefault(name_key(alias), pk)
         self.slugs.add(slug)
-        if row is not None:
-            self.rows[pk] = row
 
     def find(self, name: str) -> int | None:
         key = name_key(name)
@@ -551,6 +535,29 @@ def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) ->
         )
 
 
+def _record_revision(explainer: Explainer, *, user: User | None, comment: str) -> None:
+    """Record the explainer and every inline it follows as one django-reversion revision.
+
+    Inside a revision block the caller has open already, the rows join that revision.
+    """
+    # The inlines whose rows name other rows (a fact's sources, a viewpoint's stakeholder, a
+    # byline's author, a link's target) are read with them: django-reversion would otherwise
+    # read those one row at a time as it serialises and labels each version.
+    prefetch_related_objects(
+        [explainer],
+        Prefetch("byline_set", Byline.objects.select_related("author")),
+        "key_facts__sources",
+        Prefetch("viewpoints", Viewpoint.objects.select_related("stakeholder")),
+        Prefetch("related_links", RelatedLink.objects.select_related("target")),
+    )
+    # The caller's transaction holds the whole import: no savepoint of its own.
+    with reversion.create_revision(atomic=False):
+        reversion.add_to_revision(explainer)
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+
+
 def import_parsed(
     parsed: ParsedExplainer,
     *,
@@ -571,7 +578,7 @@ def import_parsed(
     first of ``authors``. ``authors`` get bylines and ``topics`` are added. Raises
     ``FormatErrors`` (what the database cannot hold, with lines) or ``ImportRefused``.
     ``history`` records the import as a django-reversion revision, shown in the explainer's
-    history in the admin and revertable there (two inserts; bulk loads may leave it out).
+    history in the admin and revertable there (bulk loads may leave it out).
     """
     index = stakeholders if stakeholders is not None else StakeholderIndex.load()
     actor = by if by is not None else (authors[0] if authors else None)
@@ -593,10 +600,8 @@ def import_parsed(
             )
             if history:
                 # Recorded once the inlines are written, so that the revision holds them.
-                if not result.created:
-                    revisions.prefetch_followed(result.explainer)
                 verb = "Created" if result.created else "Updated"
-                revisions.record(
+                _record_revision(
                     result.explainer, user=actor, comment=f"{verb} by importing {filename}."
                 )
     except PermissionDenied as exc:
@@ -604,7 +609,7 @@ def import_parsed(
     except workflow.InvalidTransition as exc:
         raise ImportRefused(filename, str(exc)) from exc
     for stakeholder in remembered:
-        index.remember(stakeholder.pk, stakeholder.name, stakeholder.slug, row=stakeholder)
+        index.remember(stakeholder.pk, stakeholder.name, stakeholder.slug)
     return result
 
 
@@ -672,29 +677,13 @@ def _import(
     explainer.save()
 
     ids, remembered = _create_stakeholders(plan.new_names, index)
-    created_rows = {s.pk: s for s in remembered}
     stakeholder_ids = [
         pk if pk is not None else ids[name_key(v.name)]
         for v, pk in zip(parsed.viewpoints, plan.stakeholder_ids, strict=True)
     ]
-    bylines = _add_bylines(explainer, authors, update=update)
-    added_topics = _add_topics(explainer, topics, update=update)
-    written = _write_inlines(
-        explainer,
-        parsed,
-        plan,
-        [created_rows.get(pk) or index.rows.get(pk, pk) for pk in stakeholder_ids],
-        update,
-    )
-    if not update:
-        # A new explainer has no rows but these: its related managers answer from memory (the
-        # history's snapshot reads them) instead of reading back what was just written.
-        for name, rows_written in written.items():
-            prefetched(explainer, name, rows_written)
-        revisions.without_sources(written["key_facts"])
-        prefetched(explainer, "byline_set", bylines)
-        prefetched(explainer, "topics", added_topics)
-        prefetched(explainer, "corrections", [])
+    _add_bylines(explainer, authors, update=update)
+    _add_topics(explainer, topics, update=update)
+    _write_inlines(explainer, parsed, plan, stakeholder_ids, update)
 
     submitted = False
     if submit:

@@ -739,5 +739,6 @@ def test_queries_per_file_do_not_grow_with_the_content() -> None:
         sizes[n] = len(queries)
     # Only SQLite's batches of at most 999 values may take one more statement.
     assert sizes[40] - sizes[2] <= 1
-    # Nothing is read back for the history: its revision and versions are two inserts.
-    assert sizes[40] <= 14
+    # About a dozen to write the file; the history revision reads each inline once and checks
+    # that its rows exist, a query per model, whatever the number of rows.
+    assert sizes[40] <= 32

@@ -87,7 +87,9 @@ class Command(BaseCommand):
         )
         show_bar = len(names) > 1 and verbosity > 0
         # The bar and the messages share standard error; tqdm clears the bar around messages.
-        stream = self.stderr._out
+        # tqdm writes to the stream itself (``call_command(stderr=...)`` or the process's):
+        # ``self.stderr`` would end each of its updates with a newline.
+        stream = options.get("stderr") or sys.stderr
         with tqdm(
             outcomes, total=len(names), disable=not show_bar, unit="file", file=stream
         ) as bar:
