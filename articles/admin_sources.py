@@ -42,7 +42,7 @@ class SourceNumbersField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 1000)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 8}))
+        kwargs.setdefault("widget", forms.TextInput)
         super().__init__(**kwargs)
         # In a table row the label is only a column heading: name the box after it.
         self.widget.attrs.setdefault("aria-label", str(self.label or "sources"))
@@ -72,7 +72,7 @@ class SourceNumberField(forms.IntegerField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"style": "width: 4em"}))
+        kwargs.setdefault("widget", forms.NumberInput)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("aria-label", str(self.label or "source"))
 
