@@ -269,16 +269,16 @@ class CitingFormSet(SourceNumbersFormSet):
 
 
 class CitingForm(RowForm):
-    """A row that cites sources by number (``source_field``): shown as numbers, saved as rows."""
-
-    source_field = ""
+    """A row that cites sources by number: shown as numbers, cleaned to the sources they name
+    (possibly ones added in the same save, saved before this row)."""
 
     def __init__(self, *args, source_numbers: SourceNumbers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.source_numbers = source_numbers
 
     def cited(self, numbers: list[int]) -> list[Source]:
-        """Return the sources ``numbers`` name, or raise a ValidationError naming the wrong."""
+        """Return the sources ``numbers`` name, or raise a ValidationError saying which name
+        no source this save keeps."""
         problems = [p for p in map(self.source_numbers.problem, numbers) if p is not None]
         if problems:
             raise ValidationError(problems)
