@@ -19,31 +19,26 @@ from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, OuterRef, ProtectedError, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, ProtectedError, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 from django.utils.dateformat import format as date_format
 from reversion.errors import RevertError
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import entities, history, public, richtext, workflow
-from .admin_rendering import (
-    ROW_RENDERER,
-    DrawnChoicesMixin,
-    RowRelatedWidgetWrapper,
-    SharedMediaInlineAdminFormSet,
-)
+from .admin_sources import SourceNumberField, SourceNumbers, SourceNumbersField
 from .admin_workflow import QueueFilter, WorkflowAdminMixin
 from .importers.admin import ImportExportAdminMixin
+from .importers.textformat import MAX_BULLETS
 from .models import (
     Byline,
     Correction,
@@ -176,143 +171,59 @@ class TextInlineMixin:
 
 
 class RowForm(forms.ModelForm):
-    """An inline row's form: its widgets, labels and error lists drawn in Python.
+    """An inline row's form: its autocompletes show the row's saved choice without a query.
 
-    A change form with fifty of every inline draws some 2,900 widgets; Django's templates for
-    them cost more than a second there (admin_rendering.py draws the same markup).
+    The inlines fetch what their autocompletes point at with the rows (``row_select_related``);
+    the row hands that object to its widget (each row's form has its own copy of the widget).
     """
 
-    default_renderer = ROW_RENDERER
-
-    def _post_clean(self) -> None:
-        # A value the form could not read reaches the model as empty, and the model's own
-        # checks would then add their complaint about an empty value ("A past event needs a
-        # date.") under the form's ("Enter a valid date."): keep only the form's.
-        unread = {name: len(errors) for name, errors in self.errors.items() if name in self.fields}
-        super()._post_clean()
-        for name, count in unread.items():
-            del self._errors[name][count:]
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, RowAutocompleteSelect):
+                widget.current = getattr(self.instance, name)
 
 
 class LabelledDeleteFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "An explainer holds at most %(num)d rows of this kind (the limit of "
+        "the text import too): delete rows beyond that, then save.",
+    }
+
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
 
 
-# An explainer's change form shows up to hundreds of inline rows. Django builds every row's
-# form from a copy of the same fields, and a copied ModelChoiceField runs its queryset again
-# for each row (and an autocomplete widget looks its selected option up for each row). The
-# pieces below fetch such things once per request and let every row share them, so that the
-# form costs the same number of queries whatever the number of rows.
+class RowAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that draws its row's saved choice from the object the row has already.
 
-
-def _request_memo(request) -> dict:
-    """Return a dict that lives as long as ``request``: what this request's rows share."""
-    memo = getattr(request, "_admin_row_memo", None)
-    if memo is None:
-        memo = request._admin_row_memo = {}
-    return memo
-
-
-class SharedChoices(BaseChoiceIterator):
-    """The choices of one inline field, read from the database once per request.
-
-    ``field`` is the form field the inline built for this request; each row's copy of it keeps
-    this iterator, so the first row to render runs the query and the others reuse the list.
+    Django's widget runs a query per row to find the label of its selected option; with fifty
+    rows that is fifty queries. A value other than the saved one (a re-shown invalid form) is
+    looked up as Django does.
     """
 
-    def __init__(self, request, key: str, field: forms.ModelChoiceField) -> None:
-        self.request, self.key, self.field = request, key, field
-        # The options as admin_rendering draws them, kept for every row of this request.
-        self.drawn_memo: dict = {}
-
-    def __iter__(self):
-        memo = _request_memo(self.request)
-        if self.key not in memo:
-            memo[self.key] = list(self.field.iterator(self.field))
-        yield from memo[self.key]
-
-
-class RowChoices(BaseChoiceIterator):
-    """A choice field's options, shared by every row of a request instead of copied for each.
-
-    Django deep-copies a form's fields for every row, and with a choice field its list of
-    (value, translatable label) pairs: a tenth of a millisecond per field per row. Nothing
-    changes that list from row to row.
-    """
-
-    def __init__(self, choices) -> None:
-        self.choices = list(choices)
-        # The options as admin_rendering draws them, kept for every row of this request.
-        self.drawn_memo: dict = {}
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-class RowRendered:
-    """A widget drawn by ``ROW_RENDERER`` wherever it is rendered.
-
-    Rows' forms use that renderer already; this is for the select inside an admin related-object
-    wrapper, which renders its widget without passing the form's renderer on.
-    """
-
-    def _render(self, template_name, context, renderer=None):
-        return super()._render(template_name, context, ROW_RENDERER)
-
-
-class RowSelect(DrawnChoicesMixin, forms.Select):
-    pass
-
-
-class RowCheckboxSelectMultiple(DrawnChoicesMixin, forms.CheckboxSelectMultiple):
-    pass
-
-
-class RowAutocompleteSelect(RowRendered, AutocompleteSelect):
-    """An autocomplete that finds the selected option among values preloaded per request.
-
-    ``preload(queryset)`` returns ``{str(pk): object}`` for every value the inline's saved
-    rows point at, calling ``queryset()`` for the queryset only the first time in a request; a
-    value it does not know (a re-rendered invalid POST, say) is looked up the usual way.
-    """
-
-    def __init__(self, *args, preload, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.preload = preload
-        # Shared by every row's copy of this request's widget: the URL is reversed once.
-        self.memo: dict = {}
-
-    def get_url(self):
-        if "url" not in self.memo:
-            self.memo["url"] = super().get_url()
-        return self.memo["url"]
+    current = None  # the saved object, set by RowForm
 
     def optgroups(self, name, value, attr=None):
-        field = self.choices.field
-        selected = [str(v) for v in value if str(v) not in field.empty_values]
-        known = self.preload(lambda: self.choices.queryset.using(self.db)) if selected else {}
-        if any(v not in known for v in selected):
+        current = self.current
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if current is None or chosen != [str(current.pk)]:
             return super().optgroups(name, value, attr)
         options = []
         if not self.is_required:
             options.append(self.create_option(name, "", "", False, 0))
-        for v in selected[:1]:
-            label = field.label_from_instance(known[v])
-            options.append(self.create_option(name, v, label, True, len(options)))
+        label = self.choices.field.label_from_instance(current)
+        options.append(self.create_option(name, current.pk, label, True, len(options)))
         return [(None, options, 0)]
 
 
 class RowQueriesMixin:
-    """Fetch what an inline's rows show with a fixed number of queries (see above)."""
+    """Fetch what an inline's rows show with a fixed number of queries."""
 
     row_select_related: tuple[str, ...] = ()
     row_prefetch_related: tuple[str, ...] = ()
@@ -328,48 +239,67 @@ class RowQueriesMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = RowAutocompleteSelect(
-                db_field,
-                self.admin_site,
-                using=kwargs.get("using"),
-                preload=lambda qs: self._preload_targets(request, db_field, qs),
+                db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _preload_targets(self, request, db_field, queryset) -> dict:
-        memo = _request_memo(request)
-        key = f"{self.model._meta.label}.{db_field.name}:targets"
-        if key not in memo:
-            explainer_id = getattr(request, "_explainer_pk", None)
-            fk = self.fk_name or "explainer"
-            pointed_at = self.model._default_manager.filter(**{fk: explainer_id}).values(
-                db_field.attname
-            )
-            memo[key] = {str(obj.pk): obj for obj in queryset().filter(pk__in=pointed_at)}
-        return memo[key]
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name not in self.radio_fields:
-            kwargs.setdefault("widget", RowSelect)
-        formfield = super().formfield_for_choice_field(db_field, request, **kwargs)
-        formfield.choices = RowChoices(formfield.choices)
-        return formfield
+class RowLimitMixin:
+    """At most as many rows of each kind as the import format lets in (MAX_BULLETS a section),
+    so that whatever can be imported can be saved; settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is
+    sized from the same number."""
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if type(getattr(formfield, "widget", None)) is RelatedFieldWidgetWrapper:
-            formfield.widget = RowRelatedWidgetWrapper.from_wrapper(formfield.widget)
-        if isinstance(formfield, forms.ModelChoiceField):
-            widget = getattr(formfield.widget, "widget", formfield.widget)
-            if not isinstance(widget, AutocompleteSelect):
-                key = f"{self.model._meta.label}.{db_field.name}:choices"
-                formfield.choices = SharedChoices(request, key, formfield)
-        return formfield
+    max_num = MAX_BULLETS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # For someone who may not add rows Django sets max_num to 0 and keeps the rows there
+        # are; the limit is checked for those who may add.
+        kwargs.setdefault("validate_max", self.has_add_permission(request, obj))
+        return super().get_formset(request, obj, **kwargs)
 
 
-class OrderedInline(RowQueriesMixin, TextInlineMixin, admin.TabularInline):
+class SourceNumbersFormSet(LabelledDeleteFormSet):
+    """A formset on a change form whose rows cite, or are, the explainer's numbered sources."""
+
+    # Set per change form by ExplainerAdmin.get_formsets_with_inlines.
+    source_numbers: SourceNumbers | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.source_numbers is None:
+            self.source_numbers = SourceNumbers(self.instance)
+
+
+class SourceFormSet(SourceNumbersFormSet):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.source_numbers.formset = self
+
+
+class CitingFormSet(SourceNumbersFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "source_numbers": self.source_numbers}
+
+
+class CitingForm(RowForm):
+    """A row that cites sources by number: shown as numbers, cleaned to the sources they name
+    (possibly ones added in the same save, saved before this row)."""
+
+    def __init__(self, *args, source_numbers: SourceNumbers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.source_numbers = source_numbers
+
+    def cited(self, numbers: list[int]) -> list[Source]:
+        """Return the sources ``numbers`` name, or raise a ValidationError saying which name
+        no source this save keeps."""
+        problems = [p for p in map(self.source_numbers.problem, numbers) if p is not None]
+        if problems:
+            raise ValidationError(problems)
+        return [self.source_numbers.source(n) for n in numbers]
+
+
+class OrderedInline(RowLimitMixin, RowQueriesMixin, TextInlineMixin, admin.TabularInline):
     form = RowForm
-    # Django's table, its rows drawn in Python (admin_rendering.tabular_rows).
-    template = "admin/articles/edit_inline/tabular.html"
     extra = 0
     show_change_link = False
     formset = LabelledDeleteFormSet
@@ -432,21 +362,40 @@ class BylineInline(OrderedInline):
         return type(formset.__name__, (formset,), {"editing_user": request.user})
 
 
-class SourceInline(RowQueriesMixin, TextInlineMixin, admin.StackedInline):
+class SourceInline(RowLimitMixin, RowQueriesMixin, TextInlineMixin, admin.StackedInline):
     model = Source
     form = RowForm
-    # Django's stacked inline, its forms drawn in Python (admin_rendering.stacked_forms).
-    template = "admin/articles/edit_inline/stacked.html"
+    formset = SourceFormSet
     extra = 0
     fields = [
+        "number",
         ("citation", "kind"),
         ("publisher", "url"),
         ("published_on", "accessed_on"),
         "position",
     ]
+    readonly_fields = ["number"]
+
+    def get_queryset(self, request):
+        # Each saved source with the number key facts cite it by: its place in the order the
+        # form lists the explainer's sources (new ones are numbered in their headings, "#12").
+        in_order = Window(
+            RowNumber(), partition_by=[F("explainer")], order_by=[F("position"), F("pk")]
+        )
+        return super().get_queryset(request).annotate(form_number=in_order)
+
+    @admin.display(description="number")
+    def number(self, obj: Source):
+        return getattr(obj, "form_number", None) or "new: as numbered in its heading"
 
 
-class KeyFactForm(RowForm):
+class KeyFactForm(CitingForm):
+    sources = SourceNumbersField(
+        label="sources",
+        help_text="The numbers of the sources this fact cites, as the Sources below are "
+        "numbered: 1, 3.",
+    )
+
     class Meta:
         model = KeyFact
         fields = ["position", "text", "sources", "check_status", "check_note"]
@@ -455,10 +404,20 @@ class KeyFactForm(RowForm):
             "check_note": forms.Textarea(attrs={"rows": 1}),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            cited = [source.pk for source in self.instance.sources.all()]
+            self.initial["sources"] = self.source_numbers.numbers_of(cited)
+
+    def clean_sources(self) -> list[Source]:
+        return self.cited(self.cleaned_data["sources"])
+
 
 class KeyFactInline(OrderedInline):
     model = KeyFact
     form = KeyFactForm
+    formset = CitingFormSet
     fields = [
         "position",
         "text",
@@ -469,8 +428,7 @@ class KeyFactInline(OrderedInline):
         "checked_at",
     ]
     readonly_fields = ["checked_by", "checked_at"]
-    filter_horizontal = ()
-    # Each row shows who checked it and ticks the sources it cites.
+    # Each row shows who checked it and the numbers of the sources it cites.
     row_select_related = ("checked_by",)
     row_prefetch_related = ("sources",)
     verbose_name = "key fact"
@@ -489,14 +447,6 @@ class KeyFactInline(OrderedInline):
             return ["check_status", "check_note", *stamps]
         return stamps
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # Supporting sources are chosen among this explainer's own sources only.
-        if db_field.name == "sources":
-            explainer_id = getattr(request, "_explainer_pk", None)
-            kwargs["queryset"] = Source.objects.filter(explainer_id=explainer_id)
-            kwargs["widget"] = RowCheckboxSelectMultiple
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
 
 class ViewpointInline(OrderedInline):
     model = Viewpoint
@@ -506,17 +456,34 @@ class ViewpointInline(OrderedInline):
     row_select_related = ("stakeholder",)
 
 
+class TimelineEventForm(CitingForm):
+    source = SourceNumberField(
+        label="source", help_text="The number of the source this item cites, if any."
+    )
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["position", "date", "precision", "kind", "text", "source"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.source_id is not None:
+            numbers = self.source_numbers.numbers_of([self.instance.source_id])
+            self.initial["source"] = numbers[0] if numbers else None
+
+    def clean_source(self) -> Source | None:
+        number = self.cleaned_data["source"]
+        return None if number is None else self.cited([number])[0]
+
+
 class TimelineEventInline(OrderedInline):
     model = TimelineEvent
+    form = TimelineEventForm
+    formset = CitingFormSet
     fields = ["position", "date", "precision", "kind", "text", "source"]
+    # Read-only rows (a fact-checker's) show the source's citation.
+    row_select_related = ("source",)
     verbose_name = "timeline item"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "source":
-            explainer_id = getattr(request, "_explainer_pk", None)
-            kwargs["queryset"] = Source.objects.filter(explainer_id=explainer_id)
-            kwargs["widget"] = RowSelect
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CorrectionInline(OrderedInline):
@@ -667,16 +634,14 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             )
         return super().get_search_results(request, queryset, search_term)
 
-    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
-        admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
-        for admin_formset in admin_formsets:
-            # Same object, one property changed: media read from two rows, not all of them.
-            admin_formset.__class__ = SharedMediaInlineAdminFormSet
-        return admin_formsets
-
-    def get_object(self, request, object_id, from_field=None):
-        request._explainer_pk = object_id
-        return super().get_object(request, object_id, from_field)
+    def get_formsets_with_inlines(self, request, obj=None):
+        # One numbering of the sources per change form, shared by the sources' formset and
+        # the formsets whose rows cite sources by number.
+        numbers = SourceNumbers(obj)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if issubclass(formset, SourceNumbersFormSet):
+                formset = type(formset.__name__, (formset,), {"source_numbers": numbers})
+            yield formset, inline
 
     # Who may change what.
 
@@ -896,7 +861,10 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        form.save_m2m()
+        # Sources first: key facts and timeline items may cite a source added in this save.
+        for formset in sorted(formsets, key=lambda formset: formset.model is not Source):
+            self.save_formset(request, form, formset, change=change)
         obj = form.instance
         user = request.user
         if not change and not user.has_perm("articles.edit_any_explainer"):

@@ -481,13 +481,24 @@ class TimelineEvent(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Checked with the fields rather than in clean(): a form that could not read the date
+        # leaves it out (``exclude``), and has told the editor so already.
+        if self.kind == self.Kind.PAST and not self.date and "date" not in (exclude or ()):
+            errors.setdefault("date", []).append("A past event needs a date.")
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self) -> None:
         if self.date and not self.precision:
             self.precision = self.Precision.DAY
         if not self.date:
             self.precision = self.Precision.NONE
-            if self.kind == self.Kind.PAST:
-                raise ValidationError({"date": "A past event needs a date."})
         self.normalise_date()
 
     def normalise_date(self) -> None:

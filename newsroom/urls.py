@@ -8,6 +8,9 @@ admin.site.site_header = f"{settings.NEWSROOM_NAME} — desk"
 admin.site.site_title = "Newsroom desk"
 admin.site.index_title = "Desk"
 
+# A desk form too large to read gets a page that says so (articles/admin_site.py).
+handler400 = "articles.admin_site.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

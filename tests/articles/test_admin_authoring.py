@@ -169,18 +169,87 @@ def test_admin_refuses_javascript_source_url(client, superuser):
     assert not Source.objects.filter(explainer=explainer).exists()
 
 
-def test_key_fact_sources_limited_to_own_explainer(client, superuser):
-    """The supporting-source choices list this explainer's sources only."""
+def _three_sources(superuser):
     explainer = ExplainerFactory(authors=[superuser])
-    own = SourceFactory(explainer=explainer, citation="Own source")
-    SourceFactory(citation="Someone else's source")
-    KeyFactFactory(explainer=explainer)
+    for n, citation in enumerate(["First report", "Second report", "Third report"]):
+        SourceFactory(explainer=explainer, position=n, citation=citation)
+    KeyFactFactory(explainer=explainer, text="The fact.")
+    TimelineEventFactory(explainer=explainer)
+    return explainer
+
+
+def _edit(client, explainer) -> tuple[str, dict]:
+    url = reverse("admin:articles_explainer_change", args=[explainer.pk])
+    return url, form_data(client.get(url).content.decode(), "explainer_form")
+
+
+def _cited(explainer) -> list[str]:
+    return [s.citation for s in explainer.key_facts.get().sources.order_by("position")]
+
+
+def test_key_fact_cites_sources_by_their_numbers(client, superuser):
+    """A key fact's "1, 3" cites the first and third of this explainer's sources."""
+    explainer = _three_sources(superuser)
     client.force_login(superuser)
-    html = client.get(reverse("admin:articles_explainer_change", args=[explainer.pk])).content
-    html = html.decode()
-    assert "Own source" in html
-    assert "Someone else&#x27;s source" not in html and "Someone else's source" not in html
-    assert own.pk
+    url, data = _edit(client, explainer)
+    assert data["key_facts-0-sources"] == ""
+    data["key_facts-0-sources"] = "1, 3"
+    assert client.post(url, data).status_code == 302
+    assert _cited(explainer) == ["First report", "Third report"]
+    assert _edit(client, explainer)[1]["key_facts-0-sources"] == "1, 3"
+
+
+def test_timeline_item_cites_its_source_by_number(client, superuser):
+    """A timeline item's source is the one its number names."""
+    explainer = _three_sources(superuser)
+    client.force_login(superuser)
+    url, data = _edit(client, explainer)
+    data["timeline-0-source"] = "2"
+    assert client.post(url, data).status_code == 302
+    assert explainer.timeline.get().source.citation == "Second report"
+
+
+def test_key_fact_cites_a_source_added_in_the_same_save(client, superuser):
+    """A number may name a source added in the same save."""
+    explainer = _three_sources(superuser)
+    client.force_login(superuser)
+    url, data = _edit(client, explainer)
+    data.update(
+        {
+            "sources-TOTAL_FORMS": "4",
+            "sources-3-citation": "A new report",
+            "sources-3-kind": "report",
+            "sources-3-position": "3",
+            "key_facts-0-sources": "4",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    assert _cited(explainer) == ["A new report"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("4", "There is no source 4"),
+        ("0", "There is no source 0"),
+        ("1, two", "is not a source number"),
+        ("1", "Source 1 is being deleted"),
+    ],
+)
+def test_key_fact_citing_no_source_of_this_explainer_is_refused(client, superuser, typed, message):
+    """A number that names none of the sources this save keeps is an error on the fact."""
+    explainer = _three_sources(superuser)
+    SourceFactory(citation="Another explainer's source")
+    client.force_login(superuser)
+    url, data = _edit(client, explainer)
+    data["sources-0-DELETE"] = "on"
+    data["key_facts-0-sources"] = typed
+    data["key_facts-0-text"] = "A changed fact."
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert explainer.key_facts.get().text == "The fact."
+    assert explainer.sources.count() == 3
 
 
 def test_timeline_month_precision_via_admin_keeps_month(client, superuser):

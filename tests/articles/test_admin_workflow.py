@@ -360,6 +360,20 @@ def test_rewording_a_verified_fact_resets_its_check(client, writer):
     assert (fact.check_status, fact.checked_by, fact.checked_at) == ("unchecked", None, None)
 
 
+@pytest.mark.parametrize(("typed", "kept"), [("1,", True), (" 1 ", True), ("", False)])
+def test_a_writer_citing_other_sources_unchecks_the_fact(client, writer, typed, kept):
+    """The same source numbers typed another way keep the fact's check; other sources undo it."""
+    explainer = complete_explainer(authors=[writer])
+    client.force_login(writer)
+    data = edit_form(client, explainer)
+    assert data["key_facts-0-sources"] == "1"
+    data["key_facts-0-sources"] = typed
+    assert client.post(change_url(explainer), data).status_code == 302
+    fact = explainer.key_facts.order_by("position").first()
+    assert (fact.check_status == KeyFact.Check.VERIFIED) is kept
+    assert fact.sources.exists() is kept
+
+
 def test_an_unreadable_date_gets_one_message_and_nothing_is_saved(client, writer):
     """A date the form cannot read is said once ("Enter a valid date."), not followed by the
     model's complaint about the empty value it then sees ("A past event needs a date.")."""

@@ -68,8 +68,7 @@ def test_no_horizontal_scroll_at_320px(open_page, version, name):
 
 def test_change_form_fits_a_laptop_screen(open_page, editor):
     """The explainer change form at 1280 px, with the admin's side navigation: long source
-    citations in the key facts' checkboxes and the timeline's source select do not push the
-    inline tables off the screen."""
+    citations and links do not push the inline tables or the sources off the screen."""
     citation = "Regional Water Board: annual report on reservoir levels, abstraction " * 3
     explainer = factories.complete_explainer(title="A wide one")
     source = explainer.sources.get()

@@ -141,14 +141,22 @@ def workflow_move(page: Page, verb: str, comment: str = "") -> None:
         button.click()
 
 
+def source_number(page: Page, citation: str) -> str:
+    """The number the change form gives the source cited as ``citation``, read off the page."""
+    source = page.locator("#sources-group .inline-related").filter(has_text=citation)
+    expect(source).to_have_count(1)
+    return source.locator(".field-number .readonly").inner_text().strip()
+
+
 def verify_every_fact(page: Page, source_citation: str, note: str = "Checked.") -> int:
-    """As a fact-checker: mark each key fact verified, citing ``source_citation``; return count."""
+    """As a fact-checker: mark each key fact verified, citing ``source_citation`` by its
+    number; return how many facts there are."""
+    number = source_number(page, source_citation)
     total = int(page.locator("#id_key_facts-TOTAL_FORMS").input_value())
     for n in range(total):
         row = f"id_key_facts-{n}"
         page.select_option(f"#{row}-check_status", "verified")
-        sources = page.locator(f"#{row}-sources")
-        sources.get_by_label(source_citation, exact=False).check()
+        page.fill(f"#{row}-sources", number)
         page.fill(f"#{row}-check_note", note)
     return total
 
