@@ -21,7 +21,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import (
     Http404,
     HttpRequest,
@@ -38,6 +38,7 @@ from django.utils.cache import (
     patch_cache_control,
     set_response_etag,
 )
+from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
@@ -229,6 +230,22 @@ class PublicListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+class EntryPaginator(Paginator):
+    """Pages through a list's cards (``public.list_cards``) and counts its live entries.
+
+    The count reads the entries' index alone; joining each entry to its version to count
+    them would visit every version on the list. The page's cards are read from the versions,
+    whose own times are checked again."""
+
+    def __init__(self, object_list, per_page, *, entries: QuerySet[ListEntry], **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.entries = entries
+
+    @cached_property
+    def count(self) -> int:
+        return self.entries.count()
+
+
 class CardListView(PublicListView):
     """A topic's, stakeholder's or author's page: the stored cards of its live explainers,
     newest first. With nothing live the page does not exist (404)."""
@@ -236,16 +253,23 @@ class CardListView(PublicListView):
     kind: str  # a ListEntry.Kind
 
     def get_owner(self) -> Any:
-        """Return whose list this is (a topic, stakeholder or user), or raise Http404."""
+        """Return whose list this is (a topic, stakeholder or user), or raise Http404.
+
+        One that nothing live is filed under has no page either (``get_context_data``)."""
         raise NotImplementedError
 
     def get_queryset(self):
         self.owner = self.get_owner()
         return public.list_cards(self.kind, self.owner.pk)
 
+    def get_paginator(self, queryset, per_page, **kwargs) -> EntryPaginator:
+        entries = public.list_entries(self.kind, self.owner.pk)
+        return EntryPaginator(queryset, per_page, entries=entries, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        if context["paginator"].count == 0:  # the last one went off air since the owner's read
+        if context["paginator"].count == 0:
+            # Unpublished work must not give away a topic, stakeholder or byline to come.
             raise Http404("Nothing is published here.")
         context["cards"] = [stored_html(card) for card in context["page_obj"]]
         return context
@@ -256,10 +280,7 @@ class TopicView(CardListView):
     kind = ListEntry.Kind.TOPIC
 
     def get_owner(self) -> Topic:
-        topic = public.public_topics().filter(slug=self.kwargs["slug"]).first()
-        if topic is None:
-            raise Http404("No topic with live explainers at this address.")
-        return topic
+        return get_object_or_404(Topic, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(topic=self.owner, **kwargs)
@@ -270,10 +291,7 @@ class StakeholderView(CardListView):
     kind = ListEntry.Kind.STAKEHOLDER
 
     def get_owner(self) -> Stakeholder:
-        stakeholder = public.public_stakeholders().filter(slug=self.kwargs["slug"]).first()
-        if stakeholder is None:
-            raise Http404("No stakeholder with live explainers at this address.")
-        return stakeholder
+        return get_object_or_404(Stakeholder, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(stakeholder=self.owner, **kwargs)
