@@ -995,7 +995,7 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     list_select_related = ["published_by"]
     show_full_result_count = False
-    exclude = ["data", "body_html", "head_html", "search_text", "topic_ids", "stakeholder_ids"]
+    exclude = ["data", "body_html", "head_html", "search_text"]
 
     def get_queryset(self, request):
         # A scheduled (embargoed) or past version is not public: staff see those only for the

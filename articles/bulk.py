@@ -426,8 +426,6 @@ def build_batch(job: tuple[range, int, Pools, datetime.datetime]) -> list[dict[s
             "body_html": version.body_html,
             "head_html": version.head_html,
             "card_html": version.card_html,
-            "rss_item_xml": version.rss_item_xml,
-            "atom_entry_xml": version.atom_entry_xml,
             "search_text": search_text(data),
             "search_rest": search_rest(data),
         }
@@ -543,10 +541,6 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
             body_html=plan["version"]["body_html"],
             head_html=plan["version"]["head_html"],
             card_html=plan["version"]["card_html"],
-            rss_item_xml=plan["version"]["rss_item_xml"],
-            atom_entry_xml=plan["version"]["atom_entry_xml"],
-            topic_ids=[t["id"] for t in plan["version"]["data"]["topics"]],
-            stakeholder_ids=[v["stakeholder"]["id"] for v in plan["version"]["data"]["viewpoints"]],
             search_text=plan["version"]["search_text"],
             search_vector=(
                 search_vector(e.title, e.dek, plan["version"]["search_rest"])

@@ -621,12 +621,6 @@ class PublishedVersion(models.Model):
     head_html = models.TextField(blank=True)
     # The version's card on list pages (home, topic, stakeholder, author), rendered with it.
     card_html = models.TextField(blank=True)
-    # The version's RSS <item> and Atom <entry>, written at publish time by the feed classes
-    # (feeds.py), with links on a marker that stands for settings.NEWSROOM_BASE_URL.
-    rss_item_xml = models.TextField(blank=True)
-    atom_entry_xml = models.TextField(blank=True)
-    topic_ids = models.JSONField(default=list)
-    stakeholder_ids = models.JSONField(default=list)
     search_text = models.TextField(blank=True)
     # PostgreSQL full-text vector (title A, dek B, the rest C), GIN-indexed by a migration
     # that runs on PostgreSQL only. Unused on SQLite.
@@ -667,13 +661,12 @@ class PublishedVersion(models.Model):
 class ListEntry(models.Model):
     """A version's place on one public list: a topic's, a stakeholder's or an author's page.
 
-    Written when the version is frozen, one row for each of its topics, stakeholders and
-    authors, with copies of the version's times: the list's order (``first_published_at``)
-    and its liveness (``go_live_at``/``ends_at``, kept in step by ``publishing.end_version``).
-    A list page counts and pages through these narrow rows by one index, where reading the
-    versions themselves meant visiting every version of the topic (3–5 ms for a topic of a
-    thousand at 10,000 explainers, against 0.3 ms here). The cards shown come from the
-    versions, checked for liveness again (``public.CardList``).
+    The one record of which lists a version is on. Written when the version is frozen, one
+    row for each of the topics, stakeholders and authors in its ``data``, with copies of the
+    version's times: the list's order (``first_published_at``) and its liveness
+    (``go_live_at``/``ends_at``, kept in step by ``publishing.end_version``), so that one
+    index gives a list in order. The cards shown come from the versions, checked for
+    liveness again (``public.list_cards``).
     """
 
     class Kind(models.TextChoices):
@@ -711,12 +704,13 @@ class ListEntry(models.Model):
 
     @classmethod
     def for_version(cls, version: PublishedVersion) -> list[ListEntry]:
-        """Return the unsaved rows of a version frozen with ``data``, ``topic_ids`` and
-        ``stakeholder_ids`` set."""
+        """Return the unsaved rows of a saved version, from the topics, stakeholders and
+        authors frozen in its ``data``."""
+        data = version.data or {}
         keys = {
-            cls.Kind.TOPIC: version.topic_ids,
-            cls.Kind.STAKEHOLDER: version.stakeholder_ids,
-            cls.Kind.AUTHOR: [author["id"] for author in version.data.get("authors") or []],
+            cls.Kind.TOPIC: [topic["id"] for topic in data.get("topics") or []],
+            cls.Kind.STAKEHOLDER: [v["stakeholder"]["id"] for v in data.get("viewpoints") or []],
+            cls.Kind.AUTHOR: [author["id"] for author in data.get("authors") or []],
         }
         return [
             cls(

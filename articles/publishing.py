@@ -140,15 +140,12 @@ def render_version(version: PublishedVersion) -> None:
     """Fill the version's stored HTML from its data (called at publish time).
 
     The version's own fields (slug, title, dek, number, go_live_at, first_published_at) must
-    be set first: the page shows them. See ``render.py`` for what is stored and why, and
-    ``feeds.py`` for the feed items.
+    be set first: the page shows them. See ``render.py`` for what is stored and why.
     """
-    from .feeds import render_items
     from .render import render_card, render_html
 
     version.body_html, version.head_html = render_html(version)
     version.card_html = render_card(version)
-    version.rss_item_xml, version.atom_entry_xml = render_items(version)
 
 
 def update_search_vector(version: PublishedVersion) -> None:
@@ -211,8 +208,6 @@ def freeze(
         ends_at=expires_at,
         first_published_at=previous.first_published_at if previous else go_live_at,
         data=data,
-        topic_ids=[t["id"] for t in data["topics"]],
-        stakeholder_ids=[v["stakeholder"]["id"] for v in data["viewpoints"]],
         search_text=search_text(data),
     )
     render_version(version)

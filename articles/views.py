@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from csp.decorators import csp_update
@@ -23,7 +22,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import (
     Http404,
     HttpRequest,
@@ -40,21 +39,17 @@ from django.utils.cache import (
     patch_cache_control,
     set_response_etag,
 )
+from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from . import chrome, entities, public, timelinejs
+from . import entities, public, timelinejs
 from . import preview as preview_tokens
 from .calendar import CALENDAR_PRECISIONS, calendar_bytes
-from .feeds import (
-    StoredLatestExplainersAtomFeed,
-    StoredLatestExplainersFeed,
-    StoredTopicAtomFeed,
-    StoredTopicFeed,
-)
+from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
 from .models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
 from .publishing import render_version, snapshot
 from .render import script_hashes
@@ -62,6 +57,7 @@ from .search import clean_query, search, with_snippets
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
 
 PAGE_SIZE = 20
+EXPLAINER_TEMPLATE = "articles/explainer_detail.html"
 HOME_TEMPLATE = "articles/home.html"
 TOPIC_TEMPLATE = "articles/topic_detail.html"
 STAKEHOLDER_TEMPLATE = "articles/stakeholder_detail.html"
@@ -179,26 +175,23 @@ def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 @require_safe
 def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Serve an explainer: one query for the HTML stored when it was published, joined to the
-    site chrome rendered once per process (articles/chrome.py). No template runs here."""
-    page = public.live_page(slug)
-    if page is None:
+    """Serve an explainer: one query for the HTML stored when it was published, in the page
+    template. ``public_page`` adds the ETag (a hash of the page, so that it follows the
+    template and the site's settings too)."""
+    version = public.live_page(slug)
+    if version is None:
         return _gone_or_moved(request, slug)
-    shell = chrome.explainer_shell()
-    etag = f'"{page.pk}.{page.number}.{shell.revision}"'
-    last_modified = int(page.go_live_at.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        response = HttpResponse(
-            shell.page(
-                title=page.title,
-                head_html=stored_html(page.head_html),
-                body_html=stored_html(page.body_html),
-            )
-        )
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
-    return with_json_ld_allowed(response, page.head_html)
+    response = render(
+        request,
+        EXPLAINER_TEMPLATE,
+        {
+            "title": version.title,
+            "head_html": stored_html(version.head_html),
+            "body_html": stored_html(version.body_html),
+        },
+    )
+    response.headers["Last-Modified"] = http_date(int(version.go_live_at.timestamp()))
+    return with_json_ld_allowed(response, version.head_html)
 
 
 @public_page
@@ -243,91 +236,71 @@ class PublicListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-def card_items(cards: list[str]) -> SafeString:
-    """Return stored cards as the items of a card list (``<ol class="card-list">``)."""
-    return stored_html("".join([f"<li>{card}</li>\n  " for card in cards]))
+class EntryPaginator(Paginator):
+    """Pages through a list's cards (``public.list_cards``) and counts its live entries.
+
+    The count reads the entries' index alone; joining each entry to its version to count
+    them would visit every version on the list. The page's cards are read from the versions,
+    whose own times are checked again."""
+
+    def __init__(self, object_list, per_page, *, entries: QuerySet[ListEntry], **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.entries = entries
+
+    @cached_property
+    def count(self) -> int:
+        return self.entries.count()
 
 
-@dataclass(frozen=True)
-class PageLinks:
-    """Where a page of a list stands, as plain values: a frame's input (``chrome.frame``).
+class CardListView(PublicListView):
+    """A topic's, stakeholder's or author's page: the stored cards of its live explainers,
+    newest first. With nothing live the page does not exist (404)."""
 
-    Answers what ``includes/pagination.html`` asks of Django's ``Page``."""
+    kind: str  # a ListEntry.Kind
 
-    number: int
-    num_pages: int
+    def get_owner(self) -> Any:
+        """Return whose list this is (a topic, stakeholder or user), or raise Http404.
 
-    @property
-    def paginator(self) -> PageLinks:  # the template reads page_obj.paginator.num_pages
-        return self
+        One that nothing live is filed under has no page either (``get_context_data``)."""
+        raise NotImplementedError
 
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def get_queryset(self):
+        self.owner = self.get_owner()
+        return public.list_cards(self.kind, self.owner.pk)
 
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
+    def get_paginator(self, queryset, per_page, **kwargs) -> EntryPaginator:
+        entries = public.list_entries(self.kind, self.owner.pk)
+        return EntryPaginator(queryset, per_page, entries=entries, **kwargs)
 
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
-def card_list_page(
-    request: HttpRequest,
-    template: str,
-    cards: public.CardList,
-    count: int,
-    read: tuple[int, list[str]] | None = None,
-    **context: Any,
-) -> HttpResponse:
-    """Serve a page of a topic's, stakeholder's or author's cards, newest first.
-
-    ``count`` is the list's length, read with whatever names the list; ``read`` a page number
-    and its cards if they were read with it. A bad or out-of-range ``?page=`` shows the
-    nearest real page instead of an error. The page is its template's frame for these
-    inputs, filled with the page's stored cards."""
-    if count == 0:  # the last one went off air between the reads
-        raise Http404("Nothing is published here.")
-    paginator = Paginator(range(count), PAGE_SIZE)
-    number, num_pages = paginator.get_page(request.GET.get("page")).number, paginator.num_pages
-    links = PageLinks(number, num_pages)
-    frame = chrome.frame(
-        template,
-        ("cards",),
-        {**context, "count": count, "page_obj": links, "is_paginated": num_pages > 1},
-    )
-    if read is not None and read[0] == number:
-        found = read[1]
-    else:
-        start = (number - 1) * PAGE_SIZE
-        found = cards[start : start + PAGE_SIZE]
-    return HttpResponse(frame.fill(cards=card_items(found)))
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if context["paginator"].count == 0:
+            # Unpublished work must not give away a topic, stakeholder or byline to come.
+            raise Http404("Nothing is published here.")
+        context["cards"] = [stored_html(card) for card in context["page_obj"]]
+        return context
 
 
-def asked_page(request: HttpRequest) -> int:
-    """Return the page ``?page=`` most likely shows before the count is known: its number,
-    or 1 where ``Paginator.get_page`` would show the first page. (Past the end, or below
-    1, it shows the last: ``card_list_page`` reads that page again.)"""
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except (TypeError, ValueError):
-        return 1
+class TopicView(CardListView):
+    template_name = TOPIC_TEMPLATE
+    kind = ListEntry.Kind.TOPIC
+
+    def get_owner(self) -> Topic:
+        return get_object_or_404(Topic, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(topic=self.owner, **kwargs)
 
 
-def heading_page(request: HttpRequest, kind: str, slug: str, template: str, name: str):
-    """Serve a topic's or stakeholder's page: its heading, count and the asked page of cards
-    read in one round trip (``public.heading_and_cards``)."""
-    number = asked_page(request)
-    start = (number - 1) * PAGE_SIZE
-    heading, cards = public.heading_and_cards(kind, slug, slice(start, start + PAGE_SIZE))
-    if heading is None:
-        raise Http404(f"No {name} with live explainers at this address.")
-    every = public.CardList(kind, heading.pk)
-    return card_list_page(
-        request, template, every, heading.count, read=(number, cards), **{name: heading}
-    )
+class StakeholderView(CardListView):
+    template_name = STAKEHOLDER_TEMPLATE
+    kind = ListEntry.Kind.STAKEHOLDER
+
+    def get_owner(self) -> Stakeholder:
+        return get_object_or_404(Stakeholder, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(stakeholder=self.owner, **kwargs)
 
 
 def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callable:
@@ -345,7 +318,7 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
                 current = entities.current_slug(model, slug)
                 if current is None:
                     raise
-            location = chrome.slug_path(viewname, current)
+            location = reverse(viewname, kwargs={"slug": current})
             if request.GET:
                 location += "?" + request.GET.urlencode()
             return HttpResponsePermanentRedirect(location)
@@ -355,54 +328,42 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
     return decorator
 
 
-@public_page
-@require_safe
-@follows_old_slugs(Topic, "articles:topic")
-def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return heading_page(request, ListEntry.Kind.TOPIC, slug, TOPIC_TEMPLATE, "topic")
-
-
-@public_page
-@require_safe
-@follows_old_slugs(Stakeholder, "articles:stakeholder")
-def stakeholder_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return heading_page(
-        request, ListEntry.Kind.STAKEHOLDER, slug, STAKEHOLDER_TEMPLATE, "stakeholder"
-    )
-
-
-@public_page
-@require_safe
-def author_detail(request: HttpRequest, username: str) -> HttpResponse:
+class AuthorView(CardListView):
     """A byline's published explainers. Staff with nothing live have no public page."""
-    user_model = get_user_model()
-    if "\x00" in username:
-        # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
-        raise Http404("No such author.")
-    author = get_object_or_404(user_model, **{user_model.USERNAME_FIELD: username}, is_active=True)
-    cards = public.CardList(ListEntry.Kind.AUTHOR, author.pk)
-    name = author.get_full_name() or author.get_username()
-    return card_list_page(request, AUTHOR_TEMPLATE, cards, cards.count(), author_name=name)
+
+    template_name = AUTHOR_TEMPLATE
+    kind = ListEntry.Kind.AUTHOR
+
+    def get_owner(self):
+        user_model = get_user_model()
+        username = self.kwargs["username"]
+        if "\x00" in username:
+            # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
+            raise Http404("No such author.")
+        return get_object_or_404(
+            user_model, **{user_model.USERNAME_FIELD: username}, is_active=True
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        name = self.owner.get_full_name() or self.owner.get_username()
+        return super().get_context_data(author_name=name, **kwargs)
 
 
-@public_page
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The newest explainers, the next dates to watch and the topics: the home page's frame
-    for these topics and dates, filled with the newest stored cards."""
-    cards, topics, watch = public.home_reads(HOME_LATEST, HOME_WATCH)
-    frame = chrome.frame(
-        HOME_TEMPLATE,
-        ("lead", "latest")[: len(cards)],
-        {
-            "has_cards": bool(cards),
-            "has_more": len(cards) > 1,
-            "topics": tuple(topics),
-            "watch": tuple(watch),
-        },
-    )
-    parts = {"lead": stored_html(cards[0]), "latest": card_items(cards[1:])} if cards else {}
-    return HttpResponse(frame.fill(**parts))
+class HomeView(TemplateView):
+    """The newest explainers, the next dates to watch and the topics."""
+
+    template_name = HOME_TEMPLATE
+    http_method_names = ["get", "head"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        cards = [stored_html(card) for card in public.newest_cards(HOME_LATEST)]
+        return super().get_context_data(
+            lead=cards[0] if cards else None,
+            latest=cards[1:],
+            topics=list(public.public_topics().order_by("name").only("name", "slug")),
+            watch=public.watch_items(limit=HOME_WATCH),
+            **kwargs,
+        )
 
 
 class SearchView(PublicListView):
@@ -425,16 +386,18 @@ class SearchView(PublicListView):
         return response
 
 
-@public_page
-@require_safe
-def watch(request: HttpRequest) -> HttpResponse:
-    """Every upcoming date and open question, soonest first: the page's frame for these
-    items (``chrome.frame``), rendered once for each distinct list."""
-    items = {
-        "dated": tuple(public.watch_items(dated=True, limit=WATCH_DATED_MAX)),
-        "undated": tuple(public.watch_items(dated=False, limit=WATCH_UNDATED_MAX)),
-    }
-    return HttpResponse(chrome.frame(WATCH_TEMPLATE, (), items).fill())
+class WatchView(TemplateView):
+    """Every upcoming date and open question, soonest first."""
+
+    template_name = WATCH_TEMPLATE
+    http_method_names = ["get", "head"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            dated=public.watch_items(dated=True, limit=WATCH_DATED_MAX),
+            undated=public.watch_items(dated=False, limit=WATCH_UNDATED_MAX),
+            **kwargs,
+        )
 
 
 class CorrectionsView(TemplateView):
@@ -445,7 +408,14 @@ class CorrectionsView(TemplateView):
         return super().get_context_data(corrections=public.public_corrections(), **kwargs)
 
 
+home = public_view(HomeView.as_view())
+topic_detail = public_view(follows_old_slugs(Topic, "articles:topic")(TopicView.as_view()))
+stakeholder_detail = public_view(
+    follows_old_slugs(Stakeholder, "articles:stakeholder")(StakeholderView.as_view())
+)
+author_detail = public_view(AuthorView.as_view())
 search_view = public_view(SearchView.as_view())
+watch = public_view(WatchView.as_view())
 corrections = public_view(CorrectionsView.as_view())
 
 
@@ -468,12 +438,10 @@ def watch_ics(request: HttpRequest) -> HttpResponse:
 
 # --- Feeds, sitemaps, robots, policy pages ---------------------------------------------------
 
-feed_rss = public_page(StoredLatestExplainersFeed())
-feed_atom = public_page(StoredLatestExplainersAtomFeed())
-topic_feed_rss = public_page(follows_old_slugs(Topic, "articles:topic_feed_rss")(StoredTopicFeed()))
-topic_feed_atom = public_page(
-    follows_old_slugs(Topic, "articles:topic_feed_atom")(StoredTopicAtomFeed())
-)
+feed_rss = public_page(LatestExplainersFeed())
+feed_atom = public_page(LatestExplainersAtomFeed())
+topic_feed_rss = public_page(follows_old_slugs(Topic, "articles:topic_feed_rss")(TopicFeed()))
+topic_feed_atom = public_page(follows_old_slugs(Topic, "articles:topic_feed_atom")(TopicAtomFeed()))
 
 
 @public_page

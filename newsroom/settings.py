@@ -90,18 +90,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'newsroom.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A health check before each request's first query turns a connection broken by a database
-# restart into a reconnect instead of one failed request per worker. Django's is a "SELECT 1"
-# round trip; on PostgreSQL ours asks whether the socket was closed, with no round trip
-# (newsroom/postgresql/base.py).
+# Django's health check ("SELECT 1" before a request's first query on a reused connection)
+# turns a connection broken by a database restart into a reconnect instead of one failed
+# request per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
-POSTGRESQL_ENGINE = "newsroom.postgresql"
-# The public pages' fixed statements run as prepared statements on PostgreSQL (planned once per
-# connection). Off for a pooler in transaction mode that cannot keep them (README, Deploying).
-DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A few people working at once on the embedded database: readers do not wait for a writer
@@ -119,8 +112,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (newsroom/dbrouters.py); writes, and reads inside a transaction, stay on the primary.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
-    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"]["ENGINE"] = POSTGRESQL_ENGINE
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -22,15 +22,17 @@ def write_entries(apps, schema_editor):
         "first_published_at",
         "go_live_at",
         "ends_at",
-        "topic_ids",
-        "stakeholder_ids",
+        "data__topics",
+        "data__viewpoints",
         "data__authors",
     )
     entries = []
-    for pk, first, live, ends, topics, stakeholders, authors in versions.iterator(chunk_size=BATCH):
+    for pk, first, live, ends, topics, viewpoints, authors in versions.iterator(chunk_size=BATCH):
+        # From the frozen data, which every version has (its topic and stakeholder id columns
+        # were copies of it, dropped since).
         keys = {
-            "topic": topics or [],
-            "stakeholder": stakeholders or [],
+            "topic": [topic["id"] for topic in topics or []],
+            "stakeholder": [v["stakeholder"]["id"] for v in viewpoints or []],
             "author": [author["id"] for author in authors or []],
         }
         entries += [

@@ -1,8 +1,8 @@
-"""The explainer page served from a shell rendered once per process, and its one raw query.
+"""The site chrome (base.html) around pages: rendered with each page, on each request.
 
-``articles/chrome.py`` renders the site chrome once and the explainer view joins it to the
-stored HTML; ``public.live_page`` reads the version with a statement compiled once instead of a
-queryset. These tests hold both to what the template and the ORM would give.
+The explainer page is its template around HTML stored at publish time, read in one query
+(``public.live_page``); list pages show cards stored at publish time. These tests hold pages
+equal to their templates' output and the chrome's per-request values fresh.
 """
 
 from __future__ import annotations
@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+import time_machine
+from django.conf import settings as django_settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.urls import reverse
 from django.utils import timezone
 
-from articles import chrome, public, publishing, render
+from articles import public, publishing, render
 from articles.models import PublishedVersion
+from articles.views import EXPLAINER_TEMPLATE, stored_html
 from tests import factories
 from tests.articles.publicsite import live_explainer, publish
 
@@ -38,11 +40,11 @@ def test_page_is_what_the_template_renders(client):
 
     request = RequestFactory().get(public.explainer_path(explainer.slug))
     rendered = render_to_string(
-        chrome.EXPLAINER_TEMPLATE,
+        EXPLAINER_TEMPLATE,
         {
             "title": version.title,
-            "head_html": public_html(version.head_html),
-            "body_html": public_html(version.body_html),
+            "head_html": stored_html(version.head_html),
+            "body_html": stored_html(version.body_html),
         },
         request=request,
     )
@@ -50,13 +52,7 @@ def test_page_is_what_the_template_renders(client):
     assert "<title>Why the tide tables changed — " in served
 
 
-def public_html(html: str):
-    from articles.views import stored_html
-
-    return stored_html(html)
-
-
-def test_title_is_escaped_in_the_shell(client):
+def test_title_is_escaped_in_the_page(client):
     explainer = live_explainer(title='Tolls & "fees" <script>alert(1)</script>')
 
     html = client.get(public.explainer_path(explainer.slug)).content.decode()
@@ -66,36 +62,34 @@ def test_title_is_escaped_in_the_shell(client):
     assert "Tolls &amp; &quot;fees&quot; &lt;script&gt;alert(1)&lt;/script&gt;" in title
 
 
-def test_chrome_links_match_reverse(client):
-    urls = chrome.urls()
-    for name, viewname in chrome.CHROME_URLS.items():
-        assert urls[name] == reverse(viewname)
-    explainer = live_explainer()
-    html = client.get(public.explainer_path(explainer.slug)).content.decode()
-    assert f'href="{reverse("articles:publishing_principles")}"' in html
-    assert f'action="{reverse("articles:search")}"' in html
-
-
-def test_paths_follow_the_script_prefix():
-    try:
-        set_script_prefix("/news/")
-        assert chrome.urls()["home"] == "/news/"
-        assert chrome.explainer_path("heat-domes") == "/news/explainers/heat-domes/"
-        assert chrome.explainer_shell().before_body.count('href="/news/"') == 2  # name, Latest
-    finally:
-        set_script_prefix("/")
-    assert chrome.urls()["home"] == "/"
-    assert chrome.explainer_path("heat-domes") == reverse(
-        "articles:explainer", kwargs={"slug": "heat-domes"}
+@pytest.mark.parametrize("where", ["explainer", "home", "topic"])
+def test_chrome_is_rendered_on_each_request(client, settings, tmp_path, where):
+    """A per-request value in base.html (the footer's year) is fresh on every request."""
+    base = (django_settings.BASE_DIR / "templates" / "base.html").read_text()
+    assert "</footer>" in base
+    (tmp_path / "base.html").write_text(
+        base.replace("</footer>", '<p class="year">© {% now "Y" %}</p></footer>')
     )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    topic = factories.TopicFactory(name="Tides", slug="tides")
+    explainer = live_explainer(topics=[topic])
+    path = {
+        "explainer": public.explainer_path(explainer.slug),
+        "home": reverse("articles:home"),
+        "topic": topic.get_absolute_url(),
+    }[where]
+    now, later = timezone.now(), timezone.now() + datetime.timedelta(days=800)
+
+    assert f"© {now.year}</p>" in client.get(path).content.decode()
+    with time_machine.travel(later):
+        html = client.get(path).content.decode()
+
+    assert f"© {later.year}</p>" in html
 
 
-def test_slug_the_url_pattern_refuses_is_refused_like_reverse():
-    with pytest.raises(NoReverseMatch):
-        chrome.explainer_path("café prices")
-
-
-def test_renaming_the_site_changes_the_shell_and_the_etag(client):
+def test_renaming_the_site_changes_the_page_and_its_etag(client):
     explainer = live_explainer()
     path = public.explainer_path(explainer.slug)
     before = client.get(path)
@@ -109,26 +103,7 @@ def test_renaming_the_site_changes_the_shell_and_the_etag(client):
     assert client.get(path, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
 
 
-def test_template_without_the_markers_is_refused(tmp_path, settings):
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "explainer_detail.html").write_text("<p>{{ body_html }}</p>")
-    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-
-    with (
-        override_settings(TEMPLATES=templates),
-        pytest.raises(ImproperlyConfigured, match="found 1 markers"),
-    ):
-        chrome.explainer_shell()
-
-
-@pytest.mark.parametrize("debug", [False, True])
-def test_shell_is_kept_only_without_debug(settings, debug):
-    settings.DEBUG = debug
-    first = chrome.explainer_shell()
-    assert (chrome.explainer_shell() is first) is (not debug)
-
-
-# --- live_page: the compiled statement against the ORM's definition of "live" -------------
+# --- live_page: the newest live version at a slug --------------------------------------------
 
 
 def test_live_page_is_one_query_and_matches_the_orm():
@@ -147,7 +122,7 @@ def test_live_page_is_one_query_and_matches_the_orm():
 
 
 def test_live_page_follows_scheduling_expiry_and_republishing():
-    editor = factories.UserFactory(username="chrome_editor")
+    editor = factories.UserFactory(username="page_editor")
     explainer = live_explainer(title="First wording")
     now = timezone.now()
     first = PublishedVersion.objects.get(explainer=explainer)
@@ -273,36 +248,10 @@ def test_migration_backfills_cards_of_older_versions():
     assert version.card_html == expected
 
 
-# --- Frames: list pages rendered once per distinct input, filled per request ---------------
-
-
-def test_topic_page_is_what_the_template_renders(client):
-    from articles.views import TOPIC_TEMPLATE, PageLinks, card_items
-
-    topic = factories.TopicFactory(name="Canals & locks", slug="canals", description="Old water")
-    for n in range(3):
-        live_explainer(title=f"Lock {n}", topics=[topic])
-
-    served = client.get(reverse("articles:topic", kwargs={"slug": "canals"})).content.decode()
-
-    cards = public.latest_cards(public.live_with_topic(topic.pk))
-    rendered = render_to_string(
-        TOPIC_TEMPLATE,
-        {
-            "topic": topic,
-            "count": 3,
-            "page_obj": PageLinks(1, 1),
-            "is_paginated": False,
-            "cards": card_items(list(cards)),
-        },
-        request=RequestFactory().get("/topics/canals/"),
-    )
-    assert served == rendered
-    assert "Canals &amp; locks" in served and served.count("<li><article") == 3
+# --- List pages: fresh on every request -------------------------------------------------------
 
 
 def test_editing_a_topic_or_publishing_changes_its_page(client, settings):
-    settings.DEBUG = False  # frames are kept
     topic = factories.TopicFactory(name="Ferries", slug="ferries", description="Crossings")
     live_explainer(title="Night ferry", topics=[topic])
     path = reverse("articles:topic", kwargs={"slug": "ferries"})
@@ -315,32 +264,3 @@ def test_editing_a_topic_or_publishing_changes_its_page(client, settings):
 
     assert "Boats across the strait" in html and "Crossings" not in html
     assert "Explainers (2)" in html and "Morning ferry" in html
-
-
-def test_frame_fills_its_slots_in_order(tmp_path, settings):
-    (tmp_path / "framed.html").write_text(
-        "<h1>{{ name }}</h1>{{ a }}<hr>{{ b }}<p>{{ NEWSROOM_NAME }}</p>"
-    )
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-
-    frame = chrome.frame("framed.html", ("a", "b"), {"name": "<Ports>"})
-
-    assert frame.fill(a="<i>1</i>", b="2") == (
-        f"<h1>&lt;Ports&gt;</h1><i>1</i><hr>2<p>{settings.NEWSROOM_NAME}</p>"
-    )
-    with pytest.raises(ImproperlyConfigured, match="must output b, a once each"):
-        chrome.frame("framed.html", ("b", "a"), {"name": "x"})
-    with pytest.raises(ImproperlyConfigured, match="must output a, c once each"):
-        chrome.frame("framed.html", ("a", "c"), {"name": "x"})
-
-
-def test_frames_kept_are_bounded(monkeypatch, tmp_path, settings):
-    (tmp_path / "framed.html").write_text("{{ n }}{{ slot }}")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    monkeypatch.setattr(chrome, "FRAMES_KEPT", 3)
-
-    frames = [chrome.frame("framed.html", ("slot",), {"n": n}) for n in range(5)]
-
-    assert len(chrome._frames) == 3
-    assert [f.fill(slot="!") for f in frames] == ["0!", "1!", "2!", "3!", "4!"]
-    assert chrome.frame("framed.html", ("slot",), {"n": 4}) is frames[4]  # the newest kept

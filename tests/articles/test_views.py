@@ -349,6 +349,15 @@ def test_topic_without_live_explainers_is_404(client):
     assert client.get("/topics/science/").status_code == 404
 
 
+def test_topic_with_only_a_scheduled_explainer_is_404(client):
+    """A topic whose one explainer goes live tomorrow has no public page yet."""
+    topic = factories.TopicFactory(name="Tolls", slug="tolls")
+    explainer = factories.complete_explainer(title="Toll rises")
+    explainer.topics.set([topic])
+    publish(explainer, go_live_at=timezone.now() + datetime.timedelta(days=1))
+    assert client.get("/topics/tolls/").status_code == 404
+
+
 def test_stakeholder_page_lists_explainers_featuring_them(client):
     """A stakeholder page lists every live explainer with their viewpoint."""
     stakeholder = factories.StakeholderFactory(name="Port Authority", slug="port-authority")
