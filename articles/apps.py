@@ -7,6 +7,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import cache
+        from articles.site import cache
 
         cache.connect_signals()

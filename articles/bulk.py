@@ -38,9 +38,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from . import roles
-from .cache import invalidate_public_pages
-from .models import (
+from articles import roles
+from articles.models import (
     Byline,
     Correction,
     Explainer,
@@ -55,7 +54,8 @@ from .models import (
     Viewpoint,
     WatchItem,
 )
-from .publishing import SNAPSHOT_SCHEMA, render_version, search_text
+from articles.publishing.freeze import SNAPSHOT_SCHEMA, render_version, search_text
+from articles.site.cache import invalidate_public_pages
 
 FACTS, STAKEHOLDERS, EVENTS, SOURCES = 8, 5, 8, 6
 STAKEHOLDER_POOL = 300

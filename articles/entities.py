@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .models import SlugRedirect, Stakeholder, Topic
+from articles.models import SlugRedirect, Stakeholder, Topic
 
 Entity = Topic | Stakeholder
 

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from . import richtext
-from .querysets import ExplainerQuerySet, PublishedVersionQuerySet
+from articles import richtext
+from articles.querysets import ExplainerQuerySet, PublishedVersionQuerySet
 
 # Source links must be web addresses a reader can follow; anything else (javascript:, data:,
 # file:, ftp:) is refused with this message.

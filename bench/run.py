@@ -331,8 +331,8 @@ def setup_django(env: dict[str, str]) -> None:
 def pick_targets() -> dict[str, str]:
     from django.db.models import Count
 
-    from articles import public
     from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic
+    from articles.site import reads as public
 
     live = PublishedVersion.objects.live()
     # A typical page: the median body size among the newest hundred.
@@ -366,7 +366,7 @@ def count_queries(paths: dict[str, str]) -> dict[str, dict[str, int]]:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from articles import cache
+    from articles.site import cache
 
     counts: dict[str, dict[str, int]] = {}
     for name, path in paths.items():
@@ -533,7 +533,7 @@ def importer_present() -> bool:
     import importlib.util
 
     return (
-        importlib.util.find_spec("articles.importers.batch") is not None
+        importlib.util.find_spec("articles.interchange.batch") is not None
         and (REPO / "articles" / "management" / "commands" / "import_explainer.py").exists()
     )
 

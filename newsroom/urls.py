@@ -1,4 +1,4 @@
-"""URL map: the admin, the public site (articles.urls) and policy flat pages."""
+"""URL map: the admin, the public site (articles.site.urls) and policy flat pages."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -9,11 +9,11 @@ admin.site.site_title = "Newsroom desk"
 admin.site.index_title = "Desk"
 
 # A desk form too large to read gets a page that says so (articles/admin_site.py).
-handler400 = "articles.admin_site.bad_request"
+handler400 = "articles.desk.site.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("", include("articles.site.urls")),
 ]
 
 if settings.DEBUG:

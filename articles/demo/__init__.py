@@ -8,8 +8,8 @@ changes nothing. Seeding refuses to run unless ``settings.DEBUG`` is on: demo ac
 exist in production.
 """
 
-from .logins import DemoLogin, default_logins_file, read_logins
-from .manifest import (
+from articles.demo.logins import DemoLogin, default_logins_file, read_logins
+from articles.demo.manifest import (
     ACCOUNTS,
     CHECKER,
     EDITOR,
@@ -24,7 +24,14 @@ from .manifest import (
     next_year,
     resolve_when,
 )
-from .seed import EXPLAINERS_DIR, DemoSeedRefused, SeedResult, published_slugs, read_file, seed
+from articles.demo.seed import (
+    EXPLAINERS_DIR,
+    DemoSeedRefused,
+    SeedResult,
+    published_slugs,
+    read_file,
+    seed,
+)
 
 __all__ = [
     "ACCOUNTS",

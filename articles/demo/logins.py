@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .manifest import ACCOUNTS, SUPERUSER
+from articles.demo.manifest import ACCOUNTS, SUPERUSER
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .. import roles
-from ..models import Correction, Explainer, Source, Stakeholder, TimelineEvent
+from articles import roles
+from articles.models import Correction, Explainer, Source, Stakeholder, TimelineEvent
 
 # --------------------------------------------------------------------------------------------
 # Accounts

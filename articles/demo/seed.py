@@ -23,10 +23,20 @@ from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from .. import workflow
-from ..importers.importer import import_parsed
-from ..importers.textformat import ParsedEvent, ParsedExplainer, format_event_date, parse
-from ..models import (
+from articles.demo import logins
+from articles.demo.manifest import (
+    ACCOUNTS,
+    CHECKER,
+    EDITOR,
+    EXPLAINERS,
+    STAKEHOLDERS,
+    TOPICS,
+    DemoExplainer,
+    resolve_when,
+)
+from articles.interchange.importer import import_parsed
+from articles.interchange.textformat import ParsedEvent, ParsedExplainer, format_event_date, parse
+from articles.models import (
     Byline,
     Correction,
     Explainer,
@@ -39,17 +49,7 @@ from ..models import (
     Topic,
     Viewpoint,
 )
-from . import logins
-from .manifest import (
-    ACCOUNTS,
-    CHECKER,
-    EDITOR,
-    EXPLAINERS,
-    STAKEHOLDERS,
-    TOPICS,
-    DemoExplainer,
-    resolve_when,
-)
+from articles.workflow import moves as workflow
 
 EXPLAINERS_DIR = Path(__file__).resolve().parent / "explainers"
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"

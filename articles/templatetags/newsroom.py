@@ -8,7 +8,7 @@ from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 
-from .. import richtext as richtext_module
+from articles import richtext as richtext_module
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ import re
 
 from django.utils import timezone
 
-from articles import publishing
 from articles.models import Explainer, PublishedVersion
+from articles.publishing import freeze as publishing
 from tests import factories
 
 

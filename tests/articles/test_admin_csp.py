@@ -15,9 +15,9 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern
 
-from articles import preview
-from articles.middleware import ADMIN_POLICY
 from articles.models import Explainer
+from articles.site import preview
+from articles.site.csp import ADMIN_POLICY
 from tests.articles.test_security_authz import EXPECTED, POST_ONLY, _url, world  # noqa: F401
 
 STRICT = ["'self'"]

@@ -6,10 +6,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from articles import workflow
-from articles.importers.importer import import_text
-from articles.importers.textformat import MAX_BULLETS
+from articles.interchange.importer import import_text
+from articles.interchange.textformat import MAX_BULLETS
 from articles.models import Explainer, KeyFact
+from articles.workflow import moves as workflow
 from tests.adminform import form_data
 from tests.factories import ExplainerFactory
 

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
-from articles.admin_workflow import PublishForm
+from articles.desk.workflow_panel import PublishForm
 from articles.models import Explainer, KeyFact, PublishedVersion, TimelineEvent, Transition
+from articles.workflow import moves as workflow
 from tests.adminform import form_data
 from tests.articles.workflow_helpers import (
     desk_checker,

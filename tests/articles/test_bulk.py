@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from articles import bulk, publishing
+from articles import bulk
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder
+from articles.publishing import freeze as publishing
 
 pytestmark = pytest.mark.django_db
 

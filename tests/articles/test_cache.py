@@ -13,9 +13,11 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import path
 
-from articles import cache, publishing, workflow
-from articles.middleware_cache import PageCacheMiddleware
 from articles.models import Explainer
+from articles.publishing import freeze as publishing
+from articles.site import cache
+from articles.site.page_cache_middleware import PageCacheMiddleware
+from articles.workflow import moves as workflow
 from tests import factories
 from tests.articles.publicsite import live_explainer, publish
 from tests.articles.workflow_helpers import explainer_in
@@ -397,7 +399,7 @@ def test_redis_down_serves_pages_uncached_and_logs(client, settings, caplog):
     """With Redis unreachable, pages are served fresh and the failure is logged, not raised."""
     settings.CACHES = REDIS_DOWN
     explainer = live_explainer(title="Still readable")
-    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+    with caplog.at_level(logging.ERROR, logger="articles.site.cache"):
         response = page(client, explainer)
     assert response.status_code == 200 and b"Still readable" in response.content
     assert "X-Page-Cache" not in response
@@ -408,7 +410,7 @@ def test_redis_down_serves_pages_uncached_and_logs(client, settings, caplog):
 def test_redis_down_invalidation_is_logged_not_raised(settings, caplog):
     """invalidate_public_pages() never raises: publishing must not fail on a cache outage."""
     settings.CACHES = REDIS_DOWN
-    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+    with caplog.at_level(logging.ERROR, logger="articles.site.cache"):
         assert cache.invalidate_public_pages() is None
     assert "could not invalidate" in caplog.text
 
@@ -431,7 +433,7 @@ def test_boundary_query_failure_serves_uncached(client, monkeypatch, caplog):
         raise DatabaseError("connection lost")
 
     monkeypatch.setattr(cache, "next_boundary", broken)
-    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+    with caplog.at_level(logging.ERROR, logger="articles.site.cache"):
         response = page(client, explainer)
     assert response.status_code == 200 and "X-Page-Cache" not in response
     assert "scheduled boundary" in caplog.text

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from articles import public
-from articles.calendar import build_calendar, calendar_bytes
 from articles.models import TimelineEvent
+from articles.site import reads as public
+from articles.site.ical import build_calendar, calendar_bytes
 from tests import factories
 from tests.articles.publicsite import days, explainer_with, publish
 

@@ -19,9 +19,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import public, publishing, render
 from articles.models import PublishedVersion
-from articles.views import EXPLAINER_TEMPLATE, stored_html
+from articles.publishing import freeze as publishing
+from articles.publishing import render
+from articles.site import reads as public
+from articles.site.views import EXPLAINER_TEMPLATE, stored_html
 from tests import factories
 from tests.articles.publicsite import live_explainer, publish
 

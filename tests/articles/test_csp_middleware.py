@@ -8,7 +8,7 @@ from csp.decorators import csp_update
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from articles.middleware import ADMIN_POLICY, ContentSecurityPolicyMiddleware
+from articles.site.csp import ADMIN_POLICY, ContentSecurityPolicyMiddleware
 
 
 def respond(path: str, view=lambda request: HttpResponse("ok")) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import demo, readiness, roles
+from articles import demo, roles
 from articles.models import (
     Correction,
     Explainer,
@@ -22,6 +22,7 @@ from articles.models import (
     TimelineEvent,
     Transition,
 )
+from articles.workflow import readiness
 
 PUBLISHED = [e.slug for e in demo.EXPLAINERS if e.state == Explainer.State.PUBLISHED]
 PLANS = {e.slug: e for e in demo.EXPLAINERS}
@@ -363,7 +364,7 @@ def test_draft_with_a_changed_slug_is_left_alone(seeded, logins_file):
 @pytest.mark.parametrize("slug", list(PLANS))
 def test_export_gives_back_the_file(db, logins_file, slug):
     """Seeded on the day the files were written, an explainer exports as its file (corrected)."""
-    from articles.importers.exporter import to_text
+    from articles.interchange.exporter import to_text
 
     plan = PLANS[slug]
     with time_machine.travel(datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC)):

@@ -1,4 +1,4 @@
-"""Tests for articles.importers.exporter and ``manage.py export_explainer``."""
+"""Tests for articles.interchange.exporter and ``manage.py export_explainer``."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from django.utils.text import slugify
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from articles.importers import exporter
-from articles.importers.importer import import_parsed, import_text, name_key
-from articles.importers.textformat import (
+from articles.interchange import exporter
+from articles.interchange.importer import import_parsed, import_text, name_key
+from articles.interchange.textformat import (
     ParsedEvent,
     ParsedExplainer,
     ParsedFact,

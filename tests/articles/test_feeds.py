@@ -15,8 +15,9 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
-from articles import public, publishing
 from articles.models import Explainer
+from articles.publishing import freeze as publishing
+from articles.site import reads as public
 from tests import factories
 from tests.articles.publicsite import (
     live_explainer,

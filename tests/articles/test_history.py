@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from articles import history, workflow
+from articles.desk import history
 from articles.models import Byline, Explainer, KeyFact, Transition
+from articles.workflow import moves as workflow
 from tests.adminform import form_data
 from tests.articles.workflow_helpers import desk_checker, desk_editor
 from tests.factories import ExplainerFactory, complete_explainer

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 
-from articles import preview
-from articles.importers import exporter
-from articles.importers.textformat import MAX_FILE_BYTES
+from articles.interchange import exporter
+from articles.interchange.textformat import MAX_FILE_BYTES
 from articles.models import Explainer
+from articles.site import preview
 from tests.articles.workflow_helpers import explainer_in
 from tests.factories import ExplainerFactory
 
@@ -222,7 +222,7 @@ def test_html_in_input_is_shown_as_text_on_the_change_form(client, writer) -> No
 
 def test_html_in_input_is_shown_as_text_read_only(client, writer, editor, fact_checker) -> None:
     """A fact-checker's read-only view of the section shows the markup as text."""
-    from articles import workflow
+    from articles.workflow import moves as workflow
 
     client.force_login(writer)
     client.post(import_url(), {"text": HOSTILE})

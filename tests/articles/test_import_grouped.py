@@ -11,8 +11,8 @@ import reversion
 from django.urls import reverse
 from reversion.models import Revision, Version
 
-from articles.importers import batch
-from articles.importers.importer import import_text
+from articles.interchange import batch
+from articles.interchange.importer import import_text
 from articles.models import Explainer, KeyFact, Stakeholder
 from tests.adminform import form_data
 from tests.factories import ExplainerFactory

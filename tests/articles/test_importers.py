@@ -1,4 +1,4 @@
-"""Tests for articles.importers.importer: plain text into the database, atomically."""
+"""Tests for articles.interchange.importer: plain text into the database, atomically."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from articles import publishing, readiness
-from articles.importers.importer import (
+from articles.interchange.importer import (
     ImportRefused,
     StakeholderIndex,
     import_parsed,
     import_text,
     paragraphs_to_html,
 )
-from articles.importers.textformat import FormatErrors, parse
+from articles.interchange.textformat import FormatErrors, parse
 from articles.models import (
     Explainer,
     KeyFact,
@@ -31,6 +30,8 @@ from articles.models import (
     Transition,
     Viewpoint,
 )
+from articles.publishing import freeze as publishing
+from articles.workflow import readiness
 from tests.articles.workflow_helpers import explainer_in
 from tests.factories import ExplainerFactory, StakeholderFactory, TopicFactory, UserFactory
 

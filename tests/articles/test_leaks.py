@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import publishing
 from articles.models import Explainer
+from articles.publishing import freeze as publishing
 from tests import factories
 from tests.articles.publicsite import (
     publish,

@@ -16,9 +16,10 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from articles import public, publishing
 from articles.models import ListEntry, PublishedVersion
+from articles.publishing import freeze as publishing
 from articles.querysets import live_q
+from articles.site import reads as public
 from tests import factories
 from tests.articles.publicsite import live_explainer, publish
 

@@ -24,8 +24,10 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
-from articles import cache, publishing, workflow
 from articles.models import Explainer
+from articles.publishing import freeze as publishing
+from articles.site import cache
+from articles.workflow import moves as workflow
 from tests import factories
 from tests.articles.workflow_helpers import explainer_in
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Explainer
+from articles.workflow import moves as workflow
 from tests.articles.workflow_helpers import (
     desk_checker,
     desk_editor,
@@ -152,7 +152,7 @@ def test_mail_failure_does_not_undo_the_move(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("SMTP down")
 
-    monkeypatch.setattr("articles.notifications.send_mass_mail", broken)
+    monkeypatch.setattr("articles.workflow.notifications.send_mass_mail", broken)
     explainer = complete_explainer(authors=[writer])
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         workflow.submit(explainer, by=writer)

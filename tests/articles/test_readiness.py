@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from articles import readiness, workflow
 from articles.models import Correction, Explainer, KeyFact
+from articles.workflow import moves as workflow
+from articles.workflow import readiness
 from tests.articles.workflow_helpers import (
     desk_checker,
     desk_editor,

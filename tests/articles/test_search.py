@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import search
 from articles.models import Explainer, PublishedVersion
+from articles.site import search
 from tests import factories
 from tests.articles.publicsite import (
     live_explainer,

@@ -23,8 +23,10 @@ from django.urls import URLPattern
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import preview, publishing, workflow
 from articles.models import Explainer, PublishedVersion, RelatedLink, Stakeholder, Topic, Transition
+from articles.publishing import freeze as publishing
+from articles.site import preview
+from articles.workflow import moves as workflow
 from tests import factories
 from tests.adminform import form_data
 

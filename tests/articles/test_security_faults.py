@@ -7,8 +7,10 @@ from unittest import mock
 
 import pytest
 
-from articles import cache, publishing, workflow
 from articles.models import Explainer, PublishedVersion, Transition
+from articles.publishing import freeze as publishing
+from articles.site import cache
+from articles.workflow import moves as workflow
 from tests import factories
 
 # A port where nothing listens: connections are refused at once.
@@ -91,7 +93,7 @@ def test_failing_mail_after_commit_does_not_undo_the_move(
         raise OSError("SMTP down")
 
     with (
-        mock.patch("articles.notifications.explainer_submitted", smtp_down),
+        mock.patch("articles.workflow.notifications.explainer_submitted", smtp_down),
         caplog.at_level(logging.ERROR),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -114,7 +116,7 @@ def test_pages_are_served_with_the_cache_down(dead_cache, editor, client, caplog
     """With Redis unreachable, public pages still answer 200 and the failure is logged."""
     explainer = factories.complete_explainer()
     publishing.freeze(explainer, by=editor)
-    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+    with caplog.at_level(logging.ERROR, logger="articles.site.cache"):
         for url in ("/", explainer.get_absolute_url(), "/search/?q=happened"):
             assert client.get(url).status_code == 200, url
     assert "Page cache: the shared cache failed" in caplog.text

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from articles import publishing
+from articles.publishing import freeze as publishing
 from tests import factories
 from tests.payloads import inert_problems
 from tests.publicurls import public_urls

@@ -12,11 +12,11 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import get_resolver
 
-from articles import publishing
-from articles.importers.importer import import_text
-from articles.importers.textformat import FormatErrors
+from articles.interchange.importer import import_text
+from articles.interchange.textformat import FormatErrors
 from articles.models import Explainer, RelatedLink
-from articles.xmltext import xml_safe
+from articles.publishing import freeze as publishing
+from articles.site.xmltext import xml_safe
 from tests import factories
 from tests.payloads import HTML_PAYLOADS, PAYLOADS, inert_problems, payload_id
 from tests.publicurls import public_urls
@@ -105,7 +105,7 @@ def _urls(explainer: Explainer) -> dict[str, str]:
 
 
 def _route(name: str) -> str:
-    for entry in get_resolver("articles.urls").url_patterns:
+    for entry in get_resolver("articles.site.urls").url_patterns:
         if f"articles:{entry.name}" == name:
             return str(entry.pattern)
     return ""

@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.redirects import is_safe_next_url, safe_next_url
+from articles.site.redirects import is_safe_next_url, safe_next_url
 from tests.payloads import inert_problems
 
 PASSWORD = "correct horse battery staple"  # UserFactory's password

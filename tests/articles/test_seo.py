@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles import preview
 from articles.models import Explainer
+from articles.site import preview
 from tests import factories
 from tests.articles.publicsite import (
     json_ld_text,

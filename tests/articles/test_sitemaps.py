@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles import publishing
+from articles.publishing import freeze as publishing
 from tests import factories
 from tests.articles.publicsite import (
     live_explainer,

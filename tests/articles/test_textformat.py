@@ -1,4 +1,4 @@
-"""Tests for articles.importers.textformat: the plain-text explainer format of FORMAT.md."""
+"""Tests for articles.interchange.textformat: the plain-text explainer format of FORMAT.md."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
-from articles.importers.textformat import (
+from articles.interchange.textformat import (
     HEADINGS,
     MAX_FILE_BYTES,
     FormatError,

@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import preview, publishing
 from articles.models import Explainer, RelatedLink, TimelineEvent
+from articles.publishing import freeze as publishing
+from articles.site import preview
 from tests import factories
 from tests.articles.publicsite import (
     grow,

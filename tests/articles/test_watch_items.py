@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import public, publishing
 from articles.models import PublishedVersion, WatchItem
+from articles.publishing import freeze as publishing
+from articles.site import reads as public
 from tests import factories
 from tests.articles.publicsite import days, explainer_with, publish
 

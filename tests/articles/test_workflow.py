@@ -12,8 +12,8 @@ from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Explainer, KeyFact, PublishedVersion, Transition
+from articles.workflow import moves as workflow
 from tests.articles.workflow_helpers import (
     desk_checker,
     desk_editor,
@@ -363,7 +363,7 @@ def test_publish_purges_the_page_cache_after_commit(
 ):
     """Publishing asks the page cache to forget public pages, once the move is committed."""
     calls = []
-    monkeypatch.setattr("articles.cache.invalidate_public_pages", lambda: calls.append(1))
+    monkeypatch.setattr("articles.site.cache.invalidate_public_pages", lambda: calls.append(1))
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.publish(explainer, by=editor)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 
-from articles import roles, workflow
+from articles import roles
 from articles.models import Explainer
+from articles.workflow import moves as workflow
 from tests import factories
 
 State = Explainer.State

@@ -11,8 +11,9 @@ import datetime
 
 from django.utils import timezone
 
-from articles import publishing, workflow
 from articles.models import Explainer, PublishedVersion, TimelineEvent
+from articles.publishing import freeze as publishing
+from articles.workflow import moves as workflow
 from tests import factories
 
 # Real source links are often long and unbroken; the page must not scroll sideways for them.

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from articles import publishing
 from articles.models import Explainer, KeyFact, Source
+from articles.publishing import freeze as publishing
 from tests.browser import ui
 from tests.factories import StakeholderFactory, TopicFactory
 from tests.payloads import HTML_PAYLOADS

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.importers import exporter
+from articles.interchange import exporter
 from articles.models import Explainer
 
 

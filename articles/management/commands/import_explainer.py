@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from articles.importers import batch
+from articles.interchange import batch
 from articles.models import Topic
 
 

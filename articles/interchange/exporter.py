@@ -17,9 +17,7 @@ from html.parser import HTMLParser
 
 from django.db.models import Prefetch
 
-from ..models import Explainer, KeyFact, RelatedLink, Source, TimelineEvent, Viewpoint
-from ..publishing import snapshot
-from .textformat import (
+from articles.interchange.textformat import (
     ParsedEvent,
     ParsedExplainer,
     ParsedFact,
@@ -29,6 +27,8 @@ from .textformat import (
     is_heading,
     write,
 )
+from articles.models import Explainer, KeyFact, RelatedLink, Source, TimelineEvent, Viewpoint
+from articles.publishing.freeze import snapshot
 
 # Elements whose content is a paragraph of its own.
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "pre"})

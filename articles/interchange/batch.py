@@ -10,8 +10,13 @@ from pathlib import Path
 from django.db import DatabaseError
 from django.utils import timezone
 
-from .importer import ImportRefused, ImportResult, StakeholderIndex, import_parsed
-from .textformat import FormatErrors, parse
+from articles.interchange.importer import (
+    ImportRefused,
+    ImportResult,
+    StakeholderIndex,
+    import_parsed,
+)
+from articles.interchange.textformat import FormatErrors, parse
 
 STDIN = "-"
 

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from .models import Explainer, ListEntry, PublishedVersion, WatchItem
+from articles.models import Explainer, ListEntry, PublishedVersion, WatchItem
 
 SNAPSHOT_SCHEMA = 1
 
@@ -142,7 +142,7 @@ def render_version(version: PublishedVersion) -> None:
     The version's own fields (slug, title, dek, number, go_live_at, first_published_at) must
     be set first: the page shows them. See ``render.py`` for what is stored and why.
     """
-    from .render import render_card, render_html
+    from articles.publishing.render import render_card, render_html
 
     version.body_html, version.head_html = render_html(version)
     version.card_html = render_card(version)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from .models import Correction, Explainer, KeyFact, PublishedVersion
+from articles.models import Correction, Explainer, KeyFact, PublishedVersion
 
 
 @dataclass(frozen=True)

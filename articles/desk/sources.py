@@ -15,7 +15,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Explainer, Source
+from articles.models import Explainer, Source
 
 _NUMBERS = re.compile(r"[\s,;]+")
 

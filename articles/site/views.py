@@ -46,15 +46,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from . import entities, public, timelinejs
-from . import preview as preview_tokens
-from .calendar import CALENDAR_PRECISIONS, calendar_bytes
-from .feeds import LatestExplainersAtomFeed, LatestExplainersFeed, TopicAtomFeed, TopicFeed
-from .models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
-from .publishing import render_version, snapshot
-from .render import script_hashes
-from .search import clean_query, search, with_snippets
-from .sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
+from articles import entities
+from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
+from articles.publishing.freeze import render_version, snapshot
+from articles.publishing.render import script_hashes
+from articles.site import preview as preview_tokens
+from articles.site import reads as public
+from articles.site import timelinejs
+from articles.site.feeds import (
+    LatestExplainersAtomFeed,
+    LatestExplainersFeed,
+    TopicAtomFeed,
+    TopicFeed,
+)
+from articles.site.ical import CALENDAR_PRECISIONS, calendar_bytes
+from articles.site.search import clean_query, search, with_snippets
+from articles.site.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
 
 PAGE_SIZE = 20
 EXPLAINER_TEMPLATE = "articles/explainer_detail.html"

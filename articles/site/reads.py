@@ -19,9 +19,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import ListEntry, PublishedVersion, Stakeholder, Topic, period_end
-from .models import WatchItem as WatchRow
-from .querysets import live_q
+from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic, period_end
+from articles.models import WatchItem as WatchRow
+from articles.querysets import live_q
 
 # How many items a feed carries.
 FEED_LENGTH = 30

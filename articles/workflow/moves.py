@@ -32,9 +32,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import cache, notifications, readiness
-from .models import Byline, Explainer, PublishedVersion, Transition
-from .publishing import content_digest, freeze, snapshot, withdraw
+from articles.models import Byline, Explainer, PublishedVersion, Transition
+from articles.publishing.freeze import content_digest, freeze, snapshot, withdraw
+from articles.site import cache
+from articles.workflow import notifications, readiness
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -18,9 +18,9 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from . import public
-from .models import Topic
-from .xmltext import xml_safe
+from articles.models import Topic
+from articles.site import reads as public
+from articles.site.xmltext import xml_safe
 
 
 def _xml_safe_values(values: dict[str, Any]) -> dict[str, Any]:

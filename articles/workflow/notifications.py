@@ -15,8 +15,8 @@ from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import timezone
 
-from . import roles
-from .models import Explainer, PublishedVersion
+from articles import roles
+from articles.models import Explainer, PublishedVersion
 
 
 def _admin_link(explainer: Explainer) -> str:

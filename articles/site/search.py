@@ -32,7 +32,7 @@ from django.db.models import Expression, F, Q, TextField, Value
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import PublishedVersion
+from articles.models import PublishedVersion
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

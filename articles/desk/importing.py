@@ -31,10 +31,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from ..models import Explainer
-from . import exporter
-from .importer import ImportRefused, import_text
-from .textformat import MAX_FILE_BYTES, FormatErrors
+from articles.interchange import exporter
+from articles.interchange.importer import ImportRefused, import_text
+from articles.interchange.textformat import MAX_FILE_BYTES, FormatErrors
+from articles.models import Explainer
 
 MAX_SHOWN_LINE = 200  # characters of an offending line quoted beside its error
 

@@ -19,14 +19,14 @@ from django.views import defaults
 
 class NewsroomAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
-        from .admin_workflow import dashboard_queues
+        from articles.desk.workflow_panel import dashboard_queues
 
         context = {"queues": dashboard_queues(request.user), **(extra_context or {})}
         return super().index(request, context)
 
 
 class NewsroomAdminConfig(AdminConfig):
-    default_site = "articles.admin_site.NewsroomAdminSite"
+    default_site = "articles.desk.site.NewsroomAdminSite"
 
 
 def bad_request(request, exception=None):
@@ -39,7 +39,7 @@ def bad_request(request, exception=None):
     too_large = isinstance(exception, TooManyFieldsSent | RequestDataTooBig)
     if not too_large or not request.path.startswith(reverse("admin:index")):
         return defaults.bad_request(request, exception)
-    from .importers.textformat import MAX_BULLETS
+    from articles.interchange.textformat import MAX_BULLETS
 
     context = {
         "title": "This form is too large to save",

@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import PublishedVersion
-from .public import absolute_url, explainer_path
+from articles.models import PublishedVersion
+from articles.site.reads import absolute_url, explainer_path
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
 JSON_LD_CLOSE = "</script>"

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe, urlencode
 
-from .models import PublishedVersion
+from articles.models import PublishedVersion
 
 logger = logging.getLogger(__name__)
 
@@ -426,7 +426,7 @@ def connect_signals() -> None:
     from django.contrib.flatpages.models import FlatPage
     from django.db.models.signals import post_delete, post_save
 
-    from .models import SlugRedirect, Stakeholder, Topic
+    from articles.models import SlugRedirect, Stakeholder, Topic
 
     for model in (Topic, Stakeholder, SlugRedirect, FlatPage):
         post_save.connect(_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 
-from . import cache
+from articles.site import cache
 
 
 class PageCacheMiddleware:

@@ -36,8 +36,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from . import history, readiness, roles, workflow
-from .models import Explainer, PublishedVersion, TimelineEvent
+from articles import roles
+from articles.desk import history
+from articles.models import Explainer, PublishedVersion, TimelineEvent
+from articles.workflow import moves as workflow
+from articles.workflow import readiness
 
 State = Explainer.State
 STALE_AFTER = timedelta(days=7)
@@ -485,7 +488,7 @@ class WorkflowAdminMixin:
         if version is None:
             raise Http404("No such version.")
         # The public page's own template and context: staff see exactly what readers saw.
-        from .views import stored_html
+        from articles.site.views import stored_html
 
         context = {
             "title": version.title,
@@ -608,7 +611,7 @@ class WorkflowAdminMixin:
 
 
 def _preview_token(obj: Explainer) -> str:
-    from .preview import make_token
+    from articles.site.preview import make_token
 
     return make_token(obj)
 

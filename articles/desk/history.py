@@ -17,8 +17,8 @@ from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from reversion.models import Version
 
-from . import richtext
-from .models import (
+from articles import richtext
+from articles.models import (
     Byline,
     Correction,
     Explainer,

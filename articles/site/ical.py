@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from .public import WatchItem, absolute_url
-from .templatetags.newsroom import precise_date
+from articles.site.reads import WatchItem, absolute_url
+from articles.templatetags.newsroom import precise_date
 
 CALENDAR_PRECISIONS = ("day", "month")
 SUMMARY_MAX = 160

@@ -36,8 +36,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from .. import workflow
-from ..models import (
+from articles.interchange.textformat import FormatError, FormatErrors, ParsedExplainer, parse
+from articles.models import (
     Byline,
     Explainer,
     KeyFact,
@@ -51,7 +51,7 @@ from ..models import (
     http_url_validator,
     unique_slug,
 )
-from .textformat import FormatError, FormatErrors, ParsedExplainer, parse
+from articles.workflow import moves as workflow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core import signing
 from django.urls import reverse
 
-from .models import Explainer
+from articles.models import Explainer
 
-SALT = "articles.preview"
+SALT = "articles.site.preview"
 DEFAULT_MAX_AGE = 24 * 60 * 60
 
 

@@ -16,9 +16,9 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
-from . import public
-from .models import PublishedVersion, Stakeholder, Topic
-from .xmltext import xml_safe
+from articles.models import PublishedVersion, Stakeholder, Topic
+from articles.site import reads as public
+from articles.site.xmltext import xml_safe
 
 # Google News lists articles published in the last two days, at most 1,000 of them.
 NEWS_WINDOW = datetime.timedelta(days=2)

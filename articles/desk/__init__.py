@@ -1,0 +1,1 @@
+"""The desk: the admin, the workflow panel, queues, history, import and export."""

@@ -1,0 +1,1 @@
+"""The plain-text explainer format, import and export."""

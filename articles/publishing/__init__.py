@@ -1,0 +1,1 @@
+"""Publishing: freeze a working copy into a published version and render it."""

@@ -1,0 +1,1 @@
+"""The public site: views, feeds, sitemaps, search, calendar and the page cache."""

@@ -1,0 +1,1 @@
+"""The editorial workflow: the table of moves, who may make them, readiness, mail."""
