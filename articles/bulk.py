@@ -8,7 +8,7 @@ as publishing renders it, with its full-text vector computed by PostgreSQL in th
 
 It skips what ``publishing.freeze()`` does one explainer at a time (about ten queries to snapshot
 the working copy, two more to store it): the version's ``data`` is built here from the planned
-rows, in the same shape as ``publishing.snapshot()`` (a test holds the two equal).
+rows, in the same shape as ``articles.snapshot.snapshot()`` (a test holds the two equal).
 
 Rendering dominates the cost (a few milliseconds of template work per explainer), and it needs
 no database: the text, the snapshot and the HTML of each batch are built in worker processes
@@ -54,8 +54,9 @@ from articles.models import (
     Viewpoint,
     WatchItem,
 )
-from articles.publishing.freeze import SNAPSHOT_SCHEMA, render_version, search_text
+from articles.publishing.freeze import render_version, search_text
 from articles.site.cache import invalidate_public_pages
+from articles.snapshot import SNAPSHOT_SCHEMA
 
 FACTS, STAKEHOLDERS, EVENTS, SOURCES = 8, 5, 8, 6
 STAKEHOLDER_POOL = 300
@@ -317,7 +318,7 @@ def plan_explainer(
 
 
 def snapshot_data(plan: dict[str, Any], pools: Pools) -> dict[str, Any]:
-    """Return what ``publishing.snapshot()`` returns for the planned explainer."""
+    """Return what ``articles.snapshot.snapshot()`` returns for the planned explainer."""
     e = plan["explainer"]
     return {
         "schema": SNAPSHOT_SCHEMA,

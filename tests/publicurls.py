@@ -1,4 +1,5 @@
-"""Every public URL of the site, discovered from ``articles.site.urls`` so that new pages are covered.
+"""Every public URL of the site, discovered from ``articles.site.urls`` so that new pages are
+covered.
 
 Security tests (headers, hostile input) walk this list. A route's keyword arguments are filled
 from its name: topic and stakeholder routes get those slugs, a preview route a token, an author
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import Explainer, Stakeholder, Topic
-from articles.site import preview
+from articles.publishing import preview
 
 
 def _patterns(resolver: URLResolver, namespace: str):

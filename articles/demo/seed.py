@@ -49,6 +49,7 @@ from articles.models import (
     Topic,
     Viewpoint,
 )
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 
 EXPLAINERS_DIR = Path(__file__).resolve().parent / "explainers"
@@ -263,7 +264,7 @@ def _publish(
     workflow.submit(explainer, by=writer, comment="Ready for fact-checking.")
     _check_facts(explainer, by=checker, note=check_note)
     workflow.approve(explainer, by=checker, comment="Every key fact checked against its sources.")
-    return workflow.publish(explainer, by=editor, comment=change_note)
+    return publication.publish(explainer, by=editor, comment=change_note)
 
 
 def _check_facts(explainer: Explainer, *, by, note: str) -> None:

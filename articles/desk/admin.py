@@ -54,8 +54,8 @@ from articles.models import (
     Transition,
     Viewpoint,
 )
-from articles.publishing.freeze import content_digest, snapshot
-from articles.site import reads as public
+from articles.publishing.render import explainer_path
+from articles.snapshot import content_digest, snapshot
 from articles.validators import HeroImageFormField
 from articles.workflow import moves as workflow
 
@@ -563,7 +563,7 @@ class ExplainerAdmin(ImportExportAdminMixin, WorkflowAdminMixin, CompareVersionA
             .values_list("slug", flat=True)
             .first()
         )
-        return public.explainer_path(slug) if slug else None
+        return explainer_path(slug) if slug else None
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "topics"]}),

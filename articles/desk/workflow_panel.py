@@ -39,6 +39,9 @@ from django.views.decorators.http import require_POST
 from articles import roles
 from articles.desk import history
 from articles.models import Explainer, PublishedVersion, TimelineEvent
+from articles.publishing import moves as publication
+from articles.publishing.preview import make_token
+from articles.publishing.render import stored_html
 from articles.workflow import moves as workflow
 from articles.workflow import readiness
 
@@ -430,7 +433,7 @@ class WorkflowAdminMixin:
                 for error in errors:
                     messages.error(request, f"{label}: {error}" if label else error)
             return HttpResponseRedirect(self._change_url(obj))
-        func = getattr(workflow, verb)
+        func = publication.function_for(verb)
         try:
             result = func(obj, by=request.user, **form.workflow_kwargs())
         except workflow.FourEyesRefusal as exc:
@@ -488,8 +491,6 @@ class WorkflowAdminMixin:
         if version is None:
             raise Http404("No such version.")
         # The public page's own template and context: staff see exactly what readers saw.
-        from articles.site.views import stored_html
-
         context = {
             "title": version.title,
             "head_html": stored_html(version.head_html),
@@ -611,8 +612,6 @@ class WorkflowAdminMixin:
 
 
 def _preview_token(obj: Explainer) -> str:
-    from articles.site.preview import make_token
-
     return make_token(obj)
 
 

@@ -6,7 +6,7 @@ was imported. Rich-text sections become plain paragraphs: each block (paragraph,
 item, quotation) is one paragraph, a list item keeps a "- " (or "1. ") in front, and a link keeps
 its address in brackets after its text; bold and italics are dropped.
 
-``to_json()`` is ``publishing.snapshot()`` as JSON: the keys are documented in
+``to_json()`` is ``articles.snapshot.snapshot()`` as JSON: the keys are documented in
 docs/import-export.md and stay stable (``schema`` changes if they ever must).
 """
 
@@ -28,7 +28,7 @@ from articles.interchange.textformat import (
     write,
 )
 from articles.models import Explainer, KeyFact, RelatedLink, Source, TimelineEvent, Viewpoint
-from articles.publishing.freeze import snapshot
+from articles.snapshot import snapshot
 
 # Elements whose content is a paragraph of its own.
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "pre"})

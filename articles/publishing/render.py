@@ -8,8 +8,6 @@ is one query and no template work beyond the site chrome.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from typing import Any
@@ -20,7 +18,6 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import PublishedVersion
-from articles.site.reads import absolute_url, explainer_path
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
 JSON_LD_CLOSE = "</script>"
@@ -50,31 +47,30 @@ def author_path(username: str) -> str:
     return reverse("articles:author", kwargs={"username": username})
 
 
+def absolute_url(path: str) -> str:
+    """Return ``path`` on the site's public address (settings.NEWSROOM_BASE_URL)."""
+    return settings.NEWSROOM_BASE_URL + path
+
+
+def explainer_path(slug: str) -> str:
+    return reverse("articles:explainer", kwargs={"slug": slug})
+
+
+def stored_html(html: str) -> SafeString:
+    """Mark a version's stored body_html/head_html safe for output.
+
+    The one place stored HTML is marked safe: it was rendered by our own templates at publish
+    time (this module), with autoescaping on and every piece of editor rich text passed
+    through the nh3 allowlist (``articles.richtext``). Templates never use ``|safe``.
+    """
+    return mark_safe(html)  # noqa: S308 - rendered by our templates; see the docstring
+
+
 def json_for_script(value: Any) -> SafeString:
     """Return ``value`` as JSON that is safe to place between <script> tags."""
     encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     # Safe: the three characters that matter inside <script> are escaped just above.
     return mark_safe(encoded.translate(_SCRIPT_ESCAPES))  # noqa: S308
-
-
-def script_hashes(head_html: str) -> list[str]:
-    """Return CSP source expressions ('sha256-…') for the JSON-LD blocks in ``head_html``.
-
-    The strict Content-Security-Policy allows no inline script; the JSON-LD block is allowed
-    by the hash of its exact text. Hashing the stored HTML on each response (a few
-    microseconds) keeps the header right by construction, whatever rendered the HTML.
-    """
-    hashes = []
-    start = head_html.find(JSON_LD_OPEN)
-    while start != -1:
-        body_start = start + len(JSON_LD_OPEN)
-        end = head_html.find(JSON_LD_CLOSE, body_start)
-        if end == -1:
-            break
-        digest = hashlib.sha256(head_html[body_start:end].encode()).digest()
-        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
-        start = head_html.find(JSON_LD_OPEN, end)
-    return hashes
 
 
 def _live_related(data: dict[str, Any], explainer_id: int | None) -> list[dict[str, Any]]:

@@ -416,17 +416,26 @@ def _changed(sender, using: str | None = None, **kwargs) -> None:
     invalidate_on_commit(using)
 
 
-def connect_signals() -> None:
-    """Invalidate when rows that public pages read live change outside the workflow.
+def _published(sender, **kwargs) -> None:
+    # Sent after commit already (articles.publishing.moves).
+    invalidate_public_pages()
 
-    Topic and stakeholder pages show those rows as they are now (and their old slugs redirect),
-    and the policy pages are flat pages. Published versions change only through ``workflow``
-    (publish, unpublish, restore), which calls ``invalidate_public_pages()`` itself after commit.
+
+def connect_signals() -> None:
+    """Invalidate when what public pages show changes.
+
+    Published versions change only through publishing's moves (publish, unpublish, restore),
+    which send ``public_pages_changed`` after commit. Topic and stakeholder pages show those
+    rows as they are now (and their old slugs redirect), and the policy pages are flat pages:
+    their saves and deletes invalidate after commit.
     """
     from django.contrib.flatpages.models import FlatPage
     from django.db.models.signals import post_delete, post_save
 
     from articles.models import SlugRedirect, Stakeholder, Topic
+    from articles.publishing.signals import public_pages_changed
+
+    public_pages_changed.connect(_published, dispatch_uid="page-cache-published")
 
     for model in (Topic, Stakeholder, SlugRedirect, FlatPage):
         post_save.connect(_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}")

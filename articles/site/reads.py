@@ -14,13 +14,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic, period_end
 from articles.models import WatchItem as WatchRow
+from articles.publishing.render import absolute_url, explainer_path  # noqa: F401  (site-wide names)
 from articles.querysets import live_q
 
 # How many items a feed carries.
@@ -36,15 +35,6 @@ FEED_FIELDS = (
     "data__topics",
     "data__authors",
 )
-
-
-def absolute_url(path: str) -> str:
-    """Return ``path`` on the site's public address (settings.NEWSROOM_BASE_URL)."""
-    return settings.NEWSROOM_BASE_URL + path
-
-
-def explainer_path(slug: str) -> str:
-    return reverse("articles:explainer", kwargs={"slug": slug})
 
 
 def live_page(slug: str, at: datetime.datetime | None = None) -> PublishedVersion | None:

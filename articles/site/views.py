@@ -13,7 +13,6 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +21,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import (
     Http404,
     HttpRequest,
@@ -41,16 +40,14 @@ from django.utils.cache import (
 )
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles import entities
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
-from articles.publishing.freeze import render_version, snapshot
-from articles.publishing.render import script_hashes
-from articles.site import preview as preview_tokens
+from articles.publishing import preview as preview_tokens
+from articles.publishing.render import stored_html
 from articles.site import reads as public
 from articles.site import timelinejs
 from articles.site.feeds import (
@@ -79,24 +76,6 @@ WATCH_UNDATED_MAX = 100
 ICS_HORIZON = datetime.timedelta(days=549)  # about 18 months ahead
 ICS_MAX_EVENTS = 1000
 CACHEABLE_STATUSES = (200, 301, 304, 410)
-
-
-def stored_html(html: str) -> SafeString:
-    """Mark a version's stored body_html/head_html safe for output.
-
-    The one place the public site marks stored HTML safe: it was rendered by our own
-    templates at publish time (articles/render.py), with autoescaping on and every piece of
-    editor rich text passed through the nh3 allowlist (``richtext``). Templates never use
-    ``|safe``.
-    """
-    return mark_safe(html)  # noqa: S308 - rendered by our templates; see the docstring
-
-
-def with_json_ld_allowed(response: HttpResponse, head_html: str) -> HttpResponse:
-    """Return ``response`` allowing, by hash, the JSON-LD blocks of ``head_html`` under the
-    strict CSP (no 'unsafe-inline'). The hashes are this page's own, so django-csp's
-    ``csp_update`` is applied to this response rather than to the view."""
-    return csp_update({"script-src": script_hashes(head_html)})(lambda: response)()
 
 
 # --- Caching headers --------------------------------------------------------------------------
@@ -198,7 +177,7 @@ def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
     )
     response.headers["Last-Modified"] = http_date(int(version.go_live_at.timestamp()))
-    return with_json_ld_allowed(response, version.head_html)
+    return response
 
 
 @public_page
@@ -502,28 +481,6 @@ def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpRespo
     return response
 
 
-def preview_version(explainer: Explainer) -> PublishedVersion:
-    """Return an unsaved version of the working copy, rendered as publishing would render it."""
-    now = timezone.now()
-    history = PublishedVersion.objects.filter(explainer=explainer).aggregate(
-        number=Max("number"), first=Max("first_published_at")
-    )
-    data = snapshot(explainer)
-    version = PublishedVersion(
-        explainer=explainer,
-        number=(history["number"] or 0) + 1,
-        slug=data["slug"],
-        title=data["title"],
-        dek=data["dek"],
-        go_live_at=now,
-        published_at=now,
-        first_published_at=history["first"] or now,
-        data=data,
-    )
-    render_version(version)
-    return version
-
-
 @require_safe
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     """Show a staff member the working copy a signed preview link was made for."""
@@ -538,7 +495,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     explainer = Explainer.objects.visible_to(request.user).filter(pk=explainer_id).first()
     if explainer is None:
         return _refused(request, "You do not have access to this explainer.")
-    version = preview_version(explainer)
+    version = preview_tokens.preview_version(explainer)
     response = render(
         request,
         "articles/preview.html",
@@ -552,7 +509,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return with_json_ld_allowed(response, version.head_html)
+    return response
 
 
 # --- Health -----------------------------------------------------------------------------------

@@ -25,22 +25,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Byline, Explainer, PublishedVersion, Transition
-from articles.publishing.freeze import content_digest, freeze, snapshot, withdraw
-from articles.site import cache
+from articles.snapshot import content_digest, snapshot
 from articles.workflow import notifications, readiness
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    User = AbstractBaseUser | AnonymousUser
+# Whoever asks or acts: permission questions accept an anonymous user too.
+User = AbstractBaseUser | AnonymousUser
 
 State = Explainer.State
 
@@ -243,18 +241,18 @@ def text_digest(data: dict[str, Any]) -> str:
 # The moves.
 
 
-def _locked(explainer: Explainer) -> Explainer:
+def locked(explainer: Explainer) -> Explainer:
     return Explainer.objects.select_for_update().get(pk=explainer.pk)
 
 
-def _sync(caller: Explainer, fresh: Explainer) -> Explainer:
+def sync(caller: Explainer, fresh: Explainer) -> Explainer:
     """Copy the saved row into the caller's instance (bypassing the protected state field)."""
     for field in Explainer._meta.concrete_fields:
         caller.__dict__[field.attname] = fresh.__dict__[field.attname]
     return fresh
 
 
-def _check(user: User, explainer: Explainer, verb: str, comment: str) -> Move:
+def check_move(user: User, explainer: Explainer, verb: str, comment: str) -> Move:
     move = MOVES[verb]
     if not CAN[verb](user, explainer):
         if verb == "approve" and _perm(user, "approve_explainer"):
@@ -273,7 +271,7 @@ def _check(user: User, explainer: Explainer, verb: str, comment: str) -> Move:
     return move
 
 
-def _record(explainer: Explainer, name: str, from_state: str, *, by, comment: str) -> Transition:
+def record(explainer: Explainer, name: str, from_state: str, *, by, comment: str) -> Transition:
     return Transition.objects.create(
         explainer=explainer,
         name=name,
@@ -284,13 +282,13 @@ def _record(explainer: Explainer, name: str, from_state: str, *, by, comment: st
     )
 
 
-def _clear_approval(explainer: Explainer) -> None:
+def clear_approval(explainer: Explainer) -> None:
     explainer.approved_by = None
     explainer.approved_at = None
     explainer.approved_digest = ""
 
 
-def _after_commit(func, *args, **kwargs) -> None:
+def after_commit(func, *args, **kwargs) -> None:
     def run() -> None:
         func(*args, **kwargs)
 
@@ -303,38 +301,38 @@ def _after_commit(func, *args, **kwargs) -> None:
 @transaction.atomic
 def submit(explainer: Explainer, *, by, comment: str = "") -> Explainer:
     """Send a draft to the fact-checkers (draft → in review)."""
-    e = _locked(explainer)
-    _check(by, e, "submit", comment)
+    e = locked(explainer)
+    check_move(by, e, "submit", comment)
     from_state = e.state
     e._submit()
     e.submitted_by = by
-    _clear_approval(e)
+    clear_approval(e)
     e.save()
-    _record(e, "submit", from_state, by=by, comment=comment)
-    _after_commit(notifications.explainer_submitted, e, by=by)
-    return _sync(explainer, e)
+    record(e, "submit", from_state, by=by, comment=comment)
+    after_commit(notifications.explainer_submitted, e, by=by)
+    return sync(explainer, e)
 
 
 @transaction.atomic
 def request_changes(explainer: Explainer, *, by, comment: str = "") -> Explainer:
     """Send an explainer under review, or approved, back to its authors (→ draft)."""
-    e = _locked(explainer)
-    _check(by, e, "request_changes", comment)
+    e = locked(explainer)
+    check_move(by, e, "request_changes", comment)
     from_state = e.state
     e._request_changes()
-    _clear_approval(e)
+    clear_approval(e)
     e.review_due = None
     e.save()
-    _record(e, "request_changes", from_state, by=by, comment=comment)
-    _after_commit(notifications.changes_requested, e, by=by, comment=comment.strip())
-    return _sync(explainer, e)
+    record(e, "request_changes", from_state, by=by, comment=comment)
+    after_commit(notifications.changes_requested, e, by=by, comment=comment.strip())
+    return sync(explainer, e)
 
 
 @transaction.atomic
 def approve(explainer: Explainer, *, by, comment: str = "") -> Explainer:
     """Approve the text as it is now (in review → approved); four eyes, checklist passes."""
-    e = _locked(explainer)
-    _check(by, e, "approve", comment)
+    e = locked(explainer)
+    check_move(by, e, "approve", comment)
     failed = readiness.failures(e)
     if failed:
         raise NotReady(failed)
@@ -345,89 +343,9 @@ def approve(explainer: Explainer, *, by, comment: str = "") -> Explainer:
     # Approval is of this exact content: publish() refuses if the digest has changed since.
     e.approved_digest = content_digest(snapshot(e))
     e.save()
-    _record(e, "approve", from_state, by=by, comment=comment)
-    _after_commit(notifications.explainer_approved, e, by=by)
-    return _sync(explainer, e)
-
-
-@transaction.atomic
-def publish(
-    explainer: Explainer,
-    *,
-    by,
-    comment: str = "",
-    go_live_at: datetime | None = None,
-    expires_at: datetime | None = None,
-    substantive: bool = False,
-) -> PublishedVersion:
-    """Freeze the approved text into a published version, live now or at ``go_live_at``.
-
-    The frozen snapshot is what readers get, so later saves of the working copy (even between
-    scheduling and go-live) never leak into it. ``substantive`` is the editor's tick that this
-    revision needs a public correction note.
-    """
-    e = _locked(explainer)
-    _check(by, e, "publish", comment)
-    now = timezone.now()
-    if go_live_at is not None and go_live_at <= now:
-        go_live_at = None
-    if expires_at is not None and expires_at <= (go_live_at or now):
-        raise ValidationError({"expires_at": "The expiry must come after the go-live time."})
-    failed = readiness.failures(e, substantive=substantive)
-    if failed:
-        raise NotReady(failed)
-    data = snapshot(e)
-    if content_digest(data) != e.approved_digest:
-        raise InvalidTransition(
-            "The explainer changed after it was approved; it must be approved again."
-        )
-    version = freeze(
-        e, by=by, change_note=e.change_note, go_live_at=go_live_at, expires_at=expires_at, data=data
-    )
-    from_state = e.state
-    e._publish()
-    # The note belongs to the version now; the next revision needs its own.
-    e.change_note = ""
-    e.save()
-    name = "schedule" if go_live_at is not None else "publish"
-    _record(e, name, from_state, by=by, comment=comment)
-    _after_commit(notifications.explainer_published, e, by=by, version=version)
-    _after_commit(cache.invalidate_public_pages)
-    _sync(explainer, e)
-    return version
-
-
-@transaction.atomic
-def unpublish(explainer: Explainer, *, by, comment: str = "") -> Explainer:
-    """Take the explainer off the public site (published → archived), with a reason.
-
-    A working copy under revision (draft, in review, approved) whose last version is still
-    live or scheduled can be taken down too: its versions end and its state stays.
-    """
-    e = _locked(explainer)
-    _check(by, e, "unpublish", comment)
-    from_state = e.state
-    withdraw(e)
-    if e.state == State.PUBLISHED:
-        e._unpublish()
-        e.save()
-    _record(e, "unpublish", from_state, by=by, comment=comment)
-    _after_commit(cache.invalidate_public_pages)
-    return _sync(explainer, e)
-
-
-@transaction.atomic
-def restore(explainer: Explainer, *, by, comment: str = "") -> Explainer:
-    """Bring an archived explainer back as a draft (archived → draft)."""
-    e = _locked(explainer)
-    _check(by, e, "restore", comment)
-    from_state = e.state
-    e._restore()
-    _clear_approval(e)
-    e.save()
-    _record(e, "restore", from_state, by=by, comment=comment)
-    _after_commit(cache.invalidate_public_pages)
-    return _sync(explainer, e)
+    record(e, "approve", from_state, by=by, comment=comment)
+    after_commit(notifications.explainer_approved, e, by=by)
+    return sync(explainer, e)
 
 
 @transaction.atomic
@@ -437,17 +355,17 @@ def revise(explainer: Explainer, *, by, comment: str = "") -> Explainer:
     Called by the admin after a save that changed the content. Any approval is dropped: it was
     given to other text. Readers keep the live version until the revision is published.
     """
-    e = _locked(explainer)
+    e = locked(explainer)
     if not (can_edit(by, e) or can_check_facts(by, e)):
         raise PermissionDenied("You may not edit this explainer.")
     if e.state not in _REVISABLE:
         raise InvalidTransition(f"A {e.get_state_display().lower()} explainer is not revised.")
     from_state = e.state
     e._revise()
-    _clear_approval(e)
+    clear_approval(e)
     e.save()
-    _record(e, "revise", from_state, by=by, comment=comment or "Edited: back to draft.")
-    return _sync(explainer, e)
+    record(e, "revise", from_state, by=by, comment=comment or "Edited: back to draft.")
+    return sync(explainer, e)
 
 
 @transaction.atomic
@@ -455,7 +373,7 @@ def assign(
     explainer: Explainer, *, by, assignee, due: date | None = None, comment: str = ""
 ) -> Explainer:
     """Name the fact-checker who reviews an explainer in review, with an optional due date."""
-    e = _locked(explainer)
+    e = locked(explainer)
     if not can_assign(by, e):
         raise PermissionDenied("You may not assign reviews.")
     if e.state != State.IN_REVIEW:
@@ -471,6 +389,6 @@ def assign(
     e.save()
     who = assignee.get_full_name() or assignee.get_username()
     note = f"Assigned to {who}" + (f", due {due:%d %b %Y}" if due else "") + "."
-    _record(e, "assign", e.state, by=by, comment=f"{note} {comment}".strip())
-    _after_commit(notifications.review_assigned, e, by=by)
-    return _sync(explainer, e)
+    record(e, "assign", e.state, by=by, comment=f"{note} {comment}".strip())
+    after_commit(notifications.review_assigned, e, by=by)
+    return sync(explainer, e)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.desk.workflow_panel import PublishForm
 from articles.models import Explainer, KeyFact, PublishedVersion, TimelineEvent, Transition
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests.adminform import form_data
 from tests.articles.workflow_helpers import (
@@ -595,7 +596,7 @@ def test_desk_queues(client, editor, writer):
     explainer_in(State.APPROVED, authors=[writer], title="Ready one")
     explainer_in(State.PUBLISHED, authors=[writer], title="Fresh one")
     later = explainer_in(State.APPROVED, authors=[writer], title="Later one")
-    workflow.publish(later, by=editor, go_live_at=timezone.now() + timedelta(days=1))
+    publication.publish(later, by=editor, go_live_at=timezone.now() + timedelta(days=1))
     client.force_login(editor)
     response = client.get(reverse("admin:index"))
     queues = {q["key"]: [i["title"] for i in q["items"]] for q in response.context["queues"]}
@@ -621,7 +622,7 @@ def test_stale_queue(client, editor, writer):
         )
         workflow.submit(explainer, by=writer)
         workflow.approve(explainer, by=desk_checker())
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
 
     def stale_titles():
         client.force_login(editor)
@@ -672,7 +673,7 @@ def _two_versions(editor, writer) -> Explainer:
     workflow.revise(explainer, by=writer)
     workflow.submit(explainer, by=writer)
     workflow.approve(explainer, by=desk_checker())
-    workflow.publish(explainer, by=editor)
+    publication.publish(explainer, by=editor)
     return explainer
 
 

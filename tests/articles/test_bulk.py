@@ -9,6 +9,7 @@ from django.db import connection
 from articles import bulk
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder
 from articles.publishing import freeze as publishing
+from articles.snapshot import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,10 @@ def test_every_explainer_is_live(seeded):
 
 
 def test_version_data_is_what_publishing_would_freeze(seeded):
-    """The stored data equals publishing.snapshot() of the working copy written."""
+    """The stored data equals snapshot() of the working copy written."""
     for explainer in seeded:
         version = explainer.versions.get()
-        assert version.data == publishing.snapshot(explainer)
+        assert version.data == snapshot(explainer)
 
 
 def test_version_html_is_what_publishing_would_render(seeded):

@@ -15,9 +15,9 @@ from django.urls import path
 
 from articles.models import Explainer
 from articles.publishing import freeze as publishing
+from articles.publishing import moves as publication
 from articles.site import cache
 from articles.site.page_cache_middleware import PageCacheMiddleware
-from articles.workflow import moves as workflow
 from tests import factories
 from tests.articles.publicsite import live_explainer, publish
 from tests.articles.workflow_helpers import explainer_in
@@ -155,12 +155,12 @@ def test_workflow_publish_invalidates_after_commit(
     """Publishing through the workflow makes the new version visible once committed."""
     explainer = explainer_in(Explainer.State.APPROVED, authors=[writer], title="First take")
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     assert b"First take" in page(client, explainer).content
     explainer = explainer_in(Explainer.State.APPROVED, authors=[writer], title="Second take")
     assert page(client, explainer).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     assert b"Second take" in page(client, explainer).content
 
 
@@ -171,10 +171,10 @@ def test_workflow_unpublish_invalidates_after_commit(
     """Unpublishing through the workflow takes the cached page down once committed."""
     explainer = explainer_in(Explainer.State.APPROVED, authors=[writer])
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     assert page(client, explainer).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.unpublish(explainer, by=editor, comment="Legal asked us to.")
+        publication.unpublish(explainer, by=editor, comment="Legal asked us to.")
     assert page(client, explainer).status_code in (404, 410)
 
 

@@ -16,6 +16,7 @@ from reversion.models import Revision, Version
 
 from articles.desk import history
 from articles.models import Byline, Explainer, KeyFact, Transition
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests.adminform import form_data
 from tests.articles.workflow_helpers import desk_checker, desk_editor
@@ -254,7 +255,7 @@ def test_fact_checker_reads_but_cannot_revert_a_published_explainer(client, fact
     )
     workflow.submit(explainer, by=desk_editor())
     workflow.approve(explainer, by=desk_checker())
-    workflow.publish(explainer, by=desk_editor())
+    publication.publish(explainer, by=desk_editor())
     explainer.refresh_from_db()
     before = (Revision.objects.count(), Transition.objects.count(), explainer.lock_version)
     first = explainer_versions(explainer).first()

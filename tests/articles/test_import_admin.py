@@ -15,7 +15,7 @@ from django.urls import reverse
 from articles.interchange import exporter
 from articles.interchange.textformat import MAX_FILE_BYTES
 from articles.models import Explainer
-from articles.site import preview
+from articles.publishing import preview
 from tests.articles.workflow_helpers import explainer_in
 from tests.factories import ExplainerFactory
 

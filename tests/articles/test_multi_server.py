@@ -26,8 +26,8 @@ from django.db import connection
 
 from articles.models import Explainer
 from articles.publishing import freeze as publishing
+from articles.publishing import moves as publication
 from articles.site import cache
-from articles.workflow import moves as workflow
 from tests import factories
 from tests.articles.workflow_helpers import explainer_in
 
@@ -179,7 +179,7 @@ def test_publishing_reaches_both_servers_within_the_window(servers, editor, writ
     path = f"/explainers/{explainer.slug}/"
     assert {status for status, _ in read_everywhere(servers, path)} == {404}
 
-    workflow.publish(explainer, by=editor)  # invalidates after commit
+    publication.publish(explainer, by=editor)  # invalidates after commit
     published = time.monotonic()
     wait_out_the_window(published)
     pages = read_everywhere(servers, path)
@@ -198,7 +198,7 @@ def test_publishing_reaches_both_servers_within_the_window(servers, editor, writ
     pages = read_everywhere(servers, path)
     assert all("Version two" in body and "Version one" not in body for _, body in pages)
 
-    workflow.unpublish(explainer, by=editor, comment="Taken down for the test.")
+    publication.unpublish(explainer, by=editor, comment="Taken down for the test.")
     unpublished = time.monotonic()
     wait_out_the_window(unpublished)
     assert {status for status, _ in read_everywhere(servers, path)} <= {404, 410}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Explainer
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests.articles.workflow_helpers import (
     desk_checker,
@@ -119,7 +120,7 @@ def test_publication_tells_the_authors(writer, editor, django_capture_on_commit_
     """Publishing mails the authors the public address."""
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     (message,) = mail.outbox
     assert message.to == [writer.email]
     assert message.subject.startswith("Published")
@@ -130,7 +131,7 @@ def test_scheduling_tells_the_authors_when(writer, editor, django_capture_on_com
     """A scheduled publication says it is scheduled, not live."""
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(explainer, by=editor, go_live_at=timezone.now() + timedelta(days=1))
+        publication.publish(explainer, by=editor, go_live_at=timezone.now() + timedelta(days=1))
     (message,) = mail.outbox
     assert message.subject.startswith("Scheduled")
     assert "scheduled to go live" in message.body
@@ -140,7 +141,7 @@ def test_actor_is_not_mailed_about_their_own_move(editor, django_capture_on_comm
     """An editor who publishes their own explainer gets no mail about it."""
     explainer = explainer_in(State.APPROVED, authors=[editor])
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     assert mail.outbox == []
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Correction, Explainer, KeyFact
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from articles.workflow import readiness
 from tests.articles.workflow_helpers import (
@@ -189,7 +190,7 @@ def test_publish_enforces_the_substantive_tick(writer):
     workflow.submit(explainer, by=writer)
     workflow.approve(explainer, by=desk_checker())
     with pytest.raises(workflow.NotReady) as caught:
-        workflow.publish(explainer, by=desk_editor(), substantive=True)
+        publication.publish(explainer, by=desk_editor(), substantive=True)
     assert [c.key for c in caught.value.failed] == ["correction"]
 
 
@@ -199,4 +200,4 @@ def test_publish_rechecks_readiness(writer, key, breaker):
     explainer = explainer_in(State.APPROVED, authors=[writer])
     breaker(explainer)
     with pytest.raises(workflow.NotReady):
-        workflow.publish(explainer, by=desk_editor())
+        publication.publish(explainer, by=desk_editor())

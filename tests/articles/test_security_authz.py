@@ -25,7 +25,7 @@ from reversion.models import Version
 
 from articles.models import Explainer, PublishedVersion, RelatedLink, Stakeholder, Topic, Transition
 from articles.publishing import freeze as publishing
-from articles.site import preview
+from articles.publishing import preview
 from articles.workflow import moves as workflow
 from tests import factories
 from tests.adminform import form_data

@@ -9,6 +9,7 @@ import pytest
 
 from articles.models import Explainer, PublishedVersion, Transition
 from articles.publishing import freeze as publishing
+from articles.publishing import moves as publication
 from articles.site import cache
 from articles.workflow import moves as workflow
 from tests import factories
@@ -54,8 +55,8 @@ def test_publish_failing_after_freeze_leaves_nothing(approved, editor, client):
         real_freeze(*args, **kwargs)  # the version row is written …
         raise RuntimeError("disk full")  # … and then the process fails
 
-    with mock.patch.object(workflow, "freeze", freeze_then_fail), pytest.raises(RuntimeError):
-        workflow.publish(approved, by=editor)
+    with mock.patch.object(publication, "freeze", freeze_then_fail), pytest.raises(RuntimeError):
+        publication.publish(approved, by=editor)
     assert _footprint(approved) == before
     assert client.get(approved.get_absolute_url()).status_code == 404
 
@@ -64,10 +65,10 @@ def test_publish_failing_at_audit_row_leaves_nothing(approved, editor):
     """A failure writing the audit row undoes the version and the state change with it."""
     before = _footprint(approved)
     with (
-        mock.patch.object(workflow, "_record", side_effect=RuntimeError("db hiccup")),
+        mock.patch.object(publication, "record", side_effect=RuntimeError("db hiccup")),
         pytest.raises(RuntimeError),
     ):
-        workflow.publish(approved, by=editor)
+        publication.publish(approved, by=editor)
     assert _footprint(approved) == before
 
 
@@ -76,7 +77,7 @@ def test_submit_failing_midway_keeps_the_draft(writer):
     explainer = factories.complete_explainer(authors=[writer])
     before = _footprint(explainer)
     with (
-        mock.patch.object(workflow, "_record", side_effect=RuntimeError("db hiccup")),
+        mock.patch.object(workflow, "record", side_effect=RuntimeError("db hiccup")),
         pytest.raises(RuntimeError),
     ):
         workflow.submit(explainer, by=writer)
@@ -127,6 +128,6 @@ def test_publish_with_the_cache_down_still_publishes(
 ):
     """The after-commit cache purge fails quietly; the new version is live."""
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(approved, by=editor)
+        publication.publish(approved, by=editor)
     assert client.get(approved.get_absolute_url()).status_code == 200
     assert PublishedVersion.objects.filter(explainer=approved).count() == 1

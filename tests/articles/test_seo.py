@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
 import json
 import re
 
@@ -13,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Explainer
-from articles.site import preview
+from articles.publishing import preview
 from tests import factories
 from tests.articles.publicsite import (
     json_ld_text,
@@ -124,15 +122,13 @@ def test_json_ld_cannot_be_broken_out_of(client):
     assert "<script>alert(1)</script>" not in html
 
 
-def test_csp_allows_exactly_the_json_ld_by_hash(client, explainer):
-    """script-src carries the sha256 of the JSON-LD block and no 'unsafe-inline'."""
+def test_json_ld_needs_no_csp_exception(client, explainer):
+    """The JSON-LD block is a data block, which CSP does not govern: script-src stays exactly
+    'self' (no hash, no 'unsafe-inline'); the browser tests show Chromium reports nothing."""
     response = client.get(explainer.get_absolute_url())
-    block = json_ld_text(response.content.decode())
-    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+    assert json.loads(json_ld_text(response.content.decode()))["@type"]
     policy = response["Content-Security-Policy"]
-    script_src = re.search(r"script-src ([^;]*)", policy).group(1)
-    assert f"'sha256-{digest}'" in script_src
-    assert "unsafe-inline" not in script_src
+    assert re.search(r"script-src ([^;]*)", policy).group(1).strip() == "'self'"
 
 
 def test_open_graph_tags(client, explainer):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import Explainer, RelatedLink, TimelineEvent
 from articles.publishing import freeze as publishing
-from articles.site import preview
+from articles.publishing import preview
 from tests import factories
 from tests.articles.publicsite import (
     grow,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Explainer, KeyFact, PublishedVersion, Transition
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests.articles.workflow_helpers import (
     desk_checker,
@@ -72,7 +73,7 @@ CASES = [
 
 
 def _call(verb: str, explainer: Explainer, user, **kwargs):
-    return getattr(workflow, verb)(explainer, by=user, **kwargs)
+    return publication.function_for(verb)(explainer, by=user, **kwargs)
 
 
 @pytest.mark.parametrize(("role", "verb", "own", "allowed"), CASES)
@@ -196,7 +197,7 @@ def test_publish_refuses_text_changed_after_approval(editor, writer):
     explainer = explainer_in(State.APPROVED, authors=[writer])
     Explainer.objects.filter(pk=explainer.pk).update(title="A different headline")
     with pytest.raises(workflow.InvalidTransition):
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     assert not PublishedVersion.objects.filter(explainer=explainer).exists()
 
 
@@ -249,7 +250,7 @@ def test_republishing_replaces_the_live_version(editor, writer):
     workflow.revise(explainer, by=writer)
     workflow.submit(explainer, by=writer)
     workflow.approve(explainer, by=desk_checker())
-    version = workflow.publish(explainer, by=editor)
+    version = publication.publish(explainer, by=editor)
 
     live = PublishedVersion.objects.live().filter(explainer=explainer)
     assert list(live) == [version]
@@ -266,7 +267,7 @@ def test_scheduled_version_goes_live_by_itself(editor, writer):
     """A go-live time in the future: invisible until then, live after, with no worker."""
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with time_machine.travel("2031-06-01 08:00Z", tick=False):
-        version = workflow.publish(
+        version = publication.publish(
             explainer, by=editor, go_live_at=timezone.now() + timedelta(hours=2)
         )
         assert not PublishedVersion.objects.live().filter(pk=version.pk).exists()
@@ -280,7 +281,7 @@ def test_expiry_takes_the_version_down(editor, writer):
     """An expiry time ends the version by itself."""
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with time_machine.travel("2031-06-01 08:00Z", tick=False):
-        version = workflow.publish(
+        version = publication.publish(
             explainer, by=editor, expires_at=timezone.now() + timedelta(days=1)
         )
         assert PublishedVersion.objects.live().filter(pk=version.pk).exists()
@@ -292,7 +293,7 @@ def test_scheduled_publication_keeps_the_approved_text(client, editor, writer):
     """A save after scheduling never leaks: the approved revision is what goes live."""
     explainer = explainer_in(State.APPROVED, authors=[writer], title="Approved headline")
     with time_machine.travel("2031-06-01 08:00Z", tick=False):
-        workflow.publish(explainer, by=editor, go_live_at=timezone.now() + timedelta(hours=1))
+        publication.publish(explainer, by=editor, go_live_at=timezone.now() + timedelta(hours=1))
         explainer.title = "Edited after scheduling"
         explainer.save()
         workflow.revise(explainer, by=writer)
@@ -307,7 +308,7 @@ def test_expiry_must_follow_go_live(editor, writer):
     """An expiry before the go-live time is refused and nothing is published."""
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with pytest.raises(ValidationError):
-        workflow.publish(
+        publication.publish(
             explainer,
             by=editor,
             go_live_at=timezone.now() + timedelta(hours=2),
@@ -319,7 +320,7 @@ def test_expiry_must_follow_go_live(editor, writer):
 def test_unpublish_takes_explainer_off_the_site(client, editor, writer):
     """Unpublish: archived, no live version, public page gone (404, or 410 Gone)."""
     explainer = explainer_in(State.PUBLISHED, authors=[writer])
-    workflow.unpublish(explainer, by=editor, comment="Legal hold.")
+    publication.unpublish(explainer, by=editor, comment="Legal hold.")
     assert explainer.state == State.ARCHIVED
     assert not PublishedVersion.objects.live().filter(explainer=explainer).exists()
     response = client.get(f"/explainers/{explainer.slug}/")
@@ -334,7 +335,7 @@ def test_unpublish_reaches_a_revised_working_copy(editor, writer):
     explainer.save()
     workflow.revise(explainer, by=writer)
     assert workflow.MOVES["unpublish"] in workflow.available_moves(editor, explainer)
-    workflow.unpublish(explainer, by=editor, comment="Withdrawn while we re-check it.")
+    publication.unpublish(explainer, by=editor, comment="Withdrawn while we re-check it.")
     assert explainer.state == State.DRAFT
     assert not PublishedVersion.objects.live().filter(explainer=explainer).exists()
     row = Transition.objects.filter(explainer=explainer).first()
@@ -344,7 +345,7 @@ def test_unpublish_reaches_a_revised_working_copy(editor, writer):
 def test_restore_brings_back_a_draft(editor, writer):
     """Restore: archived → draft, still not public."""
     explainer = explainer_in(State.ARCHIVED, authors=[writer])
-    workflow.restore(explainer, by=editor)
+    publication.restore(explainer, by=editor)
     assert explainer.state == State.DRAFT
     assert not PublishedVersion.objects.live().filter(explainer=explainer).exists()
 
@@ -366,7 +367,7 @@ def test_publish_purges_the_page_cache_after_commit(
     monkeypatch.setattr("articles.site.cache.invalidate_public_pages", lambda: calls.append(1))
     explainer = explainer_in(State.APPROVED, authors=[writer])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        workflow.publish(explainer, by=editor)
+        publication.publish(explainer, by=editor)
     assert calls == []
     for callback in callbacks:
         callback()
@@ -467,7 +468,7 @@ def test_concurrent_publishes_leave_one_version(writer):
     pk = explainer.pk
     editor = desk_editor()
 
-    outcomes = _race(5, lambda: workflow.publish(Explainer.objects.get(pk=pk), by=editor))
+    outcomes = _race(5, lambda: publication.publish(Explainer.objects.get(pk=pk), by=editor))
     assert outcomes.count("ok") == 1
     assert Transition.objects.filter(explainer_id=pk, name="publish").count() == 1
     assert PublishedVersion.objects.filter(explainer_id=pk).count() == 1

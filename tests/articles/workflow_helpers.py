@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from articles import roles
 from articles.models import Explainer
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests import factories
 
@@ -41,9 +42,9 @@ def explainer_in(state: str, *, authors=(), submitted_by=None, **kwargs) -> Expl
     workflow.approve(explainer, by=desk_checker())
     if state == State.APPROVED:
         return explainer
-    workflow.publish(explainer, by=editor)
+    publication.publish(explainer, by=editor)
     if state == State.PUBLISHED:
         return explainer
-    workflow.unpublish(explainer, by=editor, comment="Taken down for the test.")
+    publication.unpublish(explainer, by=editor, comment="Taken down for the test.")
     assert state == State.ARCHIVED
     return explainer

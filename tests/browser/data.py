@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Explainer, PublishedVersion, TimelineEvent
 from articles.publishing import freeze as publishing
+from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests import factories
 
@@ -72,6 +73,6 @@ def approved(*, writer, checker, **kwargs) -> Explainer:
 def published(*, writer, checker, editor, **kwargs) -> Explainer:
     """Return an explainer taken through the workflow to a live version."""
     explainer = approved(writer=writer, checker=checker, **kwargs)
-    workflow.publish(explainer, by=editor)
+    publication.publish(explainer, by=editor)
     explainer.refresh_from_db()
     return explainer

@@ -1,0 +1,125 @@
+"""The moves that change what readers see: publish (or schedule), unpublish and restore.
+
+They are workflow moves like the others (the table, ``can_*`` and the audit row come from
+``articles.workflow``), kept here because they freeze and withdraw published versions. Each
+sends ``public_pages_changed`` after commit, which the public site's page cache listens to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Explainer, PublishedVersion
+from articles.publishing.freeze import freeze, withdraw
+from articles.publishing.signals import public_pages_changed
+from articles.snapshot import content_digest, snapshot
+from articles.workflow import moves as workflow
+from articles.workflow import notifications, readiness
+from articles.workflow.moves import (
+    InvalidTransition,
+    NotReady,
+    State,
+    after_commit,
+    check_move,
+    clear_approval,
+    locked,
+    record,
+    sync,
+)
+
+# The moves defined here; the others are in articles.workflow.moves.
+VERBS = ("publish", "unpublish", "restore")
+
+
+def function_for(verb: str) -> Callable[..., Explainer | PublishedVersion]:
+    """Return the function that makes the workflow move ``verb`` (a key of ``workflow.MOVES``)."""
+    return globals()[verb] if verb in VERBS else getattr(workflow, verb)
+
+
+def _announce() -> None:
+    public_pages_changed.send(sender=PublishedVersion)
+
+
+@transaction.atomic
+def publish(
+    explainer: Explainer,
+    *,
+    by,
+    comment: str = "",
+    go_live_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    substantive: bool = False,
+) -> PublishedVersion:
+    """Freeze the approved text into a published version, live now or at ``go_live_at``.
+
+    The frozen snapshot is what readers get, so later saves of the working copy (even between
+    scheduling and go-live) never leak into it. ``substantive`` is the editor's tick that this
+    revision needs a public correction note.
+    """
+    e = locked(explainer)
+    check_move(by, e, "publish", comment)
+    now = timezone.now()
+    if go_live_at is not None and go_live_at <= now:
+        go_live_at = None
+    if expires_at is not None and expires_at <= (go_live_at or now):
+        raise ValidationError({"expires_at": "The expiry must come after the go-live time."})
+    failed = readiness.failures(e, substantive=substantive)
+    if failed:
+        raise NotReady(failed)
+    data = snapshot(e)
+    if content_digest(data) != e.approved_digest:
+        raise InvalidTransition(
+            "The explainer changed after it was approved; it must be approved again."
+        )
+    version = freeze(
+        e, by=by, change_note=e.change_note, go_live_at=go_live_at, expires_at=expires_at, data=data
+    )
+    from_state = e.state
+    e._publish()
+    # The note belongs to the version now; the next revision needs its own.
+    e.change_note = ""
+    e.save()
+    name = "schedule" if go_live_at is not None else "publish"
+    record(e, name, from_state, by=by, comment=comment)
+    after_commit(notifications.explainer_published, e, by=by, version=version)
+    after_commit(_announce)
+    sync(explainer, e)
+    return version
+
+
+@transaction.atomic
+def unpublish(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Take the explainer off the public site (published → archived), with a reason.
+
+    A working copy under revision (draft, in review, approved) whose last version is still
+    live or scheduled can be taken down too: its versions end and its state stays.
+    """
+    e = locked(explainer)
+    check_move(by, e, "unpublish", comment)
+    from_state = e.state
+    withdraw(e)
+    if e.state == State.PUBLISHED:
+        e._unpublish()
+        e.save()
+    record(e, "unpublish", from_state, by=by, comment=comment)
+    after_commit(_announce)
+    return sync(explainer, e)
+
+
+@transaction.atomic
+def restore(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+    """Bring an archived explainer back as a draft (archived → draft)."""
+    e = locked(explainer)
+    check_move(by, e, "restore", comment)
+    from_state = e.state
+    e._restore()
+    clear_approval(e)
+    e.save()
+    record(e, "restore", from_state, by=by, comment=comment)
+    after_commit(_announce)
+    return sync(explainer, e)

@@ -1,0 +1,120 @@
+"""A working copy as plain data: what approval fingerprints, publishing freezes and export writes.
+
+``snapshot()`` reads an explainer and its parts into JSON-ready data with stable keys;
+``content_digest()`` fingerprints it, so that "the text that was approved" can be compared with
+the text about to be published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any
+
+from articles.models import Explainer
+
+SNAPSHOT_SCHEMA = 1
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def snapshot(explainer: Explainer) -> dict[str, Any]:
+    """Return the explainer's content as JSON-ready data with stable keys."""
+    sources = list(explainer.sources.all())
+    number_of = {source.pk: n for n, source in enumerate(sources, start=1)}
+    facts = explainer.key_facts.prefetch_related("sources").select_related("checked_by")
+    bylines = explainer.byline_set.select_related("author")
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "title": explainer.title,
+        "slug": explainer.slug,
+        "dek": explainer.dek,
+        "what_happened": explainer.what_happened,
+        "background": explainer.background,
+        "why_it_matters": explainer.why_it_matters,
+        "topics": [
+            {"id": t.pk, "name": t.name, "slug": t.slug} for t in explainer.topics.order_by("name")
+        ],
+        "authors": [
+            {
+                "id": b.author_id,
+                "username": b.author.get_username(),
+                "name": b.author.get_full_name() or b.author.get_username(),
+            }
+            for b in bylines
+        ],
+        "hero": (
+            {
+                "url": explainer.hero_image.url,
+                "alt": explainer.hero_alt,
+                "credit": explainer.hero_credit,
+            }
+            if explainer.hero_image
+            else None
+        ),
+        "key_facts": [
+            {
+                "text": fact.text,
+                "check": fact.check_status,
+                "checked_by": (fact.checked_by.get_username() if fact.checked_by else None),
+                "checked_at": _iso(fact.checked_at),
+                "sources": sorted(number_of[s.pk] for s in fact.sources.all() if s.pk in number_of),
+            }
+            for fact in facts
+        ],
+        "sources": [
+            {
+                "number": number_of[s.pk],
+                "citation": s.citation,
+                "publisher": s.publisher,
+                "url": s.url,
+                "published_on": _iso(s.published_on),
+                "accessed_on": _iso(s.accessed_on),
+                "kind": s.kind,
+            }
+            for s in sources
+        ],
+        "viewpoints": [
+            {
+                "stakeholder": {
+                    "id": v.stakeholder_id,
+                    "name": v.stakeholder.name,
+                    "slug": v.stakeholder.slug,
+                    "kind": v.stakeholder.kind,
+                },
+                "text": v.text,
+            }
+            for v in explainer.viewpoints.select_related("stakeholder")
+        ],
+        "timeline": [
+            {
+                "date": _iso(e.date),
+                "precision": e.precision,
+                "kind": e.kind,
+                "text": e.text,
+                "source": number_of.get(e.source_id),
+            }
+            for e in explainer.timeline.all()
+        ],
+        "corrections": [
+            {"kind": c.kind, "text": c.text, "dated": _iso(c.dated)}
+            for c in explainer.corrections.all()
+        ],
+        "related": [
+            (
+                {"slug": link.target.slug, "title": link.target.title, "id": link.target_id}
+                if link.target_id
+                else {"slug": None, "title": link.title, "id": None}
+            )
+            for link in explainer.related_links.select_related("target")
+        ],
+    }
+
+
+def content_digest(data: dict[str, Any]) -> str:
+    """Return a fingerprint of a snapshot: equal digests mean the same text was approved."""
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
