@@ -23,7 +23,7 @@ def positive(text: str) -> int:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0].strip("`"))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0].replace("``", ""))
     parser.add_argument("--explainers", type=positive, default=10_000)
     parser.add_argument("--batch-size", type=positive, default=250)
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the text")
