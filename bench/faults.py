@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import (  # noqa: E402 - bench/ is a folder of scripts, not a package
+from load import (  # noqa: E402 - a sibling script, importable once bench/ is on the path
     DEFAULT_DATABASE_URL,
     ROOT,
     Load,

@@ -2,8 +2,9 @@
 
 What it does, in order:
 
-1. A PostgreSQL database ``newsroom_bench`` with ``seed_bulk`` explainers (created, migrated and
-   seeded unless it already holds exactly that many published explainers; ``--reseed`` forces).
+1. A PostgreSQL database ``newsroom_bench`` of explainers made by ``bench/seed.py`` (created,
+   migrated and seeded unless it already holds exactly that many published explainers;
+   ``--reseed`` forces).
 2. Static files collected to a temporary ``STATIC_ROOT``, plus the ceiling: the explainer page's
    own HTML saved there as ``bench/explainer.html``, which WhiteNoise serves from the same
    gunicorn as a static file.
@@ -124,13 +125,9 @@ def bench_env(static_root: Path) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str, quiet: bool = True) -> None:
+def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [PY, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL if quiet else None,
+        [PY, "manage.py", *args], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
     )
 
 
@@ -207,9 +204,11 @@ def prepare_database(env: dict[str, str], explainers: int, reseed: bool) -> floa
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     manage(env, "migrate", "--noinput", "-v0")
-    log(f"seed_bulk --explainers {explainers}")
+    log(f"bench/seed.py --explainers {explainers}")
     started = time.perf_counter()
-    manage(env, "seed_bulk", "--explainers", str(explainers), quiet=False)
+    subprocess.run(
+        [PY, "bench/seed.py", "--explainers", str(explainers)], cwd=REPO, env=env, check=True
+    )
     seconds = time.perf_counter() - started
     with _pg(DB_NAME) as conn:
         conn.execute("VACUUM ANALYZE")
@@ -542,8 +541,8 @@ def import_files(folder: Path, n: int, token: str) -> None:
     """Write ``n`` plain-text explainers in the FORMAT.md format."""
     import random
 
-    from articles.bulk import TOPICS, Prose
     from articles.models import Stakeholder
+    from bench.bulk import TOPICS, Prose
 
     rng = random.Random(7)
     prose = Prose(rng)
@@ -740,7 +739,7 @@ def markdown(report: dict[str, Any]) -> str:
     if report["seed_seconds"] is not None:
         out += [
             "",
-            f"Seeding: `seed_bulk --explainers {report['explainers']}` took "
+            f"Seeding: `bench/seed.py --explainers {report['explainers']}` took "
             f"{report['seed_seconds']:.0f} s ({report['explainers'] / report['seed_seconds']:.0f}"
             " explainers/s) in this run.",
         ]

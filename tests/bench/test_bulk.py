@@ -1,15 +1,16 @@
-"""Bulk benchmark data (articles/bulk.py, manage.py seed_bulk)."""
+"""Bulk benchmark data (bench/bulk.py, bench/seed.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
-from articles import bulk
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder
 from articles.publishing import freeze as publishing
 from articles.snapshot import snapshot
+from bench import bulk
+from bench.seed import parse_args, run
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +72,60 @@ def test_stakeholders_come_from_a_shared_pool(seeded):
     assert len(set(used)) < len(used)  # some stakeholder speaks in several explainers
 
 
-def test_command_creates_the_requested_number(capsys):
-    """manage.py seed_bulk --explainers N adds N published explainers."""
-    call_command("seed_bulk", explainers=4, batch_size=3, verbosity=0)
+def test_public_pages_of_a_seeded_explainer_answer(seeded, client):
+    """Its page, timeline, topic, stakeholder and author pages answer 200 and link to it."""
+    explainer = seeded[0]
+    data = explainer.versions.get().data
+    own = reverse("articles:explainer", args=[explainer.slug])
+    assert explainer.title in client.get(own).content.decode()
+    assert client.get(reverse("articles:timeline_json", args=[explainer.slug])).status_code == 200
+    for name, slug in (
+        ("articles:topic", data["topics"][0]["slug"]),
+        ("articles:stakeholder", data["viewpoints"][0]["stakeholder"]["slug"]),
+        ("articles:author", data["authors"][0]["username"]),
+    ):
+        response = client.get(reverse(name, args=[slug]))
+        assert response.status_code == 200, name
+        assert own in response.content.decode(), name
+
+
+def test_topic_page_counts_the_seeded_explainers(seeded, client):
+    """A topic page's count is the number of seeded explainers filed under that topic."""
+    topic = seeded[0].topics.first()
+    expected = topic.explainers.count()
+    response = client.get(reverse("articles:topic", args=[topic.slug]))
+    assert f"Explainers ({expected})" in response.content.decode()
+
+
+def test_seeding_makes_cached_pages_stale(settings, client):
+    """A home page cached before seeding shows the new explainers after it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "bench-bulk-tests",
+        }
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_MICRO_SECONDS = 0
+    client.get("/")
+    bulk.seed(1, workers=0)
+    assert Explainer.objects.get().title in client.get("/").content.decode()
+
+
+def test_script_creates_the_requested_number(capsys):
+    """bench/seed.py --explainers N adds N published explainers and says so."""
+    run(parse_args(["--explainers", "4", "--batch-size", "3", "--workers", "0", "--quiet"]))
     assert PublishedVersion.objects.live().count() == 4
     assert "Created 4 published explainers" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("option", ["--explainers", "--batch-size"])
+def test_script_refuses_a_count_below_one(option, capsys):
+    """--explainers 0 or --batch-size 0 stops with a clear message before any write."""
+    with pytest.raises(SystemExit):
+        parse_args([option, "0"])
+    assert f"{option}: must be at least 1, not 0" in capsys.readouterr().err
+    assert not Explainer.objects.exists()
 
 
 @pytest.mark.postgres

@@ -1,4 +1,4 @@
-"""Bulk benchmark data: thousands of realistic published explainers, fast.
+"""Bulk benchmark data: thousands of realistic published explainers, fast (``bench/seed.py``).
 
 ``seed()`` writes what the workflow would have left behind for each explainer, in batches with
 ``bulk_create``: the working copy with its facts (verified, each citing sources), sources,
