@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -26,6 +26,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from articles import richtext
 from articles.querysets import ExplainerQuerySet, PublishedVersionQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Source links must be web addresses a reader can follow; anything else (javascript:, data:,
 # file:, ftp:) is refused with this message.
@@ -191,7 +194,7 @@ class Explainer(FSMModelMixin, models.Model):
     why_it_matters = models.TextField(blank=True)
 
     topics = models.ManyToManyField(Topic, blank=True, related_name="explainers")
-    authors = models.ManyToManyField(
+    authors: models.ManyToManyField[User, Byline] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Byline", related_name="bylines", blank=True
     )
 
@@ -560,7 +563,7 @@ class RelatedLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.target.title if self.target_id else self.title
+        return self.target.title if self.target is not None else self.title
 
 
 class Transition(models.Model):
