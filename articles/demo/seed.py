@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 import reversion
 from django.conf import settings
@@ -31,6 +32,7 @@ from articles.demo.manifest import (
     EXPLAINERS,
     STAKEHOLDERS,
     TOPICS,
+    DemoCorrection,
     DemoExplainer,
     resolve_when,
 )
@@ -60,6 +62,12 @@ class DemoSeedRefused(Exception):
     """Seeding was refused: demo accounts are for development settings only."""
 
 
+class Writer(Protocol):
+    """Where progress lines go: a text stream, or a management command's ``self.stdout``."""
+
+    def write(self, message: str, /) -> object: ...
+
+
 @dataclass
 class SeedResult:
     """What one run of :func:`seed` did."""
@@ -76,7 +84,7 @@ class SeedResult:
         return bool(sum(self.created.values()) or self.published or self.passwords_set)
 
 
-def seed(*, stdout: TextIO | None = None, logins_file: Path | None = None) -> SeedResult:
+def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> SeedResult:
     """Create the demo accounts and content that do not exist yet; return what was done.
 
     Idempotent: users are matched on username, topics and stakeholders on slug, explainers on
@@ -92,7 +100,7 @@ def seed(*, stdout: TextIO | None = None, logins_file: Path | None = None) -> Se
             "exist in production. Set DEBUG=1 (for example in .env) on a development machine."
         )
     path = logins_file or logins.default_logins_file()
-    say = stdout.write if stdout is not None else (lambda message: None)
+    say: Callable[[str], object] = stdout.write if stdout is not None else (lambda message: None)
     saved = logins.read_logins(path)
     accounts = [
         logins.DemoLogin(a.username, saved.get(a.username) or secrets.token_urlsafe(12), a.role)
@@ -245,7 +253,7 @@ def _advance(
         _publish(explainer, writer=writer, checker=checker, editor=editor)
         result.published.append(explainer.slug)
         if plan.correction is not None:
-            _correct(explainer, plan, writer=writer, checker=checker, editor=editor)
+            _correct(explainer, plan.correction, writer=writer, checker=checker, editor=editor)
 
 
 def _publish(
@@ -279,9 +287,8 @@ def _check_facts(explainer: Explainer, *, by, note: str) -> None:
         reversion.add_to_revision(explainer)
 
 
-def _correct(explainer: Explainer, plan: DemoExplainer, *, writer, checker, editor) -> None:
+def _correct(explainer: Explainer, correction: DemoCorrection, *, writer, checker, editor) -> None:
     """Fix the published error, add the public correction and publish the revision."""
-    correction = plan.correction
     workflow.revise(explainer, by=editor, comment=correction.change_note)
     with reversion.create_revision():
         reversion.set_user(editor)
