@@ -194,12 +194,12 @@ def watch_items(
         rows = rows.filter(period_end__lte=until)
     if precisions is not None:
         rows = rows.filter(precision__in=precisions)
-    rows = rows.order_by(
+    values = rows.order_by(
         F("period_end").asc(nulls_last=True), "date", "title", "text", "pk"
     ).values_list(*WATCH_FIELDS)
     if limit is not None:
-        rows = rows[:limit]
-    return [WatchItem(*row) for row in rows]
+        values = values[:limit]
+    return [WatchItem(*row) for row in values]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import NotSupportedError, connection, connections, transaction
-from django.db.models import Expression, F, Q, TextField, Value
+from django.db.models import Expression, F, Q, QuerySet, TextField, Value
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -212,9 +212,10 @@ class SearchResults:
         page_ids = self.ids()[page]
         if not page_ids:
             return []
-        rows = PublishedVersion.objects.live().filter(pk__in=page_ids)
+        live = PublishedVersion.objects.live().filter(pk__in=page_ids)
+        rows: QuerySet[Any, dict[str, Any]]
         if connection.vendor == "postgresql":
-            rows = rows.annotate(
+            rows = live.annotate(
                 snippet=SearchHeadline(
                     SnippetWindow(self.words),
                     self.ts_query,
@@ -227,7 +228,7 @@ class SearchResults:
                 )
             ).values("pk", "card_html", "snippet")
         else:
-            rows = rows.values("pk", "card_html", "search_text")
+            rows = live.values("pk", "card_html", "search_text")
         position = {pk: n for n, pk in enumerate(page_ids)}
         return sorted(rows, key=lambda row: position[row["pk"]])
 
