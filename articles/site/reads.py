@@ -113,7 +113,7 @@ def public_stakeholders(at: datetime.datetime | None = None) -> QuerySet[Stakeho
     )
 
 
-def feed_items(topic: Topic | None = None) -> QuerySet:
+def feed_items(topic: Topic | None = None) -> QuerySet[PublishedVersion, dict[str, Any]]:
     """Return the newest live versions for a feed (of one topic, or all), as dicts of
     ``FEED_FIELDS``."""
     versions = newest() if topic is None else on_list(ListEntry.Kind.TOPIC, topic.pk)
