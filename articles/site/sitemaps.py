@@ -102,12 +102,13 @@ class NewsSitemap(PublicSitemap):
         return urls
 
 
-SITEMAPS = {
+# Typed as django.contrib.sitemaps' views take them (a dict is invariant in its values).
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "explainers": ExplainerSitemap,
     "topics": TopicSitemap,
     "stakeholders": StakeholderSitemap,
 }
-NEWS_SITEMAPS = {"news": NewsSitemap}
+NEWS_SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"news": NewsSitemap}
 
 
 def sitemap_urls() -> list[str]:

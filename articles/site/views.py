@@ -32,6 +32,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -92,11 +93,16 @@ def stored_html(html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - rendered by our templates; see the docstring
 
 
-def with_json_ld_allowed(response: HttpResponse, head_html: str) -> HttpResponse:
+def with_json_ld_allowed(
+    request: HttpRequest, response: HttpResponse, head_html: str
+) -> HttpResponse:
     """Return ``response`` allowing, by hash, the JSON-LD blocks of ``head_html`` under the
     strict CSP (no 'unsafe-inline'). The hashes are this page's own, so django-csp's
-    ``csp_update`` is applied to this response rather than to the view."""
-    return csp_update({"script-src": script_hashes(head_html)})(lambda: response)()
+    ``csp_update`` is applied to this response rather than to the view: it decorates a view
+    that returns the response already rendered, and marks it."""
+    allow = csp_update({"script-src": script_hashes(head_html)})
+    allow(lambda _request: response)(request)
+    return response
 
 
 # --- Caching headers --------------------------------------------------------------------------
@@ -125,19 +131,22 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         if response.status_code not in CACHEABLE_STATUSES:
             return response
         _public_cache_control(response)
-        if response.status_code != 200 or response.streaming:
+        # A streaming response (StreamingHttpResponse, FileResponse) has no body to hash.
+        if response.status_code != 200 or not isinstance(response, HttpResponse):
             return response
-        if hasattr(response, "render") and not response.is_rendered:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         if not response.has_header("ETag"):
             set_response_etag(response)
         last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
-        return get_conditional_response(
+        conditional = get_conditional_response(
             request,
             etag=response.headers["ETag"],
             last_modified=last_modified,
             response=response,
         )
+        # Given a response, Django returns it or a 304/412 in its place: None only without one.
+        return conditional if conditional is not None else response
 
     return wrapped
 
@@ -198,7 +207,7 @@ def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
     )
     response.headers["Last-Modified"] = http_date(int(version.go_live_at.timestamp()))
-    return with_json_ld_allowed(response, version.head_html)
+    return with_json_ld_allowed(request, response, version.head_html)
 
 
 @public_page
@@ -275,9 +284,23 @@ class CardListView(PublicListView):
         self.owner = self.get_owner()
         return public.list_cards(self.kind, self.owner.pk)
 
-    def get_paginator(self, queryset, per_page, **kwargs) -> EntryPaginator:
+    def get_paginator(
+        self,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> EntryPaginator:
         entries = public.list_entries(self.kind, self.owner.pk)
-        return EntryPaginator(queryset, per_page, entries=entries, **kwargs)
+        return EntryPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            entries=entries,
+            **kwargs,
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -552,7 +575,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return with_json_ld_allowed(response, version.head_html)
+    return with_json_ld_allowed(request, response, version.head_html)
 
 
 # --- Health -----------------------------------------------------------------------------------
