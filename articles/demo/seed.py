@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import reversion
 from django.conf import settings
@@ -60,6 +60,13 @@ CHECKED = "Checked against the cited sources."
 
 class DemoSeedRefused(Exception):
     """Seeding was refused: demo accounts are for development settings only."""
+
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# The demo's topics and stakeholders: matched on slug, created when missing.
+Listed = TypeVar("Listed", Topic, Stakeholder)
 
 
 class Writer(Protocol):
@@ -177,11 +184,11 @@ def _without_leading_date(event: ParsedEvent) -> ParsedEvent:
     return replace(event, text=event.text.removeprefix(prefix))
 
 
-def _get_or_create(model, spec: dict[str, str], result: SeedResult):
+def _get_or_create(model: type[Listed], spec: dict[str, str], result: SeedResult) -> Listed:
     obj = model.objects.filter(slug=spec["slug"]).first()
     if obj is None and model is Stakeholder:
         # Someone may have added the same stakeholder by hand under another slug.
-        obj = Stakeholder.objects.filter(name__iexact=spec["name"]).first()
+        obj = model.objects.filter(name__iexact=spec["name"]).first()
     if obj is None:
         obj = model(**spec)
         obj.full_clean()
@@ -201,7 +208,7 @@ def _link_up_next(explainer: Explainer) -> None:
             link.save()
 
 
-def _set_up(plan: DemoExplainer, explainer: Explainer, *, by) -> None:
+def _set_up(plan: DemoExplainer, explainer: Explainer, *, by: User) -> None:
     """Add on the desk what the file cannot carry: slug, dek, source details, citations."""
     sources = list(explainer.sources.order_by("position", "pk"))
     facts = list(explainer.key_facts.order_by("position", "pk"))
@@ -238,7 +245,11 @@ def _set_up(plan: DemoExplainer, explainer: Explainer, *, by) -> None:
 
 
 def _advance(
-    plan: DemoExplainer, explainer: Explainer, users, today: date, result: SeedResult
+    plan: DemoExplainer,
+    explainer: Explainer,
+    users: dict[str, User],
+    today: date,
+    result: SeedResult,
 ) -> None:
     """Move a new explainer to the state the demo wants, through the real workflow.
 
@@ -259,9 +270,9 @@ def _advance(
 def _publish(
     explainer: Explainer,
     *,
-    writer,
-    checker,
-    editor,
+    writer: User,
+    checker: User,
+    editor: User,
     change_note: str = "First publication",
     check_note: str = CHECKED,
 ) -> PublishedVersion:
@@ -274,7 +285,7 @@ def _publish(
     return workflow.publish(explainer, by=editor, comment=change_note)
 
 
-def _check_facts(explainer: Explainer, *, by, note: str) -> None:
+def _check_facts(explainer: Explainer, *, by: User, note: str) -> None:
     """Mark the key facts not yet verified as verified, as the checker does on the desk."""
     with reversion.create_revision():
         reversion.set_user(by)
@@ -287,7 +298,14 @@ def _check_facts(explainer: Explainer, *, by, note: str) -> None:
         reversion.add_to_revision(explainer)
 
 
-def _correct(explainer: Explainer, correction: DemoCorrection, *, writer, checker, editor) -> None:
+def _correct(
+    explainer: Explainer,
+    correction: DemoCorrection,
+    *,
+    writer: User,
+    checker: User,
+    editor: User,
+) -> None:
     """Fix the published error, add the public correction and publish the revision."""
     workflow.revise(explainer, by=editor, comment=correction.change_note)
     with reversion.create_revision():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -27,7 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, explainers: int, batch_size: int, seed: int, workers: int | None, **options
+        self,
+        *args: Any,
+        explainers: int,
+        batch_size: int,
+        seed: int,
+        workers: int | None,
+        **options: Any,
     ) -> None:
         if explainers < 1 or batch_size < 1:
             raise CommandError("--explainers and --batch-size must be positive.")
