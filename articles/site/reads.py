@@ -79,7 +79,9 @@ def list_entries(kind: str, key: Any, at: datetime.datetime | None = None) -> Qu
     )
 
 
-def list_cards(kind: str, key: Any, at: datetime.datetime | None = None) -> QuerySet:
+def list_cards(
+    kind: str, key: Any, at: datetime.datetime | None = None
+) -> QuerySet[ListEntry, str]:
     """Return the stored cards of one list's live versions, newest first publication first.
 
     The entries carry copies of their versions' times, so that one index gives the list in

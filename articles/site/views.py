@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -61,8 +61,11 @@ from articles.site.feeds import (
     TopicFeed,
 )
 from articles.site.ical import CALENDAR_PRECISIONS, calendar_bytes
-from articles.site.search import clean_query, search, with_snippets
+from articles.site.search import SearchResults, clean_query, search, with_snippets
 from articles.site.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PAGE_SIZE = 20
 EXPLAINER_TEMPLATE = "articles/explainer_detail.html"
@@ -246,7 +249,7 @@ class PublicListView(ListView):
     paginate_by = PAGE_SIZE
     http_method_names = ["get", "head"]
 
-    def paginate_queryset(self, queryset, page_size) -> tuple[Paginator, Page, Any, bool]:
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
@@ -259,7 +262,9 @@ class EntryPaginator(Paginator):
     them would visit every version on the list. The page's cards are read from the versions,
     whose own times are checked again."""
 
-    def __init__(self, object_list, per_page, *, entries: QuerySet[ListEntry], **kwargs) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, entries: QuerySet[ListEntry], **kwargs: Any
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.entries = entries
 
@@ -280,7 +285,7 @@ class CardListView(PublicListView):
         One that nothing live is filed under has no page either (``get_context_data``)."""
         raise NotImplementedError
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ListEntry, str]:
         self.owner = self.get_owner()
         return public.list_cards(self.kind, self.owner.pk)
 
@@ -341,7 +346,7 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, slug: str, **kwargs: Any):
+        def wrapped(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
             try:
                 return view(request, *args, slug=slug, **kwargs)
             except Http404:
@@ -364,7 +369,7 @@ class AuthorView(CardListView):
     template_name = AUTHOR_TEMPLATE
     kind = ListEntry.Kind.AUTHOR
 
-    def get_owner(self):
+    def get_owner(self) -> User:
         user_model = get_user_model()
         username = self.kwargs["username"]
         if "\x00" in username:
@@ -399,7 +404,9 @@ class HomeView(TemplateView):
 class SearchView(PublicListView):
     template_name = "articles/search.html"
 
-    def get_queryset(self):
+    # ListView pages anything with a count and slices, as SearchResults has; django-stubs
+    # types get_queryset() as a QuerySet only, hence the ignore.
+    def get_queryset(self) -> QuerySet[PublishedVersion] | SearchResults:  # type: ignore[override]
         self.query = clean_query(self.request.GET.get("q"))
         if not self.query:
             return PublishedVersion.objects.none()
@@ -410,7 +417,7 @@ class SearchView(PublicListView):
         context["results"] = with_snippets(list(context["page_obj"].object_list), self.query)
         return context
 
-    def render_to_response(self, context, **response_kwargs):
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)
         response.headers["X-Robots-Tag"] = "noindex"
         return response
