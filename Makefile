@@ -9,7 +9,7 @@ PORT ?= 8000
 # names another.
 SITE_ENV := $(if $(NEWSROOM_BASE_URL)$(shell grep -s '^NEWSROOM_BASE_URL=' .env),,NEWSROOM_BASE_URL=http://$(HOST):$(PORT))
 
-.PHONY: run test setup dev-setup migrate demo lint format bench load faults clean
+.PHONY: run test setup dev-setup migrate demo lint typecheck format bench load faults clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,16 @@ test: $(VENV)/.installed-dev
 	@mkdir -p var
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# lint-imports holds the packages' dependency direction (pyproject.toml, [tool.importlinter]).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# mypy loads the settings through django-stubs' plugin: it needs a SECRET_KEY (from .env or
+# the environment).
+typecheck: $(VENV)/.installed-dev
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

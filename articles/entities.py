@@ -32,7 +32,9 @@ def keep_old_slug(entity: Entity, old_slug: str) -> None:
         )
 
 
-def previous_owner(model: type[models.Model], slug: str, *, exclude_pk=None) -> Entity | None:
+def previous_owner(
+    model: type[models.Model], slug: str, *, exclude_pk: int | None = None
+) -> Entity | None:
     """Return the topic or stakeholder (``model``) whose page was once at ``slug``, if it is
     not the row ``exclude_pk``."""
     field = SlugRedirect.OWNERS[model]

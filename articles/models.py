@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any, ClassVar
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -26,6 +27,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from articles import richtext
 from articles.querysets import ExplainerQuerySet, PublishedVersionQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Source links must be web addresses a reader can follow; anything else (javascript:, data:,
 # file:, ftp:) is refused with this message.
@@ -81,7 +85,7 @@ class Stakeholder(models.Model):
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = unique_slug(Stakeholder, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
@@ -191,7 +195,7 @@ class Explainer(FSMModelMixin, models.Model):
     why_it_matters = models.TextField(blank=True)
 
     topics = models.ManyToManyField(Topic, blank=True, related_name="explainers")
-    authors = models.ManyToManyField(
+    authors: models.ManyToManyField[User, Byline] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Byline", related_name="bylines", blank=True
     )
 
@@ -280,7 +284,7 @@ class Explainer(FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:explainer", kwargs={"slug": self.slug})
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived from this row only: the stored sections are always sanitised.
         for field in ("what_happened", "background", "why_it_matters"):
             setattr(self, field, richtext.sanitize(getattr(self, field)))
@@ -481,7 +485,7 @@ class TimelineEvent(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
-    def clean_fields(self, exclude=None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         errors: dict = {}
         try:
             super().clean_fields(exclude)
@@ -508,7 +512,7 @@ class TimelineEvent(models.Model):
         elif self.date and self.precision == self.Precision.YEAR:
             self.date = self.date.replace(month=1, day=1)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalise_date()
         super().save(*args, **kwargs)
 
@@ -560,7 +564,7 @@ class RelatedLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.target.title if self.target_id else self.title
+        return self.target.title if self.target is not None else self.title
 
 
 class Transition(models.Model):
@@ -583,12 +587,12 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.name}: {self.from_state} → {self.to_state}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("Transition records are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError("Transition records are append-only.")
 
 
@@ -653,7 +657,7 @@ class PublishedVersion(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:explainer", kwargs={"slug": self.slug})
 
-    def is_live(self, at=None) -> bool:
+    def is_live(self, at: datetime.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.go_live_at <= at and (self.ends_at is None or at < self.ends_at)
 

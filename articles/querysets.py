@@ -10,14 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class ExplainerQuerySet(models.QuerySet):
-    def authored_by(self, user: AbstractBaseUser) -> ExplainerQuerySet:
+    def authored_by(self, user: User) -> ExplainerQuerySet:
         return self.filter(byline_set__author=user)
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ExplainerQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> ExplainerQuerySet:
         """Return the working copies ``user`` may open in the admin."""
         if not user.is_active or not user.is_staff:
             return self.none()
@@ -33,7 +33,7 @@ class ExplainerQuerySet(models.QuerySet):
             ).distinct()
         return self.filter(byline_set__author=user).distinct()
 
-    def linkable_by(self, user: AbstractBaseUser | AnonymousUser) -> ExplainerQuerySet:
+    def linkable_by(self, user: User | AnonymousUser) -> ExplainerQuerySet:
         """Return the explainers ``user`` may name as an "Up next" target.
 
         Those they may open, and those with a live version (readers can see them anyway).

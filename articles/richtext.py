@@ -106,7 +106,7 @@ class RichTextWidget(CKEditorWidget):
         self.template_name = "ckeditor/widget.html"
         self.config_name = "newsroom"
         self.config = copy.deepcopy(EDITOR_CONFIG)
-        self.external_plugin_resources = []
+        self.external_plugin_resources: list[tuple[str, str, str]] = []
 
 
 # CKEditor 4 draws its toolbar with inline event handlers (onclick="CKEDITOR.tools...") and

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Any
 
 from django import forms
 from django.conf import settings
@@ -102,7 +102,7 @@ class HeroImageFormField(forms.ImageField):
     ``photo.png`` would otherwise be stored and served as PNG.
     """
 
-    def to_python(self, data):
+    def to_python(self, data: Any) -> Any:
         if data in self.empty_values:
             return super().to_python(data)
         extension = validate_hero_image(data)

@@ -13,6 +13,8 @@ the page cache re-reads the generation's scheduling boundary from the primary fo
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
@@ -26,7 +28,7 @@ PUBLIC_MODELS = frozenset(
 class PublicReadReplicaRouter:
     """Send public reads to the replica, everything else to the primary."""
 
-    def db_for_read(self, model: type[Model], **hints) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if REPLICA not in settings.DATABASES:
             return None
         if model._meta.label_lower not in PUBLIC_MODELS:
@@ -35,14 +37,14 @@ class PublicReadReplicaRouter:
             return DEFAULT_DB_ALIAS
         return REPLICA
 
-    def db_for_write(self, model: type[Model], **hints) -> str | None:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
         # Explicit, because Django would otherwise save an instance back where it was read
         # from: a topic read from the replica and edited must be written to the primary.
         if REPLICA in settings.DATABASES and model._meta.label_lower in PUBLIC_MODELS:
             return DEFAULT_DB_ALIAS
         return None
 
-    def allow_relation(self, obj1: Model, obj2: Model, **hints) -> bool | None:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
         # The replica holds the same rows as the primary: relating an explainer (primary) to a
         # topic read from the replica is the same relation.
         both = {obj1._state.db, obj2._state.db}
@@ -50,7 +52,9 @@ class PublicReadReplicaRouter:
             return True
         return None
 
-    def allow_migrate(self, db: str, app_label: str, model_name=None, **hints) -> bool | None:
+    def allow_migrate(
+        self, db: str, app_label: str, model_name: str | None = None, **hints: Any
+    ) -> bool | None:
         # The replica receives the schema by replication, never by migrate.
         if db == REPLICA:
             return False

@@ -6,6 +6,7 @@ the project root, which ``make run`` writes for local development and git ignore
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -180,7 +181,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # applies process-wide, so a decompression bomb is refused from its header.
 HERO_IMAGE_MAX_BYTES = env.int("HERO_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 HERO_IMAGE_MAX_PIXELS = env.int("HERO_IMAGE_MAX_PIXELS", default=40_000_000)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

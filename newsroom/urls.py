@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 admin.site.site_header = f"{settings.NEWSROOM_NAME} — desk"
 admin.site.site_title = "Newsroom desk"
@@ -11,7 +11,7 @@ admin.site.index_title = "Desk"
 # A desk form too large to read gets a page that says so (articles/admin_site.py).
 handler400 = "articles.desk.site.bad_request"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("", include("articles.site.urls")),
 ]

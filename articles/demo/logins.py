@@ -10,12 +10,16 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles.demo.manifest import ACCOUNTS, SUPERUSER
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
-def ensure_account(login: DemoLogin, *, created: list[str], passwords_set: list[str]):
+def ensure_account(login: DemoLogin, *, created: list[str], passwords_set: list[str]) -> User:
     """Return the demo user ``login`` describes, creating it or fixing what differs.
 
     Appends the username to ``created`` or ``passwords_set`` when it does either.

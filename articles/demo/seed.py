@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import reversion
 from django.conf import settings
@@ -31,6 +32,7 @@ from articles.demo.manifest import (
     EXPLAINERS,
     STAKEHOLDERS,
     TOPICS,
+    DemoCorrection,
     DemoExplainer,
     resolve_when,
 )
@@ -61,6 +63,19 @@ class DemoSeedRefused(Exception):
     """Seeding was refused: demo accounts are for development settings only."""
 
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# The demo's topics and stakeholders: matched on slug, created when missing.
+Listed = TypeVar("Listed", Topic, Stakeholder)
+
+
+class Writer(Protocol):
+    """Where progress lines go: a text stream, or a management command's ``self.stdout``."""
+
+    def write(self, message: str, /) -> object: ...
+
+
 @dataclass
 class SeedResult:
     """What one run of :func:`seed` did."""
@@ -77,7 +92,7 @@ class SeedResult:
         return bool(sum(self.created.values()) or self.published or self.passwords_set)
 
 
-def seed(*, stdout: TextIO | None = None, logins_file: Path | None = None) -> SeedResult:
+def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> SeedResult:
     """Create the demo accounts and content that do not exist yet; return what was done.
 
     Idempotent: users are matched on username, topics and stakeholders on slug, explainers on
@@ -93,7 +108,7 @@ def seed(*, stdout: TextIO | None = None, logins_file: Path | None = None) -> Se
             "exist in production. Set DEBUG=1 (for example in .env) on a development machine."
         )
     path = logins_file or logins.default_logins_file()
-    say = stdout.write if stdout is not None else (lambda message: None)
+    say: Callable[[str], object] = stdout.write if stdout is not None else (lambda message: None)
     saved = logins.read_logins(path)
     accounts = [
         logins.DemoLogin(a.username, saved.get(a.username) or secrets.token_urlsafe(12), a.role)
@@ -170,11 +185,11 @@ def _without_leading_date(event: ParsedEvent) -> ParsedEvent:
     return replace(event, text=event.text.removeprefix(prefix))
 
 
-def _get_or_create(model, spec: dict[str, str], result: SeedResult):
+def _get_or_create(model: type[Listed], spec: dict[str, str], result: SeedResult) -> Listed:
     obj = model.objects.filter(slug=spec["slug"]).first()
     if obj is None and model is Stakeholder:
         # Someone may have added the same stakeholder by hand under another slug.
-        obj = Stakeholder.objects.filter(name__iexact=spec["name"]).first()
+        obj = model.objects.filter(name__iexact=spec["name"]).first()
     if obj is None:
         obj = model(**spec)
         obj.full_clean()
@@ -194,7 +209,7 @@ def _link_up_next(explainer: Explainer) -> None:
             link.save()
 
 
-def _set_up(plan: DemoExplainer, explainer: Explainer, *, by) -> None:
+def _set_up(plan: DemoExplainer, explainer: Explainer, *, by: User) -> None:
     """Add on the desk what the file cannot carry: slug, dek, source details, citations."""
     sources = list(explainer.sources.order_by("position", "pk"))
     facts = list(explainer.key_facts.order_by("position", "pk"))
@@ -231,7 +246,11 @@ def _set_up(plan: DemoExplainer, explainer: Explainer, *, by) -> None:
 
 
 def _advance(
-    plan: DemoExplainer, explainer: Explainer, users, today: date, result: SeedResult
+    plan: DemoExplainer,
+    explainer: Explainer,
+    users: dict[str, User],
+    today: date,
+    result: SeedResult,
 ) -> None:
     """Move a new explainer to the state the demo wants, through the real workflow.
 
@@ -246,15 +265,15 @@ def _advance(
         _publish(explainer, writer=writer, checker=checker, editor=editor)
         result.published.append(explainer.slug)
         if plan.correction is not None:
-            _correct(explainer, plan, writer=writer, checker=checker, editor=editor)
+            _correct(explainer, plan.correction, writer=writer, checker=checker, editor=editor)
 
 
 def _publish(
     explainer: Explainer,
     *,
-    writer,
-    checker,
-    editor,
+    writer: User,
+    checker: User,
+    editor: User,
     change_note: str = "First publication",
     check_note: str = CHECKED,
 ) -> PublishedVersion:
@@ -267,7 +286,7 @@ def _publish(
     return publication.publish(explainer, by=editor, comment=change_note)
 
 
-def _check_facts(explainer: Explainer, *, by, note: str) -> None:
+def _check_facts(explainer: Explainer, *, by: User, note: str) -> None:
     """Mark the key facts not yet verified as verified, as the checker does on the desk."""
     with reversion.create_revision():
         reversion.set_user(by)
@@ -280,9 +299,15 @@ def _check_facts(explainer: Explainer, *, by, note: str) -> None:
         reversion.add_to_revision(explainer)
 
 
-def _correct(explainer: Explainer, plan: DemoExplainer, *, writer, checker, editor) -> None:
+def _correct(
+    explainer: Explainer,
+    correction: DemoCorrection,
+    *,
+    writer: User,
+    checker: User,
+    editor: User,
+) -> None:
     """Fix the published error, add the public correction and publish the revision."""
-    correction = plan.correction
     workflow.revise(explainer, by=editor, comment=correction.change_note)
     with reversion.create_revision():
         reversion.set_user(editor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 
 # The Django admin runs with no inline script, but uses inline style attributes; staff pages
 # therefore get 'unsafe-inline' for styles only. Scripts come from this origin; nothing can
@@ -33,13 +34,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     ``csp_update``/``csp_replace`` decorators still apply on top of it.
     """
 
-    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.config is None and request.path.startswith(ADMIN_PREFIX):
             parts.config = ADMIN_POLICY
         return parts
 
-    def process_response(self, request, response):
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

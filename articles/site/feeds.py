@@ -9,14 +9,16 @@ data (``public.feed_items``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import StringIO
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from articles.models import Topic
 from articles.site import reads as public
@@ -27,14 +29,14 @@ def _xml_safe_values(values: dict[str, Any]) -> dict[str, Any]:
     return {key: xml_safe(value) for key, value in values.items()}
 
 
-class WritesOnce:
+class WritesOnce(SyndicationFeed):
     """A feed writer that hands the response the whole document in one write.
 
     Django's writers write each tag and text on its own, and each write to an
     ``HttpResponse`` goes through its encoding: for thirty items that cost more than the
     writing itself."""
 
-    def write(self, outfile, encoding: str) -> None:
+    def write(self, outfile: IO[str], encoding: str) -> None:
         buffer = StringIO()
         super().write(buffer, encoding)
         outfile.write(buffer.getvalue())
@@ -48,28 +50,21 @@ class BufferedAtomFeed(WritesOnce, Atom1Feed):
     pass
 
 
-class LatestExplainersFeed(Feed):
-    feed_type = BufferedRssFeed
-    description = "New explainers: what happened, the key facts and why they matter."
+class ExplainerFeed(Feed):
+    """What every explainer feed shares: its writer, and each item's fields.
 
-    def get_feed(self, obj, request):
+    The site-wide and the per-topic feeds answer ``title``, ``link`` and the rest with and
+    without the topic, so each defines those itself rather than overriding the other's.
+    """
+
+    feed_type: type[SyndicationFeed] = BufferedRssFeed
+
+    def get_feed(self, obj: Topic | None, request: HttpRequest) -> SyndicationFeed:
         feed = super().get_feed(obj, request)
         # A control character pasted into a title would make the feed writer raise.
         feed.feed = _xml_safe_values(feed.feed)
         feed.items = [_xml_safe_values(item) for item in feed.items]
         return feed
-
-    def title(self) -> str:
-        return f"{settings.NEWSROOM_NAME}: latest explainers"
-
-    def link(self) -> str:
-        return public.absolute_url(reverse("articles:home"))
-
-    def feed_url(self) -> str:
-        return public.absolute_url(reverse("articles:feed_rss"))
-
-    def items(self):
-        return public.feed_items()
 
     def item_title(self, item: dict[str, Any]) -> str:
         return item["title"]
@@ -80,10 +75,10 @@ class LatestExplainersFeed(Feed):
     def item_link(self, item: dict[str, Any]) -> str:
         return public.absolute_url(public.explainer_path(item["slug"]))
 
-    def item_pubdate(self, item: dict[str, Any]):
+    def item_pubdate(self, item: dict[str, Any]) -> datetime:
         return item["first_published_at"]
 
-    def item_updateddate(self, item: dict[str, Any]):
+    def item_updateddate(self, item: dict[str, Any]) -> datetime:
         return item["go_live_at"]
 
     def item_author_name(self, item: dict[str, Any]) -> str | None:
@@ -94,6 +89,22 @@ class LatestExplainersFeed(Feed):
         return [topic["name"] for topic in item["data__topics"] or []]
 
 
+class LatestExplainersFeed(ExplainerFeed):
+    description = "New explainers: what happened, the key facts and why they matter."
+
+    def title(self) -> str:
+        return f"{settings.NEWSROOM_NAME}: latest explainers"
+
+    def link(self) -> str:
+        return public.absolute_url(reverse("articles:home"))
+
+    def feed_url(self) -> str:
+        return public.absolute_url(reverse("articles:feed_rss"))
+
+    def items(self) -> QuerySet[Any, dict[str, Any]]:
+        return public.feed_items()
+
+
 class LatestExplainersAtomFeed(LatestExplainersFeed):
     feed_type = BufferedAtomFeed
     subtitle = LatestExplainersFeed.description
@@ -102,7 +113,7 @@ class LatestExplainersAtomFeed(LatestExplainersFeed):
         return public.absolute_url(reverse("articles:feed_atom"))
 
 
-class TopicFeed(LatestExplainersFeed):
+class TopicFeed(ExplainerFeed):
     """Explainers filed under one topic."""
 
     def get_object(self, request: HttpRequest, slug: str) -> Topic:
@@ -123,7 +134,7 @@ class TopicFeed(LatestExplainersFeed):
     def feed_url(self, obj: Topic) -> str:
         return public.absolute_url(reverse("articles:topic_feed_rss", kwargs={"slug": obj.slug}))
 
-    def items(self, obj: Topic):
+    def items(self, obj: Topic) -> QuerySet[Any, dict[str, Any]]:
         return public.feed_items(obj)
 
 

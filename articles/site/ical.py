@@ -93,6 +93,9 @@ def _event_bytes(item: WatchItem, base_url: str, site_name: str) -> bytes:
 
 
 def _event(item: WatchItem) -> Event:
+    # Both callers skip undated items; an undated one here is a caller's bug, not data.
+    if item.date is None:
+        raise ValueError("An undated watch item has no day to put in a calendar.")
     summary = item.text if len(item.text) <= SUMMARY_MAX else item.text[: SUMMARY_MAX - 1] + "…"
     if item.precision == "month":
         end = _next_month(item.date)

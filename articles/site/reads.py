@@ -69,7 +69,9 @@ def list_entries(kind: str, key: Any, at: datetime.datetime | None = None) -> Qu
     )
 
 
-def list_cards(kind: str, key: Any, at: datetime.datetime | None = None) -> QuerySet:
+def list_cards(
+    kind: str, key: Any, at: datetime.datetime | None = None
+) -> QuerySet[ListEntry, str]:
     """Return the stored cards of one list's live versions, newest first publication first.
 
     The entries carry copies of their versions' times, so that one index gives the list in
@@ -103,7 +105,7 @@ def public_stakeholders(at: datetime.datetime | None = None) -> QuerySet[Stakeho
     )
 
 
-def feed_items(topic: Topic | None = None) -> QuerySet:
+def feed_items(topic: Topic | None = None) -> QuerySet[PublishedVersion, dict[str, Any]]:
     """Return the newest live versions for a feed (of one topic, or all), as dicts of
     ``FEED_FIELDS``."""
     versions = newest() if topic is None else on_list(ListEntry.Kind.TOPIC, topic.pk)
@@ -184,12 +186,12 @@ def watch_items(
         rows = rows.filter(period_end__lte=until)
     if precisions is not None:
         rows = rows.filter(precision__in=precisions)
-    rows = rows.order_by(
+    values = rows.order_by(
         F("period_end").asc(nulls_last=True), "date", "title", "text", "pk"
     ).values_list(*WATCH_FIELDS)
     if limit is not None:
-        rows = rows[:limit]
-    return [WatchItem(*row) for row in rows]
+        values = values[:limit]
+    return [WatchItem(*row) for row in values]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,6 @@ def safe_next_url(request: HttpRequest, url: str | None = None, *, fallback: str
     """
     if url is None:
         url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
-    if is_safe_next_url(request, url):
+    if url is not None and is_safe_next_url(request, url):
         return url.strip()
     return fallback

@@ -18,8 +18,9 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -28,11 +29,17 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import NotSupportedError, connection, connections, transaction
-from django.db.models import Expression, F, Q, TextField, Value
+from django.db.models import Expression, F, Q, QuerySet, TextField, Value
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import PublishedVersion
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+T = TypeVar("T")
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -93,10 +100,14 @@ class RankVector(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler, connection):  # noqa: ARG002 - signature set by Django
+    def as_sql(  # noqa: ARG002 - signature set by Django
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> NoReturn:
         raise NotSupportedError("search_rank_vector exists on PostgreSQL only.")
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, Sequence[Any]]:
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         return f"{table}.{connection.ops.quote_name(RANK_VECTOR_COLUMN)}", ()
 
@@ -119,15 +130,21 @@ class SnippetWindow(Expression):
     def get_source_expressions(self) -> list:
         return [self.text, self.words]
 
-    def set_source_expressions(self, exprs) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.text, self.words = exprs
 
-    def as_sql(self, compiler, connection):  # noqa: ARG002 - signature set by Django
+    def as_sql(  # noqa: ARG002 - signature set by Django
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> NoReturn:
         raise NotSupportedError("SnippetWindow needs PostgreSQL's text search.")
 
-    def as_postgresql(self, compiler, connection):
-        text_sql, text_params = compiler.compile(self.text)
-        words_sql, words_params = compiler.compile(self.words)
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, Sequence[Any]]:
+        # Resolved by now: the F() in __init__ is a column here.
+        text, words = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        words_sql, words_params = compiler.compile(words)
         # Only compiled SQL and integer constants are spliced in; the words travel as parameters.
         first = (
             f"(SELECT min(found.at) FROM (SELECT strpos(lower({text_sql}),"  # noqa: S608
@@ -212,9 +229,10 @@ class SearchResults:
         page_ids = self.ids()[page]
         if not page_ids:
             return []
-        rows = PublishedVersion.objects.live().filter(pk__in=page_ids)
+        live = PublishedVersion.objects.live().filter(pk__in=page_ids)
+        rows: QuerySet[Any, dict[str, Any]]
         if connection.vendor == "postgresql":
-            rows = rows.annotate(
+            rows = live.annotate(
                 snippet=SearchHeadline(
                     SnippetWindow(self.words),
                     self.ts_query,
@@ -227,11 +245,11 @@ class SearchResults:
                 )
             ).values("pk", "card_html", "snippet")
         else:
-            rows = rows.values("pk", "card_html", "search_text")
+            rows = live.values("pk", "card_html", "search_text")
         position = {pk: n for n, pk in enumerate(page_ids)}
         return sorted(rows, key=lambda row: position[row["pk"]])
 
-    def _from_index(self, read):
+    def _from_index(self, read: Callable[[], T]) -> T:
         """Return ``read()``, on PostgreSQL with the matches taken from the GIN index.
 
         The planner does not count the cost of reading each row's out-of-line vector to test

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sites.models import Site
+from django.contrib.sites.requests import RequestSite
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +33,7 @@ class PublicSitemap(Sitemap):
     def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.NEWSROOM_BASE_URL).scheme or "https"
 
-    def get_domain(self, site=None) -> str:
+    def get_domain(self, site: Site | RequestSite | None = None) -> str:
         return urlsplit(settings.NEWSROOM_BASE_URL).netloc
 
 
@@ -89,7 +91,12 @@ class NewsSitemap(PublicSitemap):
     def lastmod(self, item: dict[str, Any]) -> datetime.datetime:
         return item["go_live_at"]
 
-    def get_urls(self, page=1, site=None, protocol=None) -> list[dict[str, Any]]:
+    def get_urls(
+        self,
+        page: int | str = 1,
+        site: Site | RequestSite | None = None,
+        protocol: str | None = None,
+    ) -> list[dict[str, Any]]:
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             url["news"] = {
@@ -102,12 +109,13 @@ class NewsSitemap(PublicSitemap):
         return urls
 
 
-SITEMAPS = {
+# Typed as django.contrib.sitemaps' views take them (a dict is invariant in its values).
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "explainers": ExplainerSitemap,
     "topics": TopicSitemap,
     "stakeholders": StakeholderSitemap,
 }
-NEWS_SITEMAPS = {"news": NewsSitemap}
+NEWS_SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"news": NewsSitemap}
 
 
 def sitemap_urls() -> list[str]:

@@ -35,7 +35,7 @@ def _headline(text: str) -> str:
 def build_timeline(*, title: str, dek: str, url: str, data: dict[str, Any]) -> dict[str, Any]:
     """Return the TimelineJS document for a version's data."""
     sources = {s["number"]: s for s in data.get("sources", [])}
-    events = []
+    events: list[dict[str, Any]] = []
     for event in data.get("timeline", []):
         if not event.get("date"):
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,6 +31,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -57,8 +58,11 @@ from articles.site.feeds import (
     TopicFeed,
 )
 from articles.site.ical import CALENDAR_PRECISIONS, calendar_bytes
-from articles.site.search import clean_query, search, with_snippets
+from articles.site.search import SearchResults, clean_query, search, with_snippets
 from articles.site.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PAGE_SIZE = 20
 EXPLAINER_TEMPLATE = "articles/explainer_detail.html"
@@ -104,19 +108,22 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         if response.status_code not in CACHEABLE_STATUSES:
             return response
         _public_cache_control(response)
-        if response.status_code != 200 or response.streaming:
+        # A streaming response (StreamingHttpResponse, FileResponse) has no body to hash.
+        if response.status_code != 200 or not isinstance(response, HttpResponse):
             return response
-        if hasattr(response, "render") and not response.is_rendered:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         if not response.has_header("ETag"):
             set_response_etag(response)
         last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
-        return get_conditional_response(
+        conditional = get_conditional_response(
             request,
             etag=response.headers["ETag"],
             last_modified=last_modified,
             response=response,
         )
+        # Given a response, Django returns it or a 304/412 in its place: None only without one.
+        return conditional if conditional is not None else response
 
     return wrapped
 
@@ -216,7 +223,7 @@ class PublicListView(ListView):
     paginate_by = PAGE_SIZE
     http_method_names = ["get", "head"]
 
-    def paginate_queryset(self, queryset, page_size) -> tuple[Paginator, Page, Any, bool]:
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
@@ -229,7 +236,9 @@ class EntryPaginator(Paginator):
     them would visit every version on the list. The page's cards are read from the versions,
     whose own times are checked again."""
 
-    def __init__(self, object_list, per_page, *, entries: QuerySet[ListEntry], **kwargs) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, entries: QuerySet[ListEntry], **kwargs: Any
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.entries = entries
 
@@ -250,13 +259,27 @@ class CardListView(PublicListView):
         One that nothing live is filed under has no page either (``get_context_data``)."""
         raise NotImplementedError
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ListEntry, str]:
         self.owner = self.get_owner()
         return public.list_cards(self.kind, self.owner.pk)
 
-    def get_paginator(self, queryset, per_page, **kwargs) -> EntryPaginator:
+    def get_paginator(
+        self,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> EntryPaginator:
         entries = public.list_entries(self.kind, self.owner.pk)
-        return EntryPaginator(queryset, per_page, entries=entries, **kwargs)
+        return EntryPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            entries=entries,
+            **kwargs,
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -297,7 +320,7 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, slug: str, **kwargs: Any):
+        def wrapped(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
             try:
                 return view(request, *args, slug=slug, **kwargs)
             except Http404:
@@ -320,7 +343,7 @@ class AuthorView(CardListView):
     template_name = AUTHOR_TEMPLATE
     kind = ListEntry.Kind.AUTHOR
 
-    def get_owner(self):
+    def get_owner(self) -> User:
         user_model = get_user_model()
         username = self.kwargs["username"]
         if "\x00" in username:
@@ -355,7 +378,9 @@ class HomeView(TemplateView):
 class SearchView(PublicListView):
     template_name = "articles/search.html"
 
-    def get_queryset(self):
+    # ListView pages anything with a count and slices, as SearchResults has; django-stubs
+    # types get_queryset() as a QuerySet only, hence the ignore.
+    def get_queryset(self) -> QuerySet[PublishedVersion] | SearchResults:  # type: ignore[override]
         self.query = clean_query(self.request.GET.get("q"))
         if not self.query:
             return PublishedVersion.objects.none()
@@ -366,7 +391,7 @@ class SearchView(PublicListView):
         context["results"] = with_snippets(list(context["page_obj"].object_list), self.query)
         return context
 
-    def render_to_response(self, context, **response_kwargs):
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)
         response.headers["X-Robots-Tag"] = "noindex"
         return response

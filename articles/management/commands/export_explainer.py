@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("-o", "--output", metavar="FILE", help="Write to FILE instead.")
 
-    def handle(self, *args, slug: str, format: str, output: str | None, **options) -> None:
+    def handle(
+        self, *args: Any, slug: str, format: str, output: str | None, **options: Any
+    ) -> None:
         explainer = Explainer.objects.filter(slug=slug).first()
         if explainer is None:
             raise CommandError(f"No explainer with slug “{slug}”.")

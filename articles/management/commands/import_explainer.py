@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +12,9 @@ from tqdm import tqdm
 
 from articles.interchange import batch
 from articles.models import Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _read(name: str) -> bytes:
@@ -65,8 +69,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, paths, topic, author, submit, new_revision, history, verbosity, **options
-    ):
+        self,
+        *args: Any,
+        paths: list[str],
+        topic: list[str],
+        author: list[str],
+        submit: bool,
+        new_revision: bool,
+        history: bool,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
         topics = self._topics(topic)
         authors = self._authors(author)
         if (submit or new_revision) and not authors:
@@ -118,7 +131,7 @@ class Command(BaseCommand):
             raise CommandError(f"No topic with slug: {', '.join(missing)}.")
         return [found[slug] for slug in slugs]
 
-    def _authors(self, usernames: list[str]) -> list:
+    def _authors(self, usernames: list[str]) -> list[User]:
         User = get_user_model()
         found = {u.get_username(): u for u in User.objects.filter(**{"username__in": usernames})}
         missing = [name for name in usernames if name not in found]

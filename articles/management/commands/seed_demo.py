@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles import demo
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             help="Where the site is served, for the URLs printed (default: %(default)s).",
         )
 
-    def handle(self, *args, base_url: str, verbosity: int, **options) -> None:
+    def handle(self, *args: Any, base_url: str, verbosity: int, **options: Any) -> None:
         try:
             result = demo.seed(stdout=self.stdout if verbosity > 1 else None)
         except demo.DemoSeedRefused as refusal:
