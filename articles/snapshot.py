@@ -95,7 +95,7 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
                 "precision": e.precision,
                 "kind": e.kind,
                 "text": e.text,
-                "source": number_of.get(e.source_id),
+                "source": number_of.get(e.source_id) if e.source_id else None,
             }
             for e in explainer.timeline.all()
         ],
@@ -106,7 +106,7 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
         "related": [
             (
                 {"slug": link.target.slug, "title": link.target.title, "id": link.target_id}
-                if link.target_id
+                if link.target is not None
                 else {"slug": None, "title": link.title, "id": None}
             )
             for link in explainer.related_links.select_related("target")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -67,7 +68,7 @@ def update_search_vector(version: PublishedVersion) -> None:
 def freeze(
     explainer: Explainer,
     *,
-    by,
+    by: User,
     change_note: str = "",
     go_live_at: datetime | None = None,
     expires_at: datetime | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -49,7 +50,7 @@ def _announce() -> None:
 def publish(
     explainer: Explainer,
     *,
-    by,
+    by: User,
     comment: str = "",
     go_live_at: datetime | None = None,
     expires_at: datetime | None = None,
@@ -93,7 +94,7 @@ def publish(
 
 
 @transaction.atomic
-def unpublish(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+def unpublish(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     """Take the explainer off the public site (published → archived), with a reason.
 
     A working copy under revision (draft, in review, approved) whose last version is still
@@ -112,7 +113,7 @@ def unpublish(explainer: Explainer, *, by, comment: str = "") -> Explainer:
 
 
 @transaction.atomic
-def restore(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+def restore(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     """Bring an archived explainer back as a draft (archived → draft)."""
     e = locked(explainer)
     check_move(by, e, "restore", comment)

@@ -155,6 +155,7 @@ class PageCache:
         number = self._shared(self._read_generation)
         if number is None:
             return None
+        boundary: float | None
         if known is not None and known.number == number:
             boundary = known.boundary
         else:
@@ -230,7 +231,7 @@ class PageCache:
     ) -> bool:
         """Keep ``response`` if it is safe to give to any anonymous reader; return True if so."""
         timeout = cacheable_for(response)
-        if timeout is None:
+        if timeout is None or not isinstance(response, HttpResponse):
             return False
         vary = _vary_headers(response)
         if vary is None:
@@ -331,11 +332,15 @@ def _respond(entry: Entry, request: HttpRequest, layer: str) -> HttpResponse:
         "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
     ):
         modified = response.get("Last-Modified")
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(modified) if modified else None,
-            response=response,
+        # Given a response, Django returns either a 304 or that response, never None.
+        return (
+            get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(modified) if modified else None,
+                response=response,
+            )
+            or response
         )
     return response
 

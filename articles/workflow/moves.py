@@ -1,6 +1,6 @@
 """The editorial workflow: one table of moves, who may make them, and one function per move.
 
-Every move is a typed function (``submit(explainer, *, by, comment="")`` …) that runs in one
+Every move is a typed function (``submit(explainer, *, by: User, comment="")`` …) that runs in one
 transaction: it re-reads the explainer with ``select_for_update`` (so two people pressing
 "approve" at once cannot both win), checks who may act (``PermissionDenied``), then whether the
 state and content allow it (``InvalidTransition``, or its subclass ``NotReady`` for a failing
@@ -23,11 +23,12 @@ Two decisions beyond DESIGN.md's table (see docs/workflow.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -37,8 +38,8 @@ from articles.models import Byline, Explainer, PublishedVersion, Transition
 from articles.snapshot import content_digest, snapshot
 from articles.workflow import notifications, readiness
 
-# Whoever asks or acts: permission questions accept an anonymous user too.
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks what they may do (perhaps not signed in); moves are made by a signed-in User.
+Viewer = User | AnonymousUser
 
 State = Explainer.State
 
@@ -123,41 +124,41 @@ _TAKE_DOWN_FROM = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
 # Who may: permission questions only. State is asked separately (``allowed_now``).
 
 
-def _perm(user: User, codename: str) -> bool:
+def _perm(user: Viewer, codename: str) -> bool:
     return bool(user.is_active and user.has_perm(f"articles.{codename}"))
 
 
-def is_author(user: User, explainer: Explainer) -> bool:
+def is_author(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` has a byline on ``explainer``."""
     if not user.is_authenticated or explainer.pk is None:
         return False
     return Byline.objects.filter(explainer=explainer, author=user).exists()
 
 
-def can_edit(user: User, explainer: Explainer) -> bool:
+def can_edit(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` may change the text of ``explainer`` (not just its fact checks)."""
     if _perm(user, "edit_any_explainer"):
         return True
     return _perm(user, "change_explainer") and is_author(user, explainer)
 
 
-def can_check_facts(user: User, explainer: Explainer) -> bool:
+def can_check_facts(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` may set the check (status, note, sources) of key facts."""
     return _perm(user, "check_facts")
 
 
-def can_submit(user: User, explainer: Explainer) -> bool:
+def can_submit(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` may submit ``explainer``: an author of it, or an editor."""
     return _perm(user, "submit_explainer") and (
         is_author(user, explainer) or _perm(user, "edit_any_explainer")
     )
 
 
-def can_request_changes(user: User, explainer: Explainer) -> bool:
+def can_request_changes(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "request_changes_explainer")
 
 
-def can_approve(user: User, explainer: Explainer) -> bool:
+def can_approve(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` may approve: a reviewer who neither wrote nor submitted it."""
     return (
         _perm(user, "approve_explainer")
@@ -166,19 +167,19 @@ def can_approve(user: User, explainer: Explainer) -> bool:
     )
 
 
-def can_publish(user: User, explainer: Explainer) -> bool:
+def can_publish(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "publish_explainer")
 
 
-def can_unpublish(user: User, explainer: Explainer) -> bool:
+def can_unpublish(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "publish_explainer")
 
 
-def can_restore(user: User, explainer: Explainer) -> bool:
+def can_restore(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "publish_explainer")
 
 
-def can_assign(user: User, explainer: Explainer) -> bool:
+def can_assign(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "assign_explainer")
 
 
@@ -213,7 +214,7 @@ def allowed_now(move: Move, explainer: Explainer) -> bool:
     )
 
 
-def available_moves(user: User, explainer: Explainer) -> list[Move]:
+def available_moves(user: Viewer, explainer: Explainer) -> list[Move]:
     """Return the moves ``user`` may make on ``explainer`` in its current state."""
     return [
         move
@@ -252,7 +253,7 @@ def sync(caller: Explainer, fresh: Explainer) -> Explainer:
     return fresh
 
 
-def check_move(user: User, explainer: Explainer, verb: str, comment: str) -> Move:
+def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> Move:
     move = MOVES[verb]
     if not CAN[verb](user, explainer):
         if verb == "approve" and _perm(user, "approve_explainer"):
@@ -271,7 +272,9 @@ def check_move(user: User, explainer: Explainer, verb: str, comment: str) -> Mov
     return move
 
 
-def record(explainer: Explainer, name: str, from_state: str, *, by, comment: str) -> Transition:
+def record(
+    explainer: Explainer, name: str, from_state: str, *, by: User, comment: str
+) -> Transition:
     return Transition.objects.create(
         explainer=explainer,
         name=name,
@@ -288,7 +291,7 @@ def clear_approval(explainer: Explainer) -> None:
     explainer.approved_digest = ""
 
 
-def after_commit(func, *args, **kwargs) -> None:
+def after_commit(func: Callable[..., object], *args: Any, **kwargs: Any) -> None:
     def run() -> None:
         func(*args, **kwargs)
 
@@ -299,7 +302,7 @@ def after_commit(func, *args, **kwargs) -> None:
 
 
 @transaction.atomic
-def submit(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+def submit(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     """Send a draft to the fact-checkers (draft → in review)."""
     e = locked(explainer)
     check_move(by, e, "submit", comment)
@@ -314,7 +317,7 @@ def submit(explainer: Explainer, *, by, comment: str = "") -> Explainer:
 
 
 @transaction.atomic
-def request_changes(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+def request_changes(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     """Send an explainer under review, or approved, back to its authors (→ draft)."""
     e = locked(explainer)
     check_move(by, e, "request_changes", comment)
@@ -329,7 +332,7 @@ def request_changes(explainer: Explainer, *, by, comment: str = "") -> Explainer
 
 
 @transaction.atomic
-def approve(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+def approve(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     """Approve the text as it is now (in review → approved); four eyes, checklist passes."""
     e = locked(explainer)
     check_move(by, e, "approve", comment)
@@ -349,7 +352,7 @@ def approve(explainer: Explainer, *, by, comment: str = "") -> Explainer:
 
 
 @transaction.atomic
-def revise(explainer: Explainer, *, by, comment: str = "") -> Explainer:
+def revise(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     """Record that the text of a reviewed or published working copy changed (→ draft).
 
     Called by the admin after a save that changed the content. Any approval is dropped: it was
@@ -370,7 +373,12 @@ def revise(explainer: Explainer, *, by, comment: str = "") -> Explainer:
 
 @transaction.atomic
 def assign(
-    explainer: Explainer, *, by, assignee, due: date | None = None, comment: str = ""
+    explainer: Explainer,
+    *,
+    by: User,
+    assignee: User | None,
+    due: date | None = None,
+    comment: str = "",
 ) -> Explainer:
     """Name the fact-checker who reviews an explainer in review, with an optional due date."""
     e = locked(explainer)

@@ -1,8 +1,9 @@
 """Workflow email, through Django's mail framework.
 
 The backend comes from settings (console by default, SMTP from the environment). Every function
-here is called by ``workflow.py`` through ``transaction.on_commit``, so nobody is told about a
-move that was rolled back. The actor never gets mail about their own move.
+here is called by the moves (``articles.workflow.moves``, ``articles.publishing.moves``) through
+``transaction.on_commit``, so nobody is told about a move that was rolled back. The actor never
+gets mail about their own move.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +26,7 @@ def _admin_link(explainer: Explainer) -> str:
     return f"{settings.NEWSROOM_BASE_URL}{path}"
 
 
-def _addresses(users: Iterable, *, exclude=None) -> list[str]:
+def _addresses(users: Iterable[User], *, exclude: User | None = None) -> list[str]:
     excluded = getattr(exclude, "pk", None)
     seen: dict[str, None] = {}
     for user in users:
@@ -33,12 +35,12 @@ def _addresses(users: Iterable, *, exclude=None) -> list[str]:
     return list(seen)
 
 
-def _in_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True).distinct()
+def _in_role(role: str) -> QuerySet[User]:
+    return User.objects.filter(groups__name=role, is_active=True).distinct()
 
 
-def _authors(explainer: Explainer):
-    return get_user_model().objects.filter(byline_set__explainer=explainer).distinct()
+def _authors(explainer: Explainer) -> QuerySet[User]:
+    return User.objects.filter(byline_set__explainer=explainer).distinct()
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> int:
@@ -49,15 +51,16 @@ def _send(subject: str, body: str, recipients: list[str]) -> int:
     return send_mass_mail(messages, fail_silently=False)
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     if user is None:
         return "someone"
     return user.get_full_name() or user.get_username()
 
 
-def explainer_submitted(explainer: Explainer, *, by) -> int:
+def explainer_submitted(explainer: Explainer, *, by: User) -> int:
     """Tell fact-checkers an explainer awaits review (only the assignee, if one is named)."""
-    if explainer.assignee_id:
+    users: list[User]
+    if explainer.assignee is not None:
         users = [explainer.assignee]
     else:
         authors = set(_authors(explainer).values_list("pk", flat=True))
@@ -69,7 +72,7 @@ def explainer_submitted(explainer: Explainer, *, by) -> int:
     return _send(f"For review: {explainer.title}", body, _addresses(users, exclude=by))
 
 
-def review_assigned(explainer: Explainer, *, by) -> int:
+def review_assigned(explainer: Explainer, *, by: User) -> int:
     """Tell the named fact-checker that the review is theirs, and by when."""
     due = f" by {explainer.review_due:%A %-d %B %Y}" if explainer.review_due else ""
     body = (
@@ -83,7 +86,7 @@ def review_assigned(explainer: Explainer, *, by) -> int:
     )
 
 
-def explainer_approved(explainer: Explainer, *, by) -> int:
+def explainer_approved(explainer: Explainer, *, by: User) -> int:
     """Tell editors an explainer is approved and ready to publish."""
     body = (
         f"{_name(by)} approved “{explainer.title}”. It is ready to publish.\n\n"
@@ -94,7 +97,7 @@ def explainer_approved(explainer: Explainer, *, by) -> int:
     )
 
 
-def changes_requested(explainer: Explainer, *, by, comment: str) -> int:
+def changes_requested(explainer: Explainer, *, by: User, comment: str) -> int:
     """Tell the authors what to change."""
     body = (
         f"{_name(by)} sent “{explainer.title}” back to draft and asks for changes:\n\n"
@@ -108,7 +111,7 @@ def changes_requested(explainer: Explainer, *, by, comment: str) -> int:
     )
 
 
-def explainer_published(explainer: Explainer, *, by, version: PublishedVersion) -> int:
+def explainer_published(explainer: Explainer, *, by: User, version: PublishedVersion) -> int:
     """Tell the authors their explainer is live, or when it will be."""
     if version.go_live_at > timezone.now():
         when = (
