@@ -17,8 +17,7 @@ import pytest
 from django.conf import settings
 
 from tests.articles import sqlite_workload
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import REPO
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",

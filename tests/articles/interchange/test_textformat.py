@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, reject, settings
@@ -27,9 +26,9 @@ from articles.interchange.textformat import (
     parse,
     write,
 )
+from tests.paths import SAMPLE
 
 TODAY = datetime.date(2026, 11, 27)
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "explainer-nxivm-mack.txt"
 D = datetime.date
 
 

@@ -30,10 +30,10 @@ from django.test import Client
 from reversion.models import Version
 
 from tests import factories
+from tests.paths import REPO
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-REPO = Path(__file__).resolve().parents[2]
 PARALLEL = 48
 
 

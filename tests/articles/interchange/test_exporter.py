@@ -39,11 +39,11 @@ from tests.factories import (
     TopicFactory,
     ViewpointFactory,
 )
+from tests.paths import SAMPLE
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 27)
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "explainer-nxivm-mack.txt"
 D = datetime.date
 
 # The keys of the JSON export, documented in docs/import-export.md: changing them is a

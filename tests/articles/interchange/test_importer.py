@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -34,11 +33,11 @@ from articles.publishing import freeze as publishing
 from articles.workflow import readiness
 from tests.articles.workflow_helpers import explainer_in
 from tests.factories import ExplainerFactory, StakeholderFactory, TopicFactory, UserFactory
+from tests.paths import SAMPLE
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 27)
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "explainer-nxivm-mack.txt"
 State = Explainer.State
 SH = "Stakeholders & viewpoints"
 TL = "Timeline & what to watch next"

@@ -18,7 +18,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -30,6 +29,7 @@ from articles.publishing import moves as publication
 from articles.site import cache
 from tests import factories
 from tests.articles.workflow_helpers import explainer_in
+from tests.paths import REPO
 
 pytestmark = [
     pytest.mark.redis,
@@ -37,7 +37,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/14"
 MICRO_SECONDS = 1.0
 # Requests that start later than this after the publish must all show it. The margin covers

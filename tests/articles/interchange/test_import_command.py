@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from articles.models import Explainer, Stakeholder, Transition
 from tests.articles.workflow_helpers import explainer_in
 from tests.factories import TopicFactory
+from tests.paths import SAMPLE
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "explainer-nxivm-mack.txt"
 State = Explainer.State
 
 
