@@ -40,6 +40,7 @@ from articles.desk.inlines import (
     TimelineEventInline,
     ViewpointInline,
 )
+from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
 from articles.desk.saving import (
     ADMIN_SAVE_FIELDS,
@@ -48,7 +49,7 @@ from articles.desk.saving import (
     text_digest_if_in_review,
 )
 from articles.desk.sources import SourceNumbers
-from articles.desk.workflow_panel import QueueFilter, WorkflowAdminMixin
+from articles.desk.workflow_panel import WorkflowAdminMixin
 from articles.models import (
     Byline,
     Explainer,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.desk.workflow_panel import PublishForm
+from articles.desk.workflow_forms import PublishForm
 from articles.models import Explainer, KeyFact, PublishedVersion, TimelineEvent, Transition
 from articles.workflow import moves as workflow
 from tests.adminform import form_data
