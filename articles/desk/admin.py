@@ -16,6 +16,8 @@ published working copy sends it back to draft through ``workflow.revise``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin
@@ -25,7 +27,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.admin import CompareVersionAdmin  # type: ignore[import-untyped]
 
 from articles import entities, richtext
 from articles.desk import history
@@ -67,6 +69,15 @@ from articles.workflow import moves as workflow
 # Revisions follow the inlines and leave the workflow fields out (see history.py). Registered
 # before ExplainerAdmin is built, so that reversion's own auto-registration stands aside.
 history.register()
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class FactCount(TypedDict):
+        n_facts: int
+
+    # An explainer as the change list reads it (get_queryset annotates the count).
+    CountedExplainer = WithAnnotations[Explainer, FactCount]
 
 RICH_TEXT_FIELDS = ("what_happened", "background", "why_it_matters")
 
@@ -304,7 +315,7 @@ class ExplainerAdmin(
         return ", ".join(str(b) for b in obj.byline_set.all())
 
     @admin.display(description="facts")
-    def fact_progress(self, obj: Explainer) -> int:
+    def fact_progress(self, obj: CountedExplainer) -> int:
         return obj.n_facts
 
 

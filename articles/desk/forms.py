@@ -127,7 +127,9 @@ class SourceNumbersFormSet(LabelledDeleteFormSet):
 class SourceFormSet(SourceNumbersFormSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.source_numbers.formset = self
+        numbers = self.source_numbers
+        assert numbers is not None  # set by SourceNumbersFormSet.__init__
+        numbers.formset = self
 
 
 class CitingFormSet(SourceNumbersFormSet):

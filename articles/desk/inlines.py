@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.db.models import F, Window
@@ -30,8 +32,14 @@ from articles.models import (
 )
 from articles.workflow import moves as workflow
 
+# The mixins run inside inline admin classes; the type checker reads them as such a class.
+if TYPE_CHECKING:
+    InlineBase = admin.options.InlineModelAdmin[Any, Explainer]
+else:
+    InlineBase = object
 
-class TextInlineMixin:
+
+class TextInlineMixin(InlineBase):
     """Inline rows are part of the text: only people who may edit the text change them."""
 
     def _may_edit(self, request, obj) -> bool:
@@ -47,7 +55,7 @@ class TextInlineMixin:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
-class RowQueriesMixin:
+class RowQueriesMixin(InlineBase):
     """Fetch what an inline's rows show with a fixed number of queries."""
 
     row_select_related: tuple[str, ...] = ()
@@ -69,12 +77,12 @@ class RowQueriesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RowLimitMixin:
+class RowLimitMixin(InlineBase):
     """At most as many rows of each kind as the import format lets in (MAX_BULLETS a section),
     so that whatever can be imported can be saved; settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is
     sized from the same number."""
 
-    max_num = MAX_BULLETS
+    max_num: int | None = MAX_BULLETS
 
     def get_formset(self, request, obj=None, **kwargs):
         # For someone who may not add rows Django sets max_num to 0 and keeps the rows there

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from reversion.errors import RevertError
+from reversion.errors import RevertError  # type: ignore[import-untyped]
 
 from articles.desk import history
 from articles.desk.saving import (
@@ -26,6 +29,12 @@ from articles.models import Explainer
 from articles.publishing.freeze import snapshot
 from articles.workflow import moves as workflow
 
+# The mixin runs inside ExplainerAdmin; the type checker reads it as the ModelAdmin it extends.
+if TYPE_CHECKING:
+    ExplainerAdminBase = admin.ModelAdmin[Explainer]
+else:
+    ExplainerAdminBase = object
+
 
 class RevertForm(forms.Form):
     """The revert page's button: the lock_version the page was built on, nothing else."""
@@ -33,8 +42,15 @@ class RevertForm(forms.Form):
     base_lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class RevertAdminMixin:
+class RevertAdminMixin(ExplainerAdminBase):
     """The explainer admin's revision page, in place of django-reversion's."""
+
+    if TYPE_CHECKING:
+        # Given by the other bases of ExplainerAdmin: django-reversion's VersionAdmin and
+        # WorkflowAdminMixin.
+        def create_revision(self, request: HttpRequest) -> AbstractContextManager[None]: ...
+
+        def _change_url(self, obj: Explainer) -> str: ...
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Show a stored revision read-only (GET); revert the explainer to it (POST).

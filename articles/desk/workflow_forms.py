@@ -8,6 +8,7 @@ form error, never a guess.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,19 +75,23 @@ class NewsroomDateTimeField(forms.DateTimeField):
     def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime):
-            naive = value
-        else:
-            try:
-                naive = parse_datetime(str(value).strip())
-            except ValueError:
-                naive = None
-            if naive is None:
-                # Tries each of input_formats and raises the "invalid" error if none fits.
-                naive = forms.fields.BaseTemporalField.to_python(self, value)
+        naive = value if isinstance(value, datetime) else self.read(value)
         if timezone.is_aware(naive):
             return naive.astimezone(UTC)
         return local_to_utc(naive, newsroom_tz())
+
+    def read(self, value: Any) -> datetime:
+        """Return the date and time typed in ``value``, or raise the "invalid" error."""
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            # Tries each of input_formats and raises the "invalid" error if none fits.
+            parsed = forms.fields.BaseTemporalField.to_python(self, value)
+        if not isinstance(parsed, datetime):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
 
 
 # Forms of the workflow panel.
@@ -97,8 +102,10 @@ class TransitionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 40}), max_length=2000
     )
 
-    def __init__(self, *args: Any, move: workflow.Move, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=move.verb, **kwargs)
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, move: workflow.Move, **kwargs: Any
+    ) -> None:
+        super().__init__(data, prefix=move.verb, **kwargs)
         self.move = move
         field = self.fields["comment"]
         field.required = move.comment_required
@@ -124,7 +131,8 @@ class PublishForm(TransitionForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         go_live, expires = data.get("go_live_at"), data.get("expires_at")
         now = timezone.now()
         if go_live and go_live < now - timedelta(minutes=1):
@@ -147,19 +155,28 @@ def form_for(move: workflow.Move, data=None) -> TransitionForm:
     return form_class(data, move=move)
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of user, each shown by their full name (their username if they have none)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), label="Fact-checker"
-    )
+    assignee = PersonChoiceField(queryset=get_user_model().objects.none(), label="Fact-checker")
     review_due = forms.DateField(
         required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, explainer: Explainer, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="assign", **kwargs)
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, explainer: Explainer, **kwargs: Any
+    ) -> None:
+        super().__init__(data, prefix="assign", **kwargs)
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, PersonChoiceField)  # declared above
         # Fact-checkers who may approve it: the four-eyes rule leaves out its authors and
         # submitter.
-        self.fields["assignee"].queryset = (
+        assignee.queryset = (
             get_user_model()
             .objects.filter(is_active=True, groups__name=roles.FACT_CHECKER)
             .exclude(byline_set__explainer=explainer)
@@ -167,6 +184,5 @@ class AssignForm(forms.Form):
             .distinct()
             .order_by("username")
         )
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.initial.setdefault("assignee", explainer.assignee_id)
         self.initial.setdefault("review_due", explainer.review_due)

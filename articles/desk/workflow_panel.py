@@ -13,7 +13,7 @@ The panel's forms are in ``workflow_forms.py``, the queues and their filter in `
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -31,21 +31,21 @@ from django.views.decorators.http import require_POST
 
 from articles.desk import history
 from articles.desk.queues import is_overdue
-from articles.desk.workflow_forms import (
-    AssignForm,
-    form_for,
-)
+from articles.desk.workflow_forms import AssignForm, form_for
 from articles.models import Explainer, PublishedVersion
 from articles.workflow import moves as workflow
 from articles.workflow import readiness
 
 State = Explainer.State
 
+# The mixin runs inside ExplainerAdmin; the type checker reads it as the ModelAdmin it extends.
+if TYPE_CHECKING:
+    ExplainerAdminBase = admin.ModelAdmin[Explainer]
+else:
+    ExplainerAdminBase = object
 
-# The admin mixin.
 
-
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(ExplainerAdminBase):
     """Workflow parts of ExplainerAdmin (a ModelAdmin)."""
 
     @property
@@ -125,7 +125,7 @@ class WorkflowAdminMixin:
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
                 for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
+                    messages.error(request, f"{label}: {error}" if label else str(error))
             return HttpResponseRedirect(self._change_url(obj))
         func = getattr(workflow, verb)
         try:
@@ -173,7 +173,7 @@ class WorkflowAdminMixin:
         else:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
         return HttpResponseRedirect(self._change_url(obj))
 
     def version_view(self, request: HttpRequest, object_id: str, number: int) -> HttpResponse:
@@ -203,13 +203,11 @@ class WorkflowAdminMixin:
             raise PermissionDenied
         versions = {v.number: v for v in PublishedVersion.objects.filter(explainer=obj)}
         try:
-            a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-        except ValueError:
-            a = b = None
-        if a not in versions or b not in versions:
+            chosen = [versions[int(request.GET.get(key, ""))] for key in ("a", "b")]
+        except (ValueError, KeyError):
             messages.error(request, "Choose two published versions to compare.")
             return HttpResponseRedirect(self._change_url(obj))
-        old, new = sorted([versions[a], versions[b]], key=lambda v: v.number)
+        old, new = sorted(chosen, key=lambda v: v.number)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

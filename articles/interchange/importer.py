@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import reversion
+import reversion  # type: ignore[import-untyped]  # django-reversion ships no type hints
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
@@ -35,6 +35,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.interchange.planning import (
+    MAX_SLUG,
+    Plan,
+    StakeholderIndex,
+    name_key,
+    plan_import,
+    slug_for,
+)
 from articles.interchange.textformat import ParsedExplainer, parse
 from articles.models import (
     Byline,
@@ -51,17 +59,7 @@ from articles.models import (
 from articles.workflow import moves as workflow
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
-from articles.interchange.planning import (
-    MAX_SLUG,
-    Plan,
-    StakeholderIndex,
-    name_key,
-    plan_import,
-    slug_for,
-)
+    from django.contrib.auth.models import User
 
 _T = TypeVar("_T")
 
@@ -156,7 +154,7 @@ def _create_stakeholders(
         # create them one by one instead.
         created = []
         for name in new_names.values():
-            existing = (
+            existing: Stakeholder | None = (
                 Stakeholder.objects.annotate(lower_name=Lower("name"))
                 .filter(lower_name=name.lower())
                 .first()
@@ -169,7 +167,9 @@ def _create_stakeholders(
     return ids, created
 
 
-def _reuse(existing: list[_T], key, wanted: list[object]) -> tuple[list[_T | None], list[_T]]:
+def _reuse(
+    existing: list[_T], key: Callable[[_T], object], wanted: Sequence[object]
+) -> tuple[list[_T | None], list[_T]]:
     """Pair each wanted key with an unused existing row of the same key; return the leftovers."""
     pool: dict[object, list[_T]] = defaultdict(list)
     for row in existing:
@@ -218,26 +218,21 @@ def _write_inlines(
     explainer: Explainer,
     parsed: ParsedExplainer,
     plan: Plan,
-    stakeholders: list[Stakeholder | int],
+    stakeholders: Sequence[Stakeholder | int],
     update: bool,
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     """Write every inline; for a new explainer, return the rows written by related name."""
     if update:
         # Nothing else points at these rows, so they are written afresh.
         Viewpoint.objects.filter(explainer=explainer).delete()
         TimelineEvent.objects.filter(explainer=explainer).delete()
         RelatedLink.objects.filter(explainer=explainer).delete()
-    written = {
+    written: dict[str, list[Any]] = {
         "sources": _write_sources(explainer, parsed, update),
         "key_facts": _write_facts(explainer, parsed, update),
     }
     written["viewpoints"] = Viewpoint.objects.bulk_create(
-        Viewpoint(
-            explainer=explainer,
-            position=n,
-            text=viewpoint.text,
-            **({"stakeholder": who} if isinstance(who, Stakeholder) else {"stakeholder_id": who}),
-        )
+        _viewpoint(explainer, n, viewpoint.text, who)
         for n, (viewpoint, who) in enumerate(zip(parsed.viewpoints, stakeholders, strict=True))
     )
     written["timeline"] = TimelineEvent.objects.bulk_create(
@@ -261,6 +256,13 @@ def _write_inlines(
         for n, (target, title) in enumerate(plan.related)
     )
     return written
+
+
+def _viewpoint(explainer: Explainer, position: int, text: str, who: Stakeholder | int) -> Viewpoint:
+    """Return a viewpoint row of a stakeholder given as a row (just created) or an id."""
+    if isinstance(who, Stakeholder):
+        return Viewpoint(explainer=explainer, position=position, text=text, stakeholder=who)
+    return Viewpoint(explainer=explainer, position=position, text=text, stakeholder_id=who)
 
 
 def _add_bylines(explainer: Explainer, authors: Sequence[User], *, update: bool) -> list[Byline]:

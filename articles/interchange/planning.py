@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -27,16 +28,23 @@ from articles.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
-    User = AbstractBaseUser
+
+def column_length(model: type[models.Model], name: str) -> int:
+    """Return the max_length of one of ``model``'s text columns."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{name} is not a text column with a length")
+    return field.max_length
+
 
 # Lengths of the columns the format's free text lands in (see models.py).
-MAX_STAKEHOLDER_NAME = Stakeholder._meta.get_field("name").max_length
-MAX_CITATION = Source._meta.get_field("citation").max_length
-MAX_URL = Source._meta.get_field("url").max_length
-MAX_RELATED_TITLE = RelatedLink._meta.get_field("title").max_length
-MAX_SLUG = Explainer._meta.get_field("slug").max_length
+MAX_STAKEHOLDER_NAME = column_length(Stakeholder, "name")
+MAX_CITATION = column_length(Source, "citation")
+MAX_URL = column_length(Source, "url")
+MAX_RELATED_TITLE = column_length(RelatedLink, "title")
+MAX_SLUG = column_length(Explainer, "slug")
 
 
 # --- stakeholders -------------------------------------------------------------------------------

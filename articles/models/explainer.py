@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,11 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from articles import richtext
 from articles.models.entities import Topic
 from articles.querysets import ExplainerQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from articles.models.parts import Byline
 
 
 class Explainer(FSMModelMixin, models.Model):
@@ -56,7 +61,7 @@ class Explainer(FSMModelMixin, models.Model):
     why_it_matters = models.TextField(blank=True)
 
     topics = models.ManyToManyField(Topic, blank=True, related_name="explainers")
-    authors = models.ManyToManyField(
+    authors: models.ManyToManyField[User, Byline] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Byline", related_name="bylines", blank=True
     )
 

@@ -259,4 +259,4 @@ class RelatedLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.target.title if self.target_id else self.title
+        return self.target.title if self.target is not None else self.title
