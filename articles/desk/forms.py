@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -53,11 +55,11 @@ class ExplainerForm(forms.ModelForm):
         if "base_lock_version" in self.fields:
             self.fields["base_lock_version"].initial = self.instance.lock_version
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
         if self.instance.pk is not None:
-            refuse_stale(self.instance.pk, data.get("base_lock_version"))
-        return data
+            refuse_stale(self.instance.pk, self.cleaned_data.get("base_lock_version"))
+        return self.cleaned_data
 
 
 class RowForm(forms.ModelForm):
