@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
-from articles.models import (
-    Explainer,
-    KeyFact,
-)
+from articles.models import Explainer, KeyFact
 from articles.publishing.freeze import content_digest, snapshot
 from articles.workflow import moves as workflow
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Fields an admin save may write: everything but the workflow's own fields, which only
 # workflow.py changes (an admin save must never write back a state it read before a move).
@@ -32,7 +35,8 @@ ADMIN_SAVE_FIELDS = [
 ]
 
 
-def who(user) -> str:
+def who(user: User | None) -> str:
+    """Return how a message names ``user``: full name, else username; "Someone" if unknown."""
     if user is None:
         return "Someone"
     return user.get_full_name() or user.get_username()
@@ -91,7 +95,9 @@ def stamp_fact_checks(formset, *, user) -> None:
             fact.checked_by, fact.checked_at = user, now
 
 
-def send_back_if_changed(request, obj: Explainer, *, text_before: str | None = None) -> None:
+def send_back_if_changed(
+    request: HttpRequest, obj: Explainer, *, text_before: str | None = None
+) -> None:
     """Move a reviewed or published working copy back to draft if its content changed.
 
     ``text_before`` is the text digest of an in-review copy before the change.
