@@ -13,7 +13,7 @@ import difflib
 from typing import Any
 
 import reversion
-from django.db.models import QuerySet
+from django.db.models import ForeignObjectRel, QuerySet
 from django.utils.html import strip_tags
 from reversion.models import Version
 
@@ -68,10 +68,9 @@ def register() -> None:
 def workflow_values(explainer: Explainer) -> dict[str, Any]:
     """Return the workflow fields of ``explainer`` by column name (to put back after a revert)."""
     return {
-        Explainer._meta.get_field(name).attname: getattr(
-            explainer, Explainer._meta.get_field(name).attname
-        )
-        for name in WORKFLOW_FIELDS
+        field.attname: getattr(explainer, field.attname)
+        for field in Explainer._meta.concrete_fields
+        if field.name in WORKFLOW_FIELDS
     }
 
 
@@ -136,7 +135,7 @@ def stored_contents(version: Version) -> dict[str, Any]:
         "sections": sections,
         "inlines": [
             (
-                str(Explainer._meta.get_field(accessor).related_model._meta.verbose_name_plural),
+                str(_inline_relation(accessor).field.model._meta.verbose_name_plural),
                 _stored_rows(version, accessor),
             )
             for accessor in FOLLOWED
@@ -144,10 +143,18 @@ def stored_contents(version: Version) -> dict[str, Any]:
     }
 
 
+def _inline_relation(accessor: str) -> ForeignObjectRel:
+    """Return the relation from the explainer to the inline rows behind ``accessor``."""
+    relation = Explainer._meta.get_field(accessor)
+    if not isinstance(relation, ForeignObjectRel):
+        raise TypeError(f"{accessor} is not a relation to an explainer's inline rows")
+    return relation
+
+
 def _stored_rows(version: Version, accessor: str) -> list[str]:
     """Return one line per inline row of ``accessor`` in the revision, in the form's order."""
-    relation = Explainer._meta.get_field(accessor)
-    model, fk = relation.related_model, relation.field.attname
+    relation = _inline_relation(accessor)
+    model, fk = relation.field.model, relation.field.attname
     rows = []
     for row in version.revision.version_set.get_for_model(model):
         data = row.field_dict

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -37,6 +37,12 @@ from articles.interchange.textformat import MAX_FILE_BYTES, FormatErrors
 from articles.models import Explainer
 
 MAX_SHOWN_LINE = 200  # characters of an offending line quoted beside its error
+
+# The mixin runs inside ExplainerAdmin; the type checker reads it as the ModelAdmin it extends.
+if TYPE_CHECKING:
+    ExplainerAdminBase = admin.ModelAdmin[Explainer]
+else:
+    ExplainerAdminBase = object
 
 
 class ImportForm(forms.Form):
@@ -62,7 +68,8 @@ class ImportForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload, text = data.get("file"), data.get("text") or ""
         if upload and text.strip():
             raise forms.ValidationError("Upload a file or paste the text, not both.")
@@ -111,12 +118,13 @@ def _as_text(content: bytes | str) -> str | None:
 
 def _attachment(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # An attachment always has a header ("attachment" at least).
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-class ImportExportAdminMixin:
+class ImportExportAdminMixin(ExplainerAdminBase):
     """Adds "Import from text" and "Export as text" to the explainer admin (a ModelAdmin)."""
 
     import_template = "admin/articles/explainer/import.html"
@@ -209,7 +217,9 @@ class ImportExportAdminMixin:
         )
 
     @admin.action(description="Export as text")
-    def export_as_text(self, request: HttpRequest, queryset: QuerySet[Explainer]) -> HttpResponse:
+    def export_as_text(
+        self, request: HttpRequest, queryset: QuerySet[Explainer]
+    ) -> HttpResponse | None:
         """Download the selected explainers as text: one file, or a zip of files for several."""
         chosen = [obj.pk for obj in queryset]
         explainers = list(self._visible(request).filter(pk__in=chosen).order_by("slug"))

@@ -19,7 +19,7 @@ from django.views import defaults
 
 class NewsroomAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
-        from articles.desk.workflow_panel import dashboard_queues
+        from articles.desk.queues import dashboard_queues
 
         context = {"queues": dashboard_queues(request.user), **(extra_context or {})}
         return super().index(request, context)

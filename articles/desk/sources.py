@@ -11,9 +11,11 @@ checked when the form is validated and turned into sources once the sources are 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from articles.models import Explainer, Source
 
@@ -47,16 +49,24 @@ class SourceNumbersField(forms.CharField):
         # In a table row the label is only a column heading: name the box after it.
         self.widget.attrs.setdefault("aria-label", str(self.label or "sources"))
 
-    def to_python(self, value) -> list[int]:
+    def numbers(self, value: Any) -> list[int]:
+        """Return the numbers typed in ``value``, or ``value`` itself if it is a list already."""
         if isinstance(value, list):
             return value
-        return parse_numbers(super().to_python(value))
+        return parse_numbers(self.to_python(value) or "")
+
+    def clean(self, value: Any) -> list[int]:
+        # Field.clean's steps, with the typed text read as numbers before it is validated.
+        numbers = self.numbers(value)
+        self.validate(numbers)
+        self.run_validators(numbers)
+        return numbers
 
     def has_changed(self, initial, data) -> bool:
         if self.disabled:
             return False
         try:
-            return sorted(initial or []) != self.to_python(data)
+            return sorted(initial or []) != self.numbers(data)
         except ValidationError:
             return True
 
@@ -87,7 +97,7 @@ class SourceNumbers:
 
     def __init__(self, explainer: Explainer | None) -> None:
         self.explainer = explainer
-        self.formset = None
+        self.formset: BaseInlineFormSet[Any, Any, Any] | None = None
         self.saved_pks: list[int] | None = None
 
     def saved(self) -> list[int]:

@@ -92,14 +92,22 @@ def html_to_paragraphs(html: str) -> list[str]:
 def _load(explainer: Explainer) -> Explainer:
     """Return the explainer with every part the format carries, in its stored order."""
     ordered = ("position", "pk")
-    return Explainer.objects.prefetch_related(
-        Prefetch("key_facts", KeyFact.objects.order_by(*ordered)),
-        Prefetch("viewpoints", Viewpoint.objects.select_related("stakeholder").order_by(*ordered)),
-        # Position, not date: the file's order is the order the timeline was written in.
-        Prefetch("timeline", TimelineEvent.objects.order_by(*ordered)),
-        Prefetch("sources", Source.objects.order_by(*ordered)),
-        Prefetch("related_links", RelatedLink.objects.select_related("target").order_by(*ordered)),
-    ).get(pk=explainer.pk)
+    return (
+        Explainer.objects.all()
+        .prefetch_related(
+            Prefetch("key_facts", KeyFact.objects.order_by(*ordered)),
+            Prefetch(
+                "viewpoints", Viewpoint.objects.select_related("stakeholder").order_by(*ordered)
+            ),
+            # Position, not date: the file's order is the order the timeline was written in.
+            Prefetch("timeline", TimelineEvent.objects.order_by(*ordered)),
+            Prefetch("sources", Source.objects.order_by(*ordered)),
+            Prefetch(
+                "related_links", RelatedLink.objects.select_related("target").order_by(*ordered)
+            ),
+        )
+        .get(pk=explainer.pk)
+    )
 
 
 def to_parsed(explainer: Explainer) -> ParsedExplainer:
@@ -118,7 +126,7 @@ def to_parsed(explainer: Explainer) -> ParsedExplainer:
             ParsedSource("" if s.citation == s.url else s.citation, s.url) for s in e.sources.all()
         ],
         related=[
-            ParsedRelated(link.target.title if link.target_id else link.title)
+            ParsedRelated(link.target.title if link.target is not None else link.title)
             for link in e.related_links.all()
         ],
     )

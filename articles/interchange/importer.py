@@ -2,9 +2,9 @@
 
 ``textformat.parse()`` reads a file into a ``ParsedExplainer``; ``import_parsed()`` checks it
 against what the database can hold (stakeholder names, citation and URL lengths, one viewpoint
-per stakeholder …), raising ``FormatErrors`` with file and line when it cannot, and then writes
-the explainer, its key facts, viewpoints, timeline, sources and "Up next" links in one
-transaction. Nothing is written unless everything is.
+per stakeholder …, in ``planning.py``), raising ``FormatErrors`` with file and line when it
+cannot, and then writes the explainer, its key facts, viewpoints, timeline, sources and "Up
+next" links in one transaction. Nothing is written unless everything is.
 
 Re-import: a file whose title (case-insensitively) or slug matches an existing explainer updates
 it while it is a draft. Any other state is refused (``ImportRefused``) unless ``new_revision``
@@ -23,49 +23,45 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import reversion
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import slugify
 
-from articles.interchange.textformat import FormatError, FormatErrors, ParsedExplainer, parse
+from articles.interchange.planning import (
+    MAX_SLUG,
+    Plan,
+    StakeholderIndex,
+    name_key,
+    plan_import,
+    slug_for,
+)
+from articles.interchange.textformat import ParsedExplainer, parse
 from articles.models import (
     Byline,
     Explainer,
     KeyFact,
     RelatedLink,
-    SlugRedirect,
     Source,
     Stakeholder,
     TimelineEvent,
     Topic,
     Viewpoint,
-    http_url_validator,
     unique_slug,
 )
 from articles.workflow import moves as workflow
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 
 _T = TypeVar("_T")
-
-# Lengths of the columns the format's free text lands in (see models.py).
-MAX_STAKEHOLDER_NAME = Stakeholder._meta.get_field("name").max_length
-MAX_CITATION = Source._meta.get_field("citation").max_length
-MAX_URL = Source._meta.get_field("url").max_length
-MAX_RELATED_TITLE = RelatedLink._meta.get_field("title").max_length
-MAX_SLUG = Explainer._meta.get_field("slug").max_length
 
 State = Explainer.State
 # States a re-import may turn into a new revision (workflow.revise moves them back to draft).
@@ -93,241 +89,12 @@ class ImportResult:
     revised: bool = False
 
 
-# --- stakeholders -------------------------------------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """Return the form two stakeholder names are compared in: spacing and case ignored."""
-    return " ".join(name.split()).casefold()
-
-
-class StakeholderIndex:
-    """Every stakeholder's name and aliases, loaded once per run, to match viewpoints by name.
-
-    A name matches a stakeholder's name first, then an alias. The index learns the stakeholders
-    an import creates only once that import has committed (``remember``), so that a failed file
-    leaves no stale entry behind.
-    """
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, int] = {}
-        self.by_alias: dict[str, int] = {}
-        self.slugs: set[str] = set()
-
-    @classmethod
-    def load(cls) -> StakeholderIndex:
-        index = cls()
-        for stakeholder in Stakeholder.objects.all():
-            index.remember(stakeholder.pk, stakeholder.name, stakeholder.slug, stakeholder.aliases)
-        # A slug a stakeholder had before still leads to its page: a new one must not take it.
-        index.slugs.update(SlugRedirect.objects.of(Stakeholder).values_list("slug", flat=True))
-        return index
-
-    def remember(self, pk: int, name: str, slug: str, aliases: str = "") -> None:
-        self.by_name[name_key(name)] = pk
-        for alias in aliases.splitlines():
-            if alias.strip():
-                self.by_alias.setdefault(name_key(alias), pk)
-        self.slugs.add(slug)
-
-    def find(self, name: str) -> int | None:
-        key = name_key(name)
-        return self.by_name.get(key, self.by_alias.get(key))
-
-    def free_slug(self, name: str, taken: set[str]) -> str:
-        base = (slugify(name) or "stakeholder")[: MAX_SLUG - 8].strip("-") or "stakeholder"
-        candidate, n = base, 2
-        while candidate in self.slugs or candidate in taken:
-            candidate = f"{base}-{n}"
-            n += 1
-        return candidate
-
-
 # --- text to rich text --------------------------------------------------------------------------
 
 
 def paragraphs_to_html(paragraphs: Iterable[str]) -> str:
     """Return plain paragraphs as rich text: one ``<p>`` each, ``<``, ``>`` and ``&`` as text."""
     return "\n".join(format_html("<p>{}</p>", paragraph) for paragraph in paragraphs)
-
-
-# --- checks against the database's limits -------------------------------------------------------
-
-
-def _slug_for(title: str) -> str:
-    return slugify(title)[:MAX_SLUG].strip("-")
-
-
-def _check_limits(parsed: ParsedExplainer, filename: str) -> list[FormatError]:
-    """Return the errors that the parser cannot see: column lengths and link validity."""
-    errors: list[FormatError] = []
-    for viewpoint in parsed.viewpoints:
-        if len(viewpoint.name) > MAX_STAKEHOLDER_NAME:
-            errors.append(
-                FormatError(
-                    filename,
-                    viewpoint.line,
-                    f"stakeholder name is longer than {MAX_STAKEHOLDER_NAME} characters "
-                    f"({len(viewpoint.name)})",
-                )
-            )
-    for source in parsed.sources:
-        if len(source.citation or source.url) > MAX_CITATION:
-            errors.append(
-                FormatError(
-                    filename,
-                    source.line,
-                    f"source citation is longer than {MAX_CITATION} characters "
-                    f"({len(source.citation)})",
-                )
-            )
-        if len(source.url) > MAX_URL:
-            errors.append(
-                FormatError(
-                    filename, source.line, f"source link is longer than {MAX_URL} characters"
-                )
-            )
-        elif source.url:
-            try:
-                http_url_validator(source.url)
-            except ValidationError:
-                errors.append(
-                    FormatError(
-                        filename, source.line, f'source link "{source.url}" is not a web address'
-                    )
-                )
-    for related in parsed.related:
-        if len(related.title) > MAX_RELATED_TITLE:
-            errors.append(
-                FormatError(
-                    filename,
-                    related.line,
-                    f'"Up next" title is longer than {MAX_RELATED_TITLE} characters',
-                )
-            )
-    return errors
-
-
-@dataclass
-class _Plan:
-    """What an import will write, worked out before anything is written."""
-
-    stakeholder_ids: list[int | None]  # per viewpoint; None: a new stakeholder, by name
-    new_names: dict[str, str]  # name_key -> the name as first written
-    related: list[tuple[Explainer | None, str]]  # per related bullet: the target or None, the text
-    warnings: list[str]
-
-
-class RelatedTargets:
-    """Explainers that "Up next" bullets may name, by slug and by (case-folded) title."""
-
-    def __init__(self, rows: Iterable[Explainer] = ()) -> None:
-        self.by_slug: dict[str, Explainer] = {}
-        self.by_title: dict[str, Explainer] = {}
-        for row in rows:
-            self.add(row)
-
-    @classmethod
-    def load(cls, texts: Iterable[str], *, viewer: User | None) -> RelatedTargets:
-        """Read the explainers ``viewer`` may link whose slug or title is one of ``texts``.
-
-        One query. An explainer ``viewer`` may not name (``linkable_by``) is left out, so that
-        a bullet naming it reads exactly like one naming nothing. ``None`` is an operator's
-        import that names no person (the command without ``--author``): it runs with the
-        operator's own access to the database, so every explainer may be named.
-        """
-        texts = list(set(texts))
-        if not texts:
-            return cls()
-        folded = [t.casefold() for t in texts]
-        candidates = (
-            Explainer.objects.all() if viewer is None else Explainer.objects.linkable_by(viewer)
-        )
-        return cls(
-            candidates.annotate(lower_title=Lower("title"))
-            .filter(Q(slug__in=texts) | Q(title__in=texts) | Q(lower_title__in=folded))
-            .only("pk", "slug", "title")
-            .order_by()
-        )
-
-    def add(self, explainer: Explainer) -> None:
-        self.by_slug[explainer.slug] = explainer
-        self.by_title[explainer.title.casefold()] = explainer
-
-    def find(self, text: str) -> Explainer | None:
-        """Return the explainer ``text`` names: by slug first, then by title."""
-        return self.by_slug.get(text, self.by_title.get(text.casefold()))
-
-
-def _plan(
-    parsed: ParsedExplainer,
-    *,
-    filename: str,
-    index: StakeholderIndex,
-    own_pk: int | None,
-    own_slug: str,
-    viewer: User | None,
-    targets: RelatedTargets | None = None,
-) -> _Plan:
-    """Check ``parsed`` against the database; ``targets`` may hold the "Up next" candidates.
-
-    "Up next" bullets link only what ``viewer`` may name (``RelatedTargets.load``).
-    """
-    errors = _check_limits(parsed, filename)
-    warnings = list(parsed.warnings)
-
-    # Viewpoints: one per stakeholder, whichever of its names or aliases the file uses.
-    stakeholder_ids: list[int | None] = []
-    new_names: dict[str, str] = {}
-    first_line: dict[object, tuple[int, str]] = {}
-    for viewpoint in parsed.viewpoints:
-        pk = index.find(viewpoint.name)
-        who: object = pk if pk is not None else name_key(viewpoint.name)
-        if who in first_line:
-            line, name = first_line[who]
-            errors.append(
-                FormatError(
-                    filename,
-                    viewpoint.line,
-                    f'"{viewpoint.name}" is the same stakeholder as "{name}" (line {line}); '
-                    "give each stakeholder one viewpoint",
-                )
-            )
-        first_line.setdefault(who, (viewpoint.line, viewpoint.name))
-        if pk is None:
-            new_names.setdefault(name_key(viewpoint.name), viewpoint.name)
-        stakeholder_ids.append(pk)
-
-    # "Up next": by slug first, then by title; one naming no explainer the viewer may link is
-    # kept as a title, with the same warning whether or not such an explainer exists.
-    related: list[tuple[Explainer | None, str]] = []
-    if parsed.related:
-        if targets is None:
-            targets = RelatedTargets.load((r.title for r in parsed.related), viewer=viewer)
-        own_title = parsed.title.casefold()
-        for item in parsed.related:
-            key = item.title.casefold()
-            if key == own_title or item.title == own_slug:
-                errors.append(
-                    FormatError(filename, item.line, '"Up next" names this explainer itself')
-                )
-                continue
-            target = targets.find(item.title)
-            if target is not None and target.pk is not None and target.pk == own_pk:
-                errors.append(
-                    FormatError(filename, item.line, '"Up next" names this explainer itself')
-                )
-                continue
-            if target is None:
-                warnings.append(
-                    f'{filename}:{item.line}: "Up next" names "{item.title}": no live explainer '
-                    "with that title; its title is kept for linking later"
-                )
-            related.append((target, item.title))
-
-    if errors:
-        raise FormatErrors(sorted(errors, key=lambda error: error.line))
-    return _Plan(stakeholder_ids, new_names, related, warnings)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -348,7 +115,7 @@ def _unavailable(parsed: ParsedExplainer, filename: str) -> ImportRefused:
 
 def _match(parsed: ParsedExplainer, filename: str, *, by: User | None) -> Explainer | None:
     """Return the explainer a re-import of ``parsed`` updates, locked, or None for a new one."""
-    slug = _slug_for(parsed.title)
+    slug = slug_for(parsed.title)
     condition = Q(title__iexact=parsed.title)
     if slug:
         condition |= Q(slug=slug)
@@ -387,7 +154,7 @@ def _create_stakeholders(
         # create them one by one instead.
         created = []
         for name in new_names.values():
-            existing = (
+            existing: Stakeholder | None = (
                 Stakeholder.objects.annotate(lower_name=Lower("name"))
                 .filter(lower_name=name.lower())
                 .first()
@@ -400,7 +167,9 @@ def _create_stakeholders(
     return ids, created
 
 
-def _reuse(existing: list[_T], key, wanted: list[object]) -> tuple[list[_T | None], list[_T]]:
+def _reuse(
+    existing: list[_T], key: Callable[[_T], object], wanted: Sequence[object]
+) -> tuple[list[_T | None], list[_T]]:
     """Pair each wanted key with an unused existing row of the same key; return the leftovers."""
     pool: dict[object, list[_T]] = defaultdict(list)
     for row in existing:
@@ -448,27 +217,22 @@ def _write_facts(explainer: Explainer, parsed: ParsedExplainer, update: bool) ->
 def _write_inlines(
     explainer: Explainer,
     parsed: ParsedExplainer,
-    plan: _Plan,
-    stakeholders: list[Stakeholder | int],
+    plan: Plan,
+    stakeholders: Sequence[Stakeholder | int],
     update: bool,
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     """Write every inline; for a new explainer, return the rows written by related name."""
     if update:
         # Nothing else points at these rows, so they are written afresh.
         Viewpoint.objects.filter(explainer=explainer).delete()
         TimelineEvent.objects.filter(explainer=explainer).delete()
         RelatedLink.objects.filter(explainer=explainer).delete()
-    written = {
+    written: dict[str, list[Any]] = {
         "sources": _write_sources(explainer, parsed, update),
         "key_facts": _write_facts(explainer, parsed, update),
     }
     written["viewpoints"] = Viewpoint.objects.bulk_create(
-        Viewpoint(
-            explainer=explainer,
-            position=n,
-            text=viewpoint.text,
-            **({"stakeholder": who} if isinstance(who, Stakeholder) else {"stakeholder_id": who}),
-        )
+        _viewpoint(explainer, n, viewpoint.text, who)
         for n, (viewpoint, who) in enumerate(zip(parsed.viewpoints, stakeholders, strict=True))
     )
     written["timeline"] = TimelineEvent.objects.bulk_create(
@@ -492,6 +256,13 @@ def _write_inlines(
         for n, (target, title) in enumerate(plan.related)
     )
     return written
+
+
+def _viewpoint(explainer: Explainer, position: int, text: str, who: Stakeholder | int) -> Viewpoint:
+    """Return a viewpoint row of a stakeholder given as a row (just created) or an id."""
+    if isinstance(who, Stakeholder):
+        return Viewpoint(explainer=explainer, position=position, text=text, stakeholder=who)
+    return Viewpoint(explainer=explainer, position=position, text=text, stakeholder_id=who)
 
 
 def _add_bylines(explainer: Explainer, authors: Sequence[User], *, update: bool) -> list[Byline]:
@@ -629,7 +400,7 @@ def _import(
     if existing is None:
         if by is not None and not by.has_perm("articles.add_explainer"):
             raise ImportRefused(filename, "you may not add explainers")
-        own_slug = _slug_for(parsed.title)
+        own_slug = slug_for(parsed.title)
     else:
         if by is not None and not workflow.can_edit(by, existing):
             if not Explainer.objects.visible_to(by).filter(pk=existing.pk).exists():
@@ -642,7 +413,7 @@ def _import(
         if existing.state != State.DRAFT:
             _refuse_update(existing, filename, new_revision=new_revision)
         own_slug = existing.slug
-    plan = _plan(
+    plan = plan_import(
         parsed,
         filename=filename,
         index=index,
@@ -661,6 +432,8 @@ def _import(
     else:
         explainer = existing
         if explainer.state != State.DRAFT:
+            if actor is None:  # import_parsed refuses a new revision without one already
+                raise ImportRefused(filename, "revising needs a person to do it: an author")
             # Bylines first, so that an author may revise what is now also theirs.
             _add_bylines(explainer, authors, update=True)
             workflow.revise(
@@ -687,6 +460,8 @@ def _import(
 
     submitted = False
     if submit:
+        if actor is None:  # import_parsed refuses a submit without one already
+            raise ImportRefused(filename, "submitting needs a person to do it: an author")
         workflow.submit(explainer, by=actor, comment=f"Imported from {filename}.")
         submitted = True
     result = ImportResult(

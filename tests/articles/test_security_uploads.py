@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles.desk.admin import ExplainerForm
+from articles.desk.forms import ExplainerForm
 from articles.validators import HeroImageFormField, validate_hero_image
 
 

@@ -10,7 +10,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 
 from articles import models
-from articles.desk.admin import RowAutocompleteSelect
+from articles.desk.forms import RowAutocompleteSelect
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.desk.workflow_panel import PublishForm
+from articles.desk.workflow_forms import PublishForm
 from articles.models import Explainer, KeyFact, PublishedVersion, TimelineEvent, Transition
 from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
@@ -311,6 +311,26 @@ def test_fact_checker_cannot_change_the_text(client, fact_checker, writer):
     explainer.refresh_from_db()
     assert explainer.title == "The checked title"
     assert "rewritten" not in " ".join(explainer.key_facts.values_list("text", flat=True))
+
+
+def test_writer_who_rewords_a_fact_in_review_sends_it_back_to_draft(client, writer):
+    """A change to the text of an in-review explainer sends it back to draft."""
+    explainer = explainer_in(State.IN_REVIEW, authors=[writer])
+    client.force_login(writer)
+    data = edit_form(client, explainer)
+    data["key_facts-0-text"] = "A reworded fact."
+    assert client.post(change_url(explainer), data).status_code == 302
+    explainer.refresh_from_db()
+    assert explainer.state == State.DRAFT
+
+
+def test_in_review_save_without_a_text_change_stays_in_review(client, writer):
+    """Saving an in-review explainer without changing its text leaves it in review."""
+    explainer = explainer_in(State.IN_REVIEW, authors=[writer])
+    client.force_login(writer)
+    assert client.post(change_url(explainer), edit_form(client, explainer)).status_code == 302
+    explainer.refresh_from_db()
+    assert explainer.state == State.IN_REVIEW
 
 
 def test_fact_checker_sets_a_check_and_is_recorded(client, fact_checker, writer):

@@ -1,0 +1,191 @@
+"""The explainer working copy: the row staff edit and the workflow moves."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from articles import richtext
+from articles.models.entities import Topic
+from articles.querysets import ExplainerQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from articles.models.parts import Byline
+
+
+class Explainer(FSMModelMixin, models.Model):
+    """The working copy of an explainer, edited by staff."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    # The workflow's table, written once: each move's states before and after. django-fsm's
+    # transitions below and the workflow's moves (labels, comment rules, who may) read it.
+    MOVES: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "submit": ((State.DRAFT,), State.IN_REVIEW),
+        "request_changes": ((State.IN_REVIEW, State.APPROVED), State.DRAFT),
+        "approve": ((State.IN_REVIEW,), State.APPROVED),
+        "publish": ((State.APPROVED,), State.PUBLISHED),
+        "unpublish": ((State.PUBLISHED,), State.ARCHIVED),
+        "restore": ((State.ARCHIVED,), State.DRAFT),
+        # Not a button: an edit of the text sends a reviewed or published copy back to draft.
+        "revise": ((State.IN_REVIEW, State.APPROVED, State.PUBLISHED), State.DRAFT),
+    }
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the page's address: /explainers/this-slug/.",
+    )
+    dek = models.CharField(
+        "summary (dek)",
+        max_length=300,
+        blank=True,
+        help_text="One sentence that tells the reader what this explainer answers.",
+    )
+    what_happened = models.TextField(blank=True)
+    background = models.TextField("background & context", blank=True)
+    why_it_matters = models.TextField(blank=True)
+
+    topics = models.ManyToManyField(Topic, blank=True, related_name="explainers")
+    authors: models.ManyToManyField[User, Byline] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Byline", related_name="bylines", blank=True
+    )
+
+    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_alt = models.CharField(
+        "hero alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    hero_credit = models.CharField(max_length=200, blank=True)
+
+    # Workflow. Only workflow.py moves the state; forms never see it.
+    state = FSMField(
+        default=State.DRAFT, choices=State.choices, protected=True, editable=False, db_index=True
+    )
+    change_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What changed in this revision (required when republishing).",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_assignments",
+        editable=False,
+        help_text="The fact-checker asked to review this explainer.",
+    )
+    review_due = models.DateField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Fingerprint of the content an approval was given to; publishing checks it still matches.
+    approved_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Optimistic locking: every save through the admin bumps it; a form built on an older
+    # value is refused (see admin.py).
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ExplainerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["state", "-updated_at"], name="explainer_state_updated"),
+        ]
+        permissions = [
+            ("submit_explainer", "Can submit an explainer for review"),
+            ("check_facts", "Can record fact checks on key facts"),
+            ("approve_explainer", "Can approve an explainer"),
+            ("request_changes_explainer", "Can send an explainer back to its authors"),
+            ("publish_explainer", "Can publish, schedule, unpublish and restore explainers"),
+            ("assign_explainer", "Can assign a review to a fact-checker"),
+            ("edit_any_explainer", "Can edit explainers they are not an author of"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:explainer", kwargs={"slug": self.slug})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived from this row only: the stored sections are always sanitised.
+        for field in ("what_happened", "background", "why_it_matters"):
+            setattr(self, field, richtext.sanitize(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image for screen readers."})
+
+    # State moves, declared for django-fsm from the table above. Checks, audit rows and side
+    # effects live in the workflow package, which is the only caller.
+    @transition(field=state, source=MOVES["submit"][0], target=MOVES["submit"][1])
+    def _submit(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["request_changes"][0], target=MOVES["request_changes"][1])
+    def _request_changes(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["approve"][0], target=MOVES["approve"][1])
+    def _approve(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["publish"][0], target=MOVES["publish"][1])
+    def _publish(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["unpublish"][0], target=MOVES["unpublish"][1])
+    def _unpublish(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["restore"][0], target=MOVES["restore"][1])
+    def _restore(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["revise"][0], target=MOVES["revise"][1])
+    def _revise(self) -> None:
+        """An edit of the text sends a reviewed or published working copy back to draft."""
