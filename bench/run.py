@@ -538,7 +538,7 @@ def importer_present() -> bool:
 
 
 def import_files(folder: Path, n: int, token: str) -> None:
-    """Write ``n`` plain-text explainers in the FORMAT.md format."""
+    """Write ``n`` plain-text explainers in the plain-text format (docs/text-format.md)."""
     import random
 
     from articles.models import Stakeholder

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Whole anonymous public pages, before sessions and the view (articles/cache.py).
+    # Whole anonymous public pages, before sessions and the view (articles/site/cache.py).
     "articles.site.page_cache_middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,7 +125,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 
-# Server-side page cache of anonymous public pages (articles/cache.py). On by default where a
+# Server-side page cache of anonymous public pages (articles/site/cache.py). On by default where a
 # shared cache is configured: with the per-process default cache, a publish on one worker could
 # not reach the others. PAGE_CACHE_MICRO_SECONDS bounds how long another app server may keep
 # showing a page after publishing; PAGE_CACHE_SECONDS how long an unchanged page is kept.
@@ -138,7 +138,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # The explainer change form at the import format's limit must still be readable: each of its
 # seven inlines holds at most MAX_BULLETS rows (articles/admin.py) of at most ten fields (a
 # source's), and the explainer's own fields and topics come well within the thousand added.
-# A larger post gets the desk's "too large" page (articles/admin_site.py), not a bare 400.
+# A larger post gets the desk's "too large" page (articles/desk/site.py), not a bare 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 7 * MAX_BULLETS * 10 + 1_000
 
 # Staff sign in through the admin; a refused next= falls back to the desk, not a 404.
@@ -265,7 +265,7 @@ PERMISSIONS_POLICY = (
 )
 
 # Content-Security-Policy (django-csp): strict on every public page. The admin gets its own
-# policy (inline styles; articles/middleware.py), and only a page that draws CKEditor 4 adds
+# policy (inline styles; articles/site/csp.py), and only a page that draws CKEditor 4 adds
 # inline script for its toolbar's handlers (articles/richtext.py, EDITOR_CSP).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

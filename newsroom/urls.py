@@ -8,7 +8,7 @@ admin.site.site_header = f"{settings.NEWSROOM_NAME} — desk"
 admin.site.site_title = "Newsroom desk"
 admin.site.index_title = "Desk"
 
-# A desk form too large to read gets a page that says so (articles/admin_site.py).
+# A desk form too large to read gets a page that says so (articles/desk/site.py).
 handler400 = "articles.desk.site.bad_request"
 
 urlpatterns: list[URLPattern | URLResolver] = [

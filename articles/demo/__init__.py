@@ -1,6 +1,6 @@
 """Demo content and demo accounts, for trying the newsroom locally (``manage.py seed_demo``).
 
-The demo explainers are text files in the import format (``explainers/*.txt``, FORMAT.md);
+The demo explainers are text files in the import format (``explainers/*.txt``, docs/text-format.md);
 ``manifest`` holds what the format cannot carry (accounts, topics, stakeholders, and per
 explainer its slug, dek, sources' details, citations, state and correction); ``seed`` imports
 each file through the importer and takes it to its state through the workflow. A second run

@@ -1,7 +1,8 @@
 """The demo's manifest: what the text files in ``explainers/`` cannot say.
 
-Each demo explainer is a file in the import format (``explainers/<slug>.txt``, FORMAT.md). The
-format carries the words; this module carries the rest, as a desk would add it after an import:
+Each demo explainer is a file in the import format (``explainers/<slug>.txt``,
+docs/text-format.md). The format carries the words; this module carries the rest, as a desk
+would add it after an import:
 the slug and dek, topics and bylines, the details of each source, which sources back each key
 fact and each timeline event, the state the explainer is taken to, and the correction made after
 it was first published. Topics and stakeholders are created before any file is imported, so

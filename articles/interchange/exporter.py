@@ -1,4 +1,4 @@
-"""Export a working copy: the canonical text of FORMAT.md, or a JSON document.
+"""Export a working copy: the canonical text of docs/text-format.md, or a JSON document.
 
 ``to_parsed()`` reads an explainer into the same ``ParsedExplainer`` the parser produces, so
 ``textformat.write()`` gives its canonical text and exporting an imported file gives back what
@@ -145,7 +145,7 @@ def export_problems(parsed: ParsedExplainer) -> list[str]:
 
 
 def to_text(explainer: Explainer) -> str:
-    """Return the canonical plain text of the explainer (FORMAT.md)."""
+    """Return the canonical plain text of the explainer (docs/text-format.md)."""
     return write(to_parsed(explainer))
 
 

@@ -482,6 +482,6 @@ def import_text(
     today: datetime.date | None = None,
     **options,
 ) -> ImportResult:
-    """Parse ``data`` (FORMAT.md) and import it; see ``import_parsed`` for the options."""
+    """Parse ``data`` (docs/text-format.md) and import it; see ``import_parsed`` for the options."""
     parsed = parse(data, filename=filename, today=today or timezone.localdate())
     return import_parsed(parsed, filename=filename, **options)

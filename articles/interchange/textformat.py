@@ -1,4 +1,4 @@
-"""Parse and write the plain-text explainer format (``FORMAT.md``).
+"""Parse and write the plain-text explainer format (``docs/text-format.md``).
 
 This module is pure Python: it knows nothing of Django or the database. ``parse()`` turns a file
 into a ``ParsedExplainer`` or raises ``FormatErrors`` listing every problem with its file and line;

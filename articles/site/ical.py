@@ -52,11 +52,12 @@ def build_calendar(items: Iterable[WatchItem]) -> Calendar:
 def calendar_bytes(items: Iterable[WatchItem]) -> bytes:
     """Return ``build_calendar(items).to_ical()``, reusing each event's serialised text.
 
-    The icalendar library takes about half a millisecond to build and fold one event, and the
-    calendar holds up to a thousand: half a second a request. An event's text depends only on
-    its item (a frozen row of a published version) and the site's name and address, so it is
-    serialised once per process and kept, by those values, in a bounded memo.
-    ``tests/articles/test_calendar.py`` holds the bytes equal to ``build_calendar``'s.
+    Building and folding an event is slow in the icalendar library, and the calendar holds up
+    to a thousand, which would make the calendar the slowest public page by far (figures in
+    docs/performance.md). An event's text depends only on its item (a frozen row of a
+    published version) and the site's name and address, so it is serialised once per process
+    and kept, by those values, in a bounded memo. ``tests/articles/site/test_ical.py`` holds the
+    bytes equal to ``build_calendar``'s.
     """
     head, tail = _calendar_bytes_around_events()
     events = [

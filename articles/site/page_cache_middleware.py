@@ -2,7 +2,7 @@
 
 It sits right after WhiteNoise in ``MIDDLEWARE``: a hit skips sessions, CSRF, authentication,
 URL resolving, the view and the database. What may be cached, and how the layers stay coherent
-across app servers, is decided in ``articles/cache.py``.
+across app servers, is decided in ``articles/site/cache.py``.
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 On PostgreSQL: ``websearch_to_tsquery`` against the stored, GIN-indexed ``search_vector``
 (title A, dek B, facts, sections and stakeholder names C), with ``ts_headline`` snippets.
 Results are ranked on the small ``search_rank_vector`` (title A, dek B; a generated column,
-migration 0008) rather than the full vector: reading and ranking every match's full vector,
-stored out of line, cost ~50 ms for 1,000 matches. So title matches come first, then dek
-matches, then body matches newest first. The headline is computed over a window of
-``search_text`` around the first match, not the whole text.
+migration 0008) rather than the full vector: every match's full vector is stored out of line,
+and reading and ranking it costs far more than ranking the small in-row one (figures in
+docs/performance.md). So title matches come first, then dek matches, then body matches newest
+first. The headline is computed over a window of ``search_text`` around the first match, not
+the whole text.
 
 On SQLite: every word must appear in ``search_text`` (case-insensitive for ASCII), with a
 plain snippet around the first match. Either way the reader's text never reaches SQL except
@@ -45,8 +46,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 240
 # The headline's window of search_text (characters), from a little before the first match:
-# ts_headline parses all of its input, and 20 headlines over whole texts (6 kB on average)
-# took ~25 ms, over 400 characters ~4 ms. One fragment of up to 35 words is shown.
+# ts_headline parses all of its input, and whole texts average 6 kB: a page of headlines over
+# a short window costs a fraction of one over whole texts (docs/performance.md). One fragment
+# of up to 35 words is shown.
 SNIPPET_WINDOW_BEFORE = 120
 SNIPPET_WINDOW = 400
 RANK_VECTOR_COLUMN = "search_rank_vector"
@@ -254,7 +256,8 @@ class SearchResults:
 
         The planner does not count the cost of reading each row's out-of-line vector to test
         ``@@``, so for a word in a third of all versions it picks a sequential scan that
-        decompresses every vector (~200 ms at 10,000 versions) over the index (~10 ms).
+        decompresses every vector, many times slower than the index scan (figures in
+        docs/performance.md).
         Measured on the bench data after VACUUM ANALYZE, as autovacuum keeps it: with 10,000
         dead rows and a long GIN pending list, the planner preferred the ``ends_at`` index
         (every live row, ``@@`` tested on each). Taking the matches from a subquery of their
@@ -345,7 +348,8 @@ def with_snippets(rows: list[dict[str, Any]], query: str) -> list[SafeString]:
     """Return one page of results as list cards, each with its snippet, as safe HTML.
 
     The cards are those stored at publish time (``card_html``, as list pages show them):
-    rendering the card template for 20 results took ~8 ms a page.
+    rendering the card template for each result would cost about as much as the search itself
+    (docs/performance.md).
     """
     cards = []
     for row in rows:

@@ -5,12 +5,13 @@ transaction: it re-reads the explainer with ``select_for_update`` (so two people
 "approve" at once cannot both win), checks who may act (``PermissionDenied``), then whether the
 state and content allow it (``InvalidTransition``, or its subclass ``NotReady`` for a failing
 checklist), calls the django-fsm transition declared on the model, saves, writes the
-append-only ``Transition`` row, and leaves mail and cache purges to ``transaction.on_commit``.
+append-only ``Transition`` row, and leaves mail to ``transaction.on_commit``. The moves that
+change what readers see (publish, unpublish, restore) are in ``articles.publishing.moves``.
 
 The admin asks ``can_<verb>(user, explainer)`` and ``available_moves()`` to decide which
 buttons to show; the functions check again anyway.
 
-Two decisions beyond DESIGN.md's table (see docs/workflow.md):
+Two decisions beyond the plain table (see docs/workflow.md):
 
 * **Taking down a revised explainer.** Editing a published explainer puts its working copy back
   to draft while readers keep the live version, so "unpublish" (published → archived) could

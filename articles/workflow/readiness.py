@@ -1,4 +1,4 @@
-"""The publication checklist of DESIGN.md, as data.
+"""The publication checklist (docs/workflow.md), as data.
 
 Each check answers one question about the working copy and, when it fails, says what to fix.
 The change form shows the whole list; ``workflow.approve`` and ``workflow.publish`` refuse while

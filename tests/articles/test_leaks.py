@@ -1,4 +1,4 @@
-"""DESIGN.md invariant 1: nothing unpublished ever reaches a reader.
+"""Invariant 1: nothing unpublished ever reaches a reader.
 
 For each way a working copy can hold text readers must not see, a unique canary string is put
 into every field it can reach (title, dek, sections, facts, sources, stakeholders, timeline,

@@ -1,4 +1,7 @@
-"""``manage.py export_explainer SLUG``: an explainer as canonical text (FORMAT.md) or JSON."""
+"""``manage.py export_explainer SLUG``: an explainer as canonical text or JSON.
+
+The text format is described in docs/text-format.md.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from articles.models import Explainer
 class Command(BaseCommand):
     help = (
         "Write the working copy of the explainer SLUG to standard output (or -o FILE): the "
-        "canonical plain text of FORMAT.md, or with --format json the whole explainer as JSON "
-        "(keys documented in docs/import-export.md)."
+        "canonical plain text (docs/text-format.md), or with --format json the whole explainer "
+        "as JSON (keys documented in docs/import-export.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,4 +1,7 @@
-"""``manage.py import_explainer PATH...``: plain-text explainers (FORMAT.md) in as drafts."""
+"""``manage.py import_explainer PATH...``: plain-text explainers in as drafts.
+
+The text format is described in docs/text-format.md.
+"""
 
 from __future__ import annotations
 
@@ -26,10 +29,10 @@ def _read(name: str) -> bytes:
 
 class Command(BaseCommand):
     help = (
-        "Import plain-text explainers (FORMAT.md) as drafts. PATH is a file, a folder (every "
-        "*.txt in it) or - for standard input. Each file is imported in its own transaction: a "
-        "file with an error writes nothing and the others go on. A file whose title or slug "
-        "matches an existing draft updates it. Exits non-zero if any file failed."
+        "Import plain-text explainers (docs/text-format.md) as drafts. PATH is a file, a "
+        "folder (every *.txt in it) or - for standard input. Each file is imported in its own "
+        "transaction: a file with an error writes nothing and the others go on. A file whose "
+        "title or slug matches an existing draft updates it. Exits non-zero if any file failed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

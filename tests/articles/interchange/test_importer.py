@@ -271,7 +271,7 @@ def test_stale_index_still_links_the_stakeholder() -> None:
     ],
 )
 def test_timeline_event_dates(bullet: str, date, precision: str, kind: str) -> None:
-    """Each timeline bullet is stored with its date, precision and kind per FORMAT.md."""
+    """Each timeline bullet is stored with its date, precision and kind per docs/text-format.md."""
     explainer = load(doc(TL, bullet)).explainer
     event = explainer.timeline.get()
     assert (event.date, event.precision, event.kind) == (date, precision, kind)

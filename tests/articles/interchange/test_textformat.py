@@ -1,4 +1,4 @@
-"""Tests for articles.interchange.textformat: the plain-text explainer format of FORMAT.md."""
+"""The plain-text explainer format (articles.interchange.textformat, docs/text-format.md)."""
 
 from __future__ import annotations
 

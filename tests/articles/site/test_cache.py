@@ -1,4 +1,4 @@
-"""The server-side page cache (articles/cache.py, articles/middleware_cache.py)."""
+"""The server-side page cache (articles/site/cache.py, page_cache_middleware.py)."""
 
 from __future__ import annotations
 

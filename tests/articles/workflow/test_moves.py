@@ -1,4 +1,4 @@
-"""The workflow: DESIGN.md's table, who may move what, four eyes, assignment, races."""
+"""The workflow: the table of moves, who may move what, four eyes, assignment, races."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ TABLE = [
 
 @pytest.mark.parametrize(("verb", "state", "allowed"), TABLE)
 def test_state_table(superuser, writer, verb, state, allowed):
-    """A move is possible only from the states of DESIGN.md's table; else InvalidTransition."""
+    """A move is possible only from the states of the table; else InvalidTransition."""
     explainer = explainer_in(state, authors=[writer])
     kwargs = {**MOVES[verb][2], "comment": "Reason given."}
     if allowed:
