@@ -74,6 +74,19 @@ GOALS = {  # minimum ratio to the ceiling
 }
 SEARCH_P95_GOAL_MS = 50
 ADMIN_GOAL_MS = 300
+# The change form of an explainer with 50 of every inline may take longer (issue goal: < 1 s).
+ADMIN_LARGE_GOAL_MS = 1000
+CHANGE_URL = "/admin/articles/explainer/"
+# A realistic explainer: what the change form must open in under ADMIN_GOAL_MS.
+REALISTIC = {
+    "bylines": 2,
+    "sources": 10,
+    "facts": 12,
+    "viewpoints": 6,
+    "events": 12,
+    "corrections": 1,
+    "links": 3,
+}
 IMPORT_GOAL_PER_S = 50
 FIFTY = 50
 # A page slower than this alone cannot answer 16 connections within wrk's 2 s timeout.
@@ -406,8 +419,8 @@ def search_latency(repeats: int = 3) -> dict[str, float]:
     }
 
 
-def fifty_inline_explainer():
-    """Return (creating it once) a draft explainer with 50 of each inline."""
+def inline_explainer(slug: str, n: dict[str, int]):
+    """Return (creating it once) a draft explainer with ``n[kind]`` rows of each inline."""
     from django.contrib.auth import get_user_model
 
     from articles.models import (
@@ -423,70 +436,71 @@ def fifty_inline_explainer():
         Viewpoint,
     )
 
-    existing = Explainer.objects.filter(slug="bench-fifty-inlines").first()
+    existing = Explainer.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
     user_model = get_user_model()
     explainer = Explainer.objects.create(
-        title="Bench: an explainer with fifty of everything",
-        slug="bench-fifty-inlines",
-        dek="Fifty facts, sources, stakeholders, events, corrections, bylines and links.",
+        title=f"Bench: {slug}",
+        slug=slug,
+        dek="Facts, sources, stakeholders, events, corrections, bylines and links.",
         what_happened="<p>Many things happened.</p>",
     )
     explainer.topics.set(Topic.objects.all()[:3])
     authors = [
-        user_model.objects.get_or_create(username=f"bench_author_{n:02d}")[0] for n in range(FIFTY)
+        user_model.objects.get_or_create(username=f"bench_author_{n:02d}")[0]
+        for n in range(n["bylines"])
     ]
     Byline.objects.bulk_create(
-        [Byline(explainer=explainer, author=a, position=n) for n, a in enumerate(authors)]
+        [Byline(explainer=explainer, author=a, position=i) for i, a in enumerate(authors)]
     )
     sources = Source.objects.bulk_create(
         [
             Source(
                 explainer=explainer,
-                position=n,
-                citation=f"Source number {n}",
-                url=f"https://example.org/{n}",
+                position=i,
+                citation=f"Source number {i}",
+                url=f"https://example.org/{i}",
             )
-            for n in range(FIFTY)
+            for i in range(n["sources"])
         ]
     )
     facts = KeyFact.objects.bulk_create(
-        [KeyFact(explainer=explainer, position=n, text=f"Fact {n}.") for n in range(FIFTY)]
+        [KeyFact(explainer=explainer, position=i, text=f"Fact {i}.") for i in range(n["facts"])]
     )
     KeyFact.sources.through.objects.bulk_create(
         [
-            KeyFact.sources.through(keyfact_id=f.pk, source_id=sources[n].pk)
-            for n, f in enumerate(facts)
+            KeyFact.sources.through(keyfact_id=f.pk, source_id=sources[i % len(sources)].pk)
+            for i, f in enumerate(facts)
         ]
     )
-    stakeholders = list(Stakeholder.objects.order_by("pk")[:FIFTY])
+    stakeholders = list(Stakeholder.objects.order_by("pk")[: n["viewpoints"]])
     Viewpoint.objects.bulk_create(
         [
-            Viewpoint(explainer=explainer, stakeholder=s, position=n, text=f"View {n}.")
-            for n, s in enumerate(stakeholders)
+            Viewpoint(explainer=explainer, stakeholder=s, position=i, text=f"View {i}.")
+            for i, s in enumerate(stakeholders)
         ]
     )
     TimelineEvent.objects.bulk_create(
         [
             TimelineEvent(
                 explainer=explainer,
-                position=n,
-                date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n * 9),
+                position=i,
+                date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i * 9),
                 precision="day",
                 kind="past",
-                text=f"Event {n}.",
-                source=sources[n],
+                text=f"Event {i}.",
+                source=sources[i % len(sources)],
             )
-            for n in range(FIFTY)
+            for i in range(n["events"])
         ]
     )
     Correction.objects.bulk_create(
-        [Correction(explainer=explainer, text=f"Correction {n}.") for n in range(FIFTY)]
+        [Correction(explainer=explainer, text=f"Correction {i}.") for i in range(n["corrections"])]
     )
-    targets = list(Explainer.objects.exclude(pk=explainer.pk).order_by("pk")[:FIFTY])
+    targets = list(Explainer.objects.exclude(pk=explainer.pk).order_by("pk")[: n["links"]])
     RelatedLink.objects.bulk_create(
-        [RelatedLink(explainer=explainer, position=n, target=t) for n, t in enumerate(targets)]
+        [RelatedLink(explainer=explainer, position=i, target=t) for i, t in enumerate(targets)]
     )
     return explainer
 
@@ -505,13 +519,15 @@ def admin_timings(repeats: int = 5) -> dict[str, dict[str, float]]:
         username="bench_editor", defaults={"is_staff": True}
     )
     editor.groups.add(Group.objects.get(name=roles.EDITOR))
-    explainer = fifty_inline_explainer()
+    realistic = inline_explainer("bench-realistic", REALISTIC)
+    fifty = inline_explainer("bench-fifty-inlines", dict.fromkeys(REALISTIC, FIFTY))
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(editor)
     pages = {
         "admin change list": "/admin/articles/explainer/",
         "admin dashboard (index)": "/admin/",
-        "admin change form, 50 inlines": f"/admin/articles/explainer/{explainer.pk}/change/",
+        "admin change form, realistic explainer": f"{CHANGE_URL}{realistic.pk}/change/",
+        "admin change form, 50 of every inline": f"{CHANGE_URL}{fifty.pk}/change/",
     }
     results = {}
     for name, path in pages.items():
@@ -723,8 +739,9 @@ def markdown(report: dict[str, Any]) -> str:
             f" < {SEARCH_P95_GOAL_MS} ms {'✅' if s['p95_ms'] < SEARCH_P95_GOAL_MS else '❌'} |",
         ]
     for name, a in report["admin"].items():
-        ok = "✅" if a["ms"] < ADMIN_GOAL_MS else "❌"
-        out.append(f"| {name} | {a['ms']:.0f} | {a['queries']} | < {ADMIN_GOAL_MS} ms {ok} |")
+        goal = ADMIN_LARGE_GOAL_MS if "50 of every" in name else ADMIN_GOAL_MS
+        ok = "✅" if a["ms"] < goal else "❌"
+        out.append(f"| {name} | {a['ms']:.0f} | {a['queries']} | < {goal} ms {ok} |")
     imp = report["import"]
     if imp is None:
         out += ["", f"import: not measured ({report['import_note']})"]
