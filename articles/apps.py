@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from articles import revisions
         from articles.site import cache
 
+        revisions.register()
         cache.connect_signals()

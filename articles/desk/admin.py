@@ -29,8 +29,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from reversion_compare.admin import CompareVersionAdmin
 
-from articles import entities, richtext
-from articles.desk import history
+from articles import entities, revisions, richtext
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
 from articles.desk.inlines import (
@@ -66,9 +65,11 @@ from articles.models import (
 from articles.publishing.render import explainer_path
 from articles.workflow import moves as workflow
 
-# Revisions follow the inlines and leave the workflow fields out (see history.py). Registered
-# before ExplainerAdmin is built, so that reversion's own auto-registration stands aside.
-history.register()
+# Revisions follow the inlines and leave the workflow fields out (articles/revisions.py).
+# Registered before ExplainerAdmin is built: reversion's admin would otherwise register the
+# model itself, without those choices (the app's ready() registers it too, for processes that
+# never load the admin; either call is a no-op after the first).
+revisions.register()
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

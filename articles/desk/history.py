@@ -1,10 +1,6 @@
-"""History of an explainer: django-reversion registration, and diffs of published versions.
+"""History of an explainer at the desk: its revisions read back, and diffs of published versions.
 
-Every admin save of a working copy is a django-reversion revision that follows the inlines
-(bylines, key facts, sources, viewpoints, timeline, corrections, "Up next" links), so a revert
-brings back the whole explainer as it was. The workflow fields are left out of revisions on
-purpose: reverting is an edit of the text, never a way to bring back an old approval, state or
-lock version (the admin then sends the working copy back to draft like any other edit).
+What a revision holds (and leaves out) is decided in ``articles.revisions``.
 """
 
 from __future__ import annotations
@@ -12,57 +8,17 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-import reversion
 from django.db.models import ForeignObjectRel, QuerySet
 from django.utils.html import strip_tags
 from reversion.models import Version
 
 from articles import richtext
 from articles.models import (
-    Byline,
-    Correction,
     Explainer,
     KeyFact,
-    RelatedLink,
-    Source,
-    TimelineEvent,
     Topic,
-    Viewpoint,
 )
-
-# Fields of Explainer that belong to the workflow, not to the text. Never in a revision.
-WORKFLOW_FIELDS = (
-    "state",
-    "submitted_by",
-    "assignee",
-    "review_due",
-    "approved_by",
-    "approved_at",
-    "approved_digest",
-    "lock_version",
-    "updated_by",
-)
-# (updated_at stays in revisions: a revert writes rows raw, and the column may not be empty.)
-
-# Reverse accessors of the inlines, in the change form's order.
-FOLLOWED = (
-    "byline_set",
-    "key_facts",
-    "sources",
-    "viewpoints",
-    "timeline",
-    "corrections",
-    "related_links",
-)
-
-
-def register() -> None:
-    """Register the explainer and its inlines with django-reversion (idempotent)."""
-    for model in (Byline, KeyFact, Source, Viewpoint, TimelineEvent, Correction, RelatedLink):
-        if not reversion.is_registered(model):
-            reversion.register(model)
-    if not reversion.is_registered(Explainer):
-        reversion.register(Explainer, exclude=WORKFLOW_FIELDS, follow=FOLLOWED)
+from articles.revisions import FOLLOWED, WORKFLOW_FIELDS
 
 
 def workflow_values(explainer: Explainer) -> dict[str, Any]:

@@ -17,17 +17,9 @@ from articles.workflow import moves as workflow
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# Fields an admin save may write: everything but the workflow's own fields, which only
-# workflow.py changes (an admin save must never write back a state it read before a move).
-_WORKFLOW_ONLY = {
-    "state",
-    "submitted_by",
-    "assignee",
-    "review_due",
-    "approved_by",
-    "approved_at",
-    "approved_digest",
-}
+# Fields an admin save may write: everything but the workflow's own fields, which only the
+# moves change (an admin save must never write back a state it read before a move).
+_WORKFLOW_ONLY = set(Explainer.WORKFLOW_FIELDS)
 ADMIN_SAVE_FIELDS = [
     f.name
     for f in Explainer._meta.concrete_fields

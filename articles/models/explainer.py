@@ -43,6 +43,16 @@ class Explainer(FSMModelMixin, models.Model):
         # Not a button: an edit of the text sends a reviewed or published copy back to draft.
         "revise": ((State.IN_REVIEW, State.APPROVED, State.PUBLISHED), State.DRAFT),
     }
+    # The fields the workflow's moves own: no form writes them and no revert restores them.
+    WORKFLOW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "state",
+        "submitted_by",
+        "assignee",
+        "review_due",
+        "approved_by",
+        "approved_at",
+        "approved_digest",
+    )
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
