@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from articles.models.entities import Stakeholder
@@ -128,6 +130,16 @@ class Viewpoint(models.Model):
         return f"{self.stakeholder}: {self.text[:60]}"
 
 
+# The day and month of a timeline event's date, read through an explicit cast to date. When
+# Django validates an undated event it evaluates the check constraints with the date replaced
+# by a bare NULL, and PostgreSQL refuses to extract a day from a NULL of unknown type (Django
+# then logs "Got a database error calling check()" and skips the check). A typed NULL gives a
+# NULL day, which the condition accepts exactly as the database does. On a real column the
+# cast changes nothing.
+_event_day = ExtractDay(Cast("date", models.DateField()))
+_event_month = ExtractMonth(Cast("date", models.DateField()))
+
+
 class TimelineEvent(models.Model):
     class Precision(models.TextChoices):
         DAY = "day", "Day"
@@ -166,11 +178,11 @@ class TimelineEvent(models.Model):
                 violation_error_message="A dated event needs a precision; an undated one none.",
             ),
             models.CheckConstraint(
-                condition=~Q(precision="month") | Q(date__day=1),
+                condition=~Q(precision="month") | Q(Exact(_event_day, 1)),
                 name="timeline_month_precision_first_day",
             ),
             models.CheckConstraint(
-                condition=~Q(precision="year") | (Q(date__day=1) & Q(date__month=1)),
+                condition=~Q(precision="year") | Q(Exact(_event_day, 1), Exact(_event_month, 1)),
                 name="timeline_year_precision_first_day",
             ),
             models.CheckConstraint(

@@ -128,6 +128,51 @@ def test_database_refuses_month_precision_on_other_days():
     )
 
 
+def test_database_refuses_year_precision_off_new_year():
+    """A year-precision date must be the first of January, in the database too."""
+    explainer = ExplainerFactory()
+    _violates(
+        lambda: TimelineEvent.objects.bulk_create(
+            [
+                TimelineEvent(
+                    explainer=explainer,
+                    date=datetime.date(2026, 3, 1),
+                    precision="year",
+                    kind="past",
+                    text="x",
+                )
+            ]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "kind", "message"),
+    [
+        (datetime.date(2026, 3, 17), "month", "past", "timeline_month_precision_first_day"),
+        (datetime.date(2026, 3, 1), "year", "past", "timeline_year_precision_first_day"),
+        (None, "", "past", "A past event needs a date."),
+        (None, "day", "watch", "A dated event needs a precision"),
+        (datetime.date(2026, 3, 1), "", "upcoming", "A dated event needs a precision"),
+    ],
+)
+def test_timeline_constraints_are_validated_by_django(date, precision, kind, message):
+    """Model validation refuses each row the timeline's check constraints refuse."""
+    event = TimelineEvent(
+        explainer=ExplainerFactory(), date=date, precision=precision, kind=kind, text="x"
+    )
+    with pytest.raises(ValidationError) as error:
+        event.validate_constraints()
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("kind", ["watch", "upcoming"])
+def test_undated_watch_and_upcoming_items_pass_validation(kind):
+    """An undated item to watch or upcoming event breaks no constraint."""
+    event = TimelineEvent(explainer=ExplainerFactory(), precision="", kind=kind, text="x")
+    event.validate_constraints()
+
+
 def test_past_event_needs_a_date():
     """An undated event can only be something to watch or upcoming."""
     explainer = ExplainerFactory()

@@ -1,8 +1,10 @@
 """Admin authoring: every page renders, and an explainer with inlines saves through the admin."""
 
 import datetime
+import logging
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from articles.models import Explainer, KeyFact, Source, Stakeholder, TimelineEvent
@@ -270,6 +272,33 @@ def test_timeline_month_precision_via_admin_keeps_month(client, superuser):
     )
     assert client.post(url, data).status_code == 302
     assert TimelineEvent.objects.get(explainer=explainer).date == datetime.date(2026, 3, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the error came from PostgreSQL")
+def test_undated_timeline_items_save_without_database_errors_logged(client, superuser, caplog):
+    """Django validates the date checks of undated items instead of logging a database error."""
+    explainer = ExplainerFactory(authors=[superuser])
+    client.force_login(superuser)
+    url = reverse("admin:articles_explainer_change", args=[explainer.pk])
+    data = form_data(client.get(url).content.decode(), "explainer_form")
+    data.update(
+        {
+            "timeline-TOTAL_FORMS": "2",
+            "timeline-0-precision": "",
+            "timeline-0-kind": "watch",
+            "timeline-0-text": "Whether the council votes again",
+            "timeline-0-position": "0",
+            "timeline-1-precision": "",
+            "timeline-1-kind": "upcoming",
+            "timeline-1-text": "The appeal hearing",
+            "timeline-1-position": "1",
+        }
+    )
+    with caplog.at_level(logging.WARNING, logger="django.db.models"):
+        assert client.post(url, data).status_code == 302
+    assert explainer.timeline.filter(date=None).count() == 2
+    assert "Got a database error" not in caplog.text
 
 
 def test_models_exist_for_every_inline():
