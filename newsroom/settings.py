@@ -289,13 +289,28 @@ log_level = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": log_level},
-    # Django's default logging gives the "django" logger a console handler of its own when
-    # DEBUG is on, and its records go on to root's handler too, so development printed each
-    # line twice. Here that logger has no handler (nor the default mail_admins, which had no
-    # ADMINS to write to) and passes its records to root, which prints them once, at LOG_LEVEL.
-    "loggers": {"django": {"handlers": [], "level": log_level}},
+    "loggers": {
+        # Django's default logging gives the "django" logger a console handler of its own when
+        # DEBUG is on, and its records go on to root's handler too, so development printed
+        # each line twice. Here that logger has no handler (nor the default mail_admins, which
+        # had no ADMINS to write to) and passes its records to root, which prints them once.
+        "django": {"handlers": [], "level": log_level},
+        # Configuring "django" resets its children, so runserver's one line per request is
+        # set up again as Django's defaults have it.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # ckeditor.W001 warns that CKEditor 4 is past its end of life. We keep it because editors

@@ -19,3 +19,17 @@ def test_development_logging_prints_each_record_once(settings, capsys):
         with capsys.disabled():
             configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     assert printed.splitlines() == ["one record"]
+
+
+def test_development_server_still_logs_each_request(settings, capsys):
+    """runserver's one line per request (INFO on django.server) survives the configuration."""
+    settings.DEBUG = True
+    try:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+        logging.getLogger("django.server").info('"GET / HTTP/1.1" 200 5')
+        printed = capsys.readouterr().err
+    finally:
+        with capsys.disabled():
+            configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    assert len(printed.splitlines()) == 1
+    assert '"GET / HTTP/1.1" 200 5' in printed
