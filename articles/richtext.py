@@ -1,14 +1,17 @@
 """The rich-text editor and its sanitiser, in one place.
 
 Everything the rest of the code knows about rich text goes through this module: the admin
-widget (CKEditor 4 today), the form field, and ``sanitize()``, the nh3 allowlist applied on
-save and again wherever stored HTML is marked safe. Swapping the editor means changing this
-file only.
+widget (CKEditor 4 today), the form field, ``sanitize()``, the nh3 allowlist applied wherever
+stored HTML is marked safe, and ``normalise()``, the one form rich text is stored in. Swapping
+the editor means changing this file only.
 """
 
 from __future__ import annotations
 
 import copy
+import re
+from html import escape
+from html.parser import HTMLParser
 
 import nh3
 from ckeditor.widgets import CKEditorWidget
@@ -87,6 +90,74 @@ def sanitize(html: str | None) -> str:
     return cleaned.strip()
 
 
+# Tags that start or end a block. Whitespace next to them is never drawn, and CKEditor adds
+# and moves it freely (it puts every block on a line of its own, and indents list items).
+BLOCK_TAGS = frozenset({"p", "h3", "h4", "ul", "ol", "li", "blockquote", "br"})
+# Tags after which a stored section starts a new line, so that it reads well in a diff.
+_LINE_AFTER_END = frozenset({"p", "h3", "h4", "ul", "ol", "li", "blockquote"})
+_LINE_AFTER_START = frozenset({"ul", "ol", "blockquote"})
+_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+class _Canonical(HTMLParser):
+    """Write sanitised HTML out again in one canonical spelling.
+
+    Character references become characters (``&#39;`` and ``'`` are the same text), runs of
+    whitespace become one space, whitespace beside a block tag goes, and each block ends its
+    line. None of this changes what a reader sees.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.after_block = True  # whitespace here would follow a block tag
+
+    def _text(self, text: str) -> None:
+        text = _WHITESPACE.sub(" ", text)
+        if self.after_block:
+            text = text.lstrip(" ")
+        if text:
+            self.parts.append(escape(text, quote=False).replace("\xa0", "&nbsp;"))
+            self.after_block = False
+
+    def _tag(self, tag: str, markup: str) -> None:
+        if tag in BLOCK_TAGS:
+            if self.parts and not self.parts[-1].startswith("<"):
+                self.parts[-1] = self.parts[-1].rstrip(" ")
+            self.after_block = True
+        else:
+            self.after_block = False
+        self.parts.append(markup)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = "".join(
+            f' {name}="{escape(value or "", quote=True)}"' for name, value in sorted(attrs)
+        )
+        self._tag(tag, f"<{tag}{written}>" + ("\n" if tag in _LINE_AFTER_START else ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._tag(tag, f"</{tag}>" + ("\n" if tag in _LINE_AFTER_END else ""))
+
+    def handle_data(self, data: str) -> None:
+        self._text(data)
+
+
+def normalise(html: str | None) -> str:
+    """Return ``html`` sanitised and spelt canonically: the form rich text is stored in.
+
+    Two spellings of the same content (the stored HTML, and what CKEditor hands back for it
+    after re-flowing it) normalise to the same string, so comparing normalised HTML compares
+    content.
+    """
+    writer = _Canonical()
+    writer.feed(sanitize(html))
+    writer.close()
+    return "".join(writer.parts).strip()
+
+
 def render(html: str | None) -> SafeString:
     """Return stored rich text ready for a template.
 
@@ -122,9 +193,18 @@ def draws_editor(form: forms.BaseForm) -> bool:
 
 
 class RichTextFormField(forms.CharField):
-    """A form field that edits rich text and hands back sanitised HTML."""
+    """A form field that edits rich text and hands back normalised HTML.
+
+    The editor re-spells the HTML it is given, so the field compares content, not spelling: a
+    form sent back untouched has not changed this field.
+    """
 
     widget = RichTextWidget
 
     def clean(self, value: str | None) -> str:
-        return sanitize(super().clean(value))
+        return normalise(super().clean(value))
+
+    def has_changed(self, initial: str | None, data: str | None) -> bool:
+        if self.disabled:
+            return False
+        return normalise(initial) != normalise(data)

@@ -151,8 +151,11 @@ def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> Se
         # "Up next" may name an explainer imported after the one that names it.
         for _plan, explainer in new:
             _link_up_next(explainer)
+        # Every explainer has its final slug before any is approved: an approval fingerprints
+        # the slugs of the explainers it links to, and a later change would leave it stale.
         for plan, explainer in new:
             _set_up(plan, explainer, by=users[plan.authors[0]])
+        for plan, explainer in new:
             _advance(plan, explainer, users, today, result)
             _count(explainer, result)
 

@@ -290,6 +290,13 @@ class ExplainerAdmin(
         # The stored text of an in-review copy, read before this save writes the row and its
         # inlines: save_related compares the saved text with it (the form lives for this request).
         form.text_before = text_digest_if_in_review(obj.pk)
+        # A form sent back unedited writes nothing: no new updated_at, lock or revision. An
+        # edit of the inlines only still writes the row, in save_related.
+        if form.has_changed():
+            self.write_row(obj, form)
+
+    def write_row(self, obj: Explainer, form) -> None:
+        """Write a changed explainer's own fields, one lock_version past the form's."""
         obj.lock_version = (form.cleaned_data.get("base_lock_version") or 0) + 1
         obj.save(update_fields=ADMIN_SAVE_FIELDS)
 
@@ -299,6 +306,8 @@ class ExplainerAdmin(
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
+        if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
+            self.write_row(form.instance, form)
         form.save_m2m()
         # Sources first: key facts and timeline items may cite a source added in this save.
         for formset in sorted(formsets, key=lambda formset: formset.model is not Source):

@@ -161,9 +161,10 @@ class Explainer(FSMModelMixin, models.Model):
         return reverse("articles:explainer", kwargs={"slug": self.slug})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Derived from this row only: the stored sections are always sanitised.
+        # Derived from this row only: the stored sections are always sanitised, and spelt as
+        # the desk's form spells them, so that a form sent back unedited changes nothing.
         for field in ("what_happened", "background", "why_it_matters"):
-            setattr(self, field, richtext.sanitize(getattr(self, field)))
+            setattr(self, field, richtext.normalise(getattr(self, field)))
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -82,6 +82,61 @@ def test_render_sanitises_again():
     assert "<script" not in richtext.render("<p>ok</p><script>alert(1)</script>")
 
 
+# The stored spelling of some rich text, and CKEditor 4's spelling of the same content.
+RESPELT = [
+    ("<p>The world's clocks.</p>\n<p>Two</p>", "<p>The world&#39;s clocks.</p>\n\n<p>Two</p>"),
+    ("<ul>\n<li>one</li>\n<li>two</li>\n</ul>", "<ul>\n\t<li>one</li>\n\t<li>two</li>\n</ul>"),
+    ("<p>a &amp; b — c</p>", "<p>a &amp; b &mdash; c</p>\n"),
+    ("<p>line<br>next</p>", "<p>line<br />\nnext</p>"),
+    ("<p>10&nbsp;km</p>", "<p>10&#160;km</p>"),
+    (
+        '<p><a href="https://example.org/" title="t">x</a> y</p>',
+        '<p><a title="t" href="https://example.org/">x</a>  y</p>',
+    ),
+]
+
+
+@pytest.mark.parametrize(("stored", "edited"), RESPELT)
+def test_normalise_reads_the_editors_spelling_as_the_same_content(stored, edited):
+    """What CKEditor hands back for stored rich text normalises to the same string."""
+    assert richtext.normalise(edited) == richtext.normalise(stored)
+
+
+@pytest.mark.parametrize(("stored", "edited"), RESPELT)
+def test_normalised_text_is_left_alone_by_normalise(stored, edited):
+    """Normalising twice gives what normalising once gave."""
+    once = richtext.normalise(edited)
+    assert richtext.normalise(once) == once
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("<p>one</p><p>two</p>", "<p>one two</p>"),
+        ("<p>one</p>", "<p><strong>one</strong></p>"),
+        ("<p>a b</p>", "<p>ab</p>"),
+        ("<p>10 km</p>", "<p>10&nbsp;km</p>"),
+    ],
+)
+def test_the_rich_text_field_sees_a_change_of_content(before, after):
+    """A change a reader would see is a change of the field."""
+    assert richtext.RichTextFormField().has_changed(before, after)
+
+
+def test_the_rich_text_field_does_not_see_a_change_of_spelling():
+    """The editor's re-spelling of the stored text is not a change of the field."""
+    field = richtext.RichTextFormField()
+    assert not any(field.has_changed(stored, edited) for stored, edited in RESPELT)
+
+
+@pytest.mark.django_db
+def test_rich_text_is_stored_normalised():
+    """A save stores the section as the desk's form would hand it back."""
+    explainer = ExplainerFactory(what_happened="<p>The world&#39;s</p>\n\n<p>clocks</p>")
+    explainer.refresh_from_db()
+    assert explainer.what_happened == "<p>The world's</p>\n<p>clocks</p>"
+
+
 def test_editor_configuration_is_pinned():
     """No Source, Flash, Iframe or Image buttons, no uploads, never allowedContent True."""
     config = richtext.EDITOR_CONFIG

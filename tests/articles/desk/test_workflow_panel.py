@@ -523,11 +523,13 @@ def test_second_of_two_concurrent_edits_is_refused(client, editor, writer):
 
 
 def test_each_save_moves_the_lock_version_on(client, editor, writer):
-    """A successful save bumps lock_version, so the next form is built on the new value."""
+    """A successful edit bumps lock_version, so the next form is built on the new value."""
     explainer = complete_explainer(authors=[writer])
     client.force_login(editor)
     before = explainer.lock_version
-    client.post(change_url(explainer), edit_form(client, explainer))
+    data = edit_form(client, explainer)
+    data["title"] = "An edited title"
+    client.post(change_url(explainer), data)
     explainer.refresh_from_db()
     assert explainer.lock_version == before + 1
 
