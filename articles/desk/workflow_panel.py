@@ -246,18 +246,16 @@ class WorkflowAdminMixin(ExplainerAdminBase):
         checks = readiness.checklist(obj)
         ready = all(c.passed for c in checks)
         now = timezone.now()
-        scheduled = PublishedVersion.objects.filter(explainer=obj).scheduled(now).first()
         buttons, waiting = [], []
         for move in workflow.available_moves(user, obj):
             if move.verb in ("approve", "publish") and not ready:
                 waiting.append(move)
                 continue
-            # The new time starts from the one it replaces.
-            initial = (
-                {"go_live_at": scheduled.go_live_at}
-                if scheduled and move.verb == "reschedule"
-                else None
-            )
+            initial = None
+            if move.verb == "reschedule":
+                # The new time starts from the one it replaces.
+                scheduled = PublishedVersion.objects.filter(explainer=obj).scheduled(now).first()
+                initial = {"go_live_at": scheduled.go_live_at} if scheduled else None
             buttons.append(
                 {
                     "move": move,

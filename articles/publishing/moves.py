@@ -120,8 +120,12 @@ def _when(at: datetime) -> str:
 
 
 def _scheduled(explainer: Explainer) -> PublishedVersion:
-    # check_move has made sure there is one; the explainer's row lock keeps it there.
-    return PublishedVersion.objects.filter(explainer=explainer).scheduled().get()
+    """Return the version waiting to go live (``freeze`` leaves at most one)."""
+    version = PublishedVersion.objects.filter(explainer=explainer).scheduled().first()
+    if version is None:
+        # check_move found one a moment ago: its go-live time has come since.
+        raise InvalidTransition("The scheduled version has just gone live.")
+    return version
 
 
 @transaction.atomic

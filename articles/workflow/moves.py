@@ -122,7 +122,8 @@ MOVES: dict[str, Move] = {
         Move(
             "reschedule",
             "Change go-live time",
-            help="The scheduled version goes live at the new time instead (a time passed: now).",
+            help="The scheduled version goes live at the new time instead; readers keep what "
+            "they have until then.",
         ),
         Move(
             "restore",
@@ -135,6 +136,8 @@ MOVES: dict[str, Move] = {
 # States whose working copy may still have a live version (a revision in progress).
 _REVISABLE = Explainer.MOVES["revise"][0]
 _TAKE_DOWN_FROM = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
+# The moves on the version waiting for its go-live time.
+_ON_SCHEDULED = ("cancel_schedule", "reschedule")
 
 
 # Who may: permission questions only. State is asked separately (``allowed_now``).
@@ -239,12 +242,14 @@ def allowed_now(move: Move, explainer: Explainer) -> bool:
     state they leave as it is.
     """
     if move.verb == "unpublish":
-        reach = (*move.sources, *_TAKE_DOWN_FROM)
-        return explainer.state in reach and has_public_version(explainer)
-    if move.verb in ("cancel_schedule", "reschedule"):
-        reach = (*move.sources, *_TAKE_DOWN_FROM)
-        return explainer.state in reach and has_scheduled_version(explainer)
+        return explainer.state in _reach(move) and has_public_version(explainer)
+    if move.verb in _ON_SCHEDULED:
+        return explainer.state in _reach(move) and has_scheduled_version(explainer)
     return explainer.state in move.sources
+
+
+def _reach(move: Move) -> tuple[str, ...]:
+    return (*move.sources, *_TAKE_DOWN_FROM)
 
 
 def available_moves(user: Viewer, explainer: Explainer) -> list[Move]:
@@ -296,6 +301,12 @@ def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> M
             )
         raise PermissionDenied(f"You may not {move.label.lower()} this explainer.")
     if not allowed_now(move, explainer):
+        if move.verb == "unpublish" and explainer.state in _reach(move):
+            raise InvalidTransition("Nothing to take down: no version is live or scheduled.")
+        if move.verb in _ON_SCHEDULED and explainer.state in _reach(move):
+            raise InvalidTransition(
+                f"“{move.label}” needs a version waiting to go live, and there is none."
+            )
         raise InvalidTransition(
             f"“{move.label}” is not possible while the explainer is "
             f"{explainer.get_state_display().lower()}."

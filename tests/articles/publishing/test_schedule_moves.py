@@ -137,10 +137,21 @@ def test_cancel_schedule_needs_a_scheduled_version(editor, writer):
     """With only a live version there is nothing to cancel: refused, nothing changes."""
     explainer = explainer_in(State.PUBLISHED, authors=[writer])
     before = Transition.objects.filter(explainer=explainer).count()
-    with pytest.raises(workflow.InvalidTransition):
+    with pytest.raises(workflow.InvalidTransition, match="waiting to go live"):
         publication.cancel_schedule(explainer, by=editor)
     assert _live(explainer) == [1]
     assert Transition.objects.filter(explainer=explainer).count() == before
+
+
+def test_unpublish_needs_something_live_or_scheduled(at_now, editor, writer):
+    """A published explainer whose version expired has nothing to take down: refused."""
+    explainer = explainer_in(State.APPROVED, authors=[writer])
+    publication.publish(explainer, by=editor, expires_at=NOW + timedelta(hours=1))
+    at_now.move_to(NOW + timedelta(hours=2))
+    with pytest.raises(workflow.InvalidTransition, match="Nothing to take down"):
+        publication.unpublish(explainer, by=editor, comment="Old news.")
+    explainer.refresh_from_db()
+    assert explainer.state == State.PUBLISHED
 
 
 # Change go-live time.
