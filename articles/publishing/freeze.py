@@ -169,10 +169,14 @@ def unschedule(version: PublishedVersion) -> list[PublishedVersion]:
 def move_go_live(version: PublishedVersion, at: datetime) -> None:
     """Make ``version``, which has not gone live, go live at ``at`` instead.
 
-    The versions it replaces end at the new time, and its page is rendered again: the page
+    The versions it replaces end at the new time, as does any other still live then (one
+    whose own expiry came between the two times), and its page is rendered again: the page
     shows when it was published (and, for a first version, first published).
     """
     for old in replaced_by(version):
+        end_version(old, at)
+    others = PublishedVersion.objects.filter(explainer_id=version.explainer_id)
+    for old in others.exclude(pk=version.pk).filter(ends_at__gt=at):
         end_version(old, at)
     if version.first_published_at == version.go_live_at:
         version.first_published_at = at

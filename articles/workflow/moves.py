@@ -12,7 +12,7 @@ change what readers see (publish, unpublish, cancel_schedule, reschedule, restor
 The admin asks ``can_<verb>(user, explainer)`` and ``available_moves()`` to decide which
 buttons to show; the functions check again anyway.
 
-Two decisions beyond the plain table (see docs/workflow.md):
+Decisions beyond the plain table (see docs/workflow.md):
 
 * **Taking down a revised explainer.** Editing a published explainer puts its working copy back
   to draft while readers keep the live version, so "unpublish" (published → archived) could

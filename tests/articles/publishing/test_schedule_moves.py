@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles.models import Explainer, ListEntry, PublishedVersion, Transition
 from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
-from tests.articles.workflow_helpers import explainer_in, scheduled_revision
+from tests.articles.workflow_helpers import desk_checker, explainer_in, scheduled_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,23 @@ def test_reschedule_moves_both_versions_times(at_now, editor, writer):
     at_now.move_to(GO_LIVE + timedelta(minutes=1))
     assert _live(explainer) == [1]
     at_now.move_to(later + timedelta(minutes=1))
+    assert _live(explainer) == [2]
+
+
+def test_reschedule_earlier_ends_version_1_at_the_new_time(at_now, editor, writer):
+    """Moved before version 1's own expiry: version 1 ends then, never two live at once."""
+    explainer = explainer_in(State.APPROVED, authors=[writer], title="First headline")
+    publication.publish(explainer, by=editor, expires_at=NOW + timedelta(hours=3))
+    explainer.title = "Second headline"
+    explainer.change_note = "New headline."
+    explainer.save()
+    workflow.revise(explainer, by=writer)
+    workflow.submit(explainer, by=writer)
+    workflow.approve(explainer, by=desk_checker())
+    publication.publish(explainer, by=editor, go_live_at=NOW + timedelta(hours=5))
+    publication.reschedule(explainer, by=editor, go_live_at=NOW + timedelta(hours=1))
+
+    at_now.move_to(NOW + timedelta(hours=2))
     assert _live(explainer) == [2]
 
 
