@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -67,5 +67,12 @@ class PublishedVersionQuerySet(models.QuerySet):
         return self.filter(live_q(at or timezone.now()))
 
     def scheduled(self, at: datetime | None = None) -> PublishedVersionQuerySet:
+        """Return the versions that will go live after ``at``.
+
+        A version ended at its own go-live time (withdrawn, or replaced by a newer one before
+        it started) never goes live, so it is not scheduled.
+        """
         at = at or timezone.now()
-        return self.filter(go_live_at__gt=at).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        return self.filter(go_live_at__gt=at).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=F("go_live_at"))
+        )

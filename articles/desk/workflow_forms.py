@@ -150,9 +150,34 @@ class PublishForm(TransitionForm):
         }
 
 
-def form_for(move: workflow.Move, data=None) -> TransitionForm:
-    form_class = PublishForm if move.verb == "publish" else TransitionForm
-    return form_class(data, move=move)
+class RescheduleForm(TransitionForm):
+    go_live_at = NewsroomDateTimeField(
+        required=False,
+        label="New go-live time",
+        help_text="Empty: now. In the newsroom's time zone.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        go_live = self.cleaned_data.get("go_live_at")
+        if go_live and go_live < timezone.now() - timedelta(minutes=1):
+            self.add_error("go_live_at", "That time has passed: leave it empty to publish now.")
+        return self.cleaned_data
+
+    def workflow_kwargs(self) -> dict[str, Any]:
+        return {
+            "comment": self.cleaned_data["comment"],
+            "go_live_at": self.cleaned_data["go_live_at"],
+        }
+
+
+FORMS: dict[str, type[TransitionForm]] = {"publish": PublishForm, "reschedule": RescheduleForm}
+
+
+def form_for(
+    move: workflow.Move, data=None, *, initial: dict[str, Any] | None = None
+) -> TransitionForm:
+    return FORMS.get(move.verb, TransitionForm)(data, move=move, initial=initial)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -42,6 +42,22 @@ from articles.workflow import readiness
 
 State = Explainer.State
 
+# The audit trail's move names, as the history panel says them.
+HISTORY_WORDS = {
+    "submit": "Submitted for fact-check",
+    "request_changes": "Changes requested",
+    "approve": "Approved",
+    "publish": "Published",
+    "schedule": "Scheduled to go live",
+    "reschedule": "Go-live time changed",
+    "cancel_schedule": "Schedule cancelled",
+    "unpublish": "Unpublished",
+    "restore": "Restored to draft",
+    "revise": "Edited: back to draft",
+    "assign": "Review assigned",
+}
+STATE_WORDS = dict(State.choices)
+
 # The mixin runs inside ExplainerAdmin; the type checker reads it as the ModelAdmin it extends.
 if TYPE_CHECKING:
     ExplainerAdminBase = admin.ModelAdmin[Explainer]
@@ -229,15 +245,21 @@ class WorkflowAdminMixin(ExplainerAdminBase):
         user = request.user
         checks = readiness.checklist(obj)
         ready = all(c.passed for c in checks)
+        now = timezone.now()
         buttons, waiting = [], []
         for move in workflow.available_moves(user, obj):
             if move.verb in ("approve", "publish") and not ready:
                 waiting.append(move)
                 continue
+            initial = None
+            if move.verb == "reschedule":
+                # The new time starts from the one it replaces.
+                scheduled = PublishedVersion.objects.filter(explainer=obj).scheduled(now).first()
+                initial = {"go_live_at": scheduled.go_live_at} if scheduled else None
             buttons.append(
                 {
                     "move": move,
-                    "form": form_for(move),
+                    "form": form_for(move, initial=initial),
                     "url": reverse(
                         f"{self.admin_site.name}:articles_explainer_transition",
                         args=[quote(obj.pk), move.verb],
@@ -252,7 +274,6 @@ class WorkflowAdminMixin(ExplainerAdminBase):
             .order_by("-number")
         )
         history = list(obj.transitions.select_related("actor")[:100])
-        now = timezone.now()
         try:
             preview = reverse("articles:preview", kwargs={"token": _preview_token(obj)})
         except NoReverseMatch:  # the public preview view is not installed yet
@@ -275,6 +296,15 @@ class WorkflowAdminMixin(ExplainerAdminBase):
             "approved_at": obj.approved_at,
             "last_verified": last_verified(obj),
             "history": history,
+            "history_rows": [
+                {
+                    "transition": t,
+                    "move": HISTORY_WORDS.get(t.name, t.name),
+                    "from": STATE_WORDS.get(t.from_state, t.from_state),
+                    "to": STATE_WORDS.get(t.to_state, t.to_state),
+                }
+                for t in history
+            ],
             # What a fact-checker asked for when they sent the draft back, at the top where
             # the writer looks first, until the draft moves on.
             "sent_back": (
@@ -286,7 +316,10 @@ class WorkflowAdminMixin(ExplainerAdminBase):
                 {
                     "version": v,
                     "live": v.is_live(now),
-                    "scheduled": v.go_live_at > now and (v.ends_at is None or v.ends_at > now),
+                    "scheduled": v.go_live_at > now
+                    and (v.ends_at is None or v.ends_at > v.go_live_at),
+                    # Ended at its go-live time: withdrawn or replaced before readers saw it.
+                    "never_live": v.ends_at == v.go_live_at,
                     "url": reverse(
                         f"{self.admin_site.name}:articles_explainer_version",
                         args=[quote(obj.pk), v.number],

@@ -39,6 +39,10 @@ class Explainer(FSMModelMixin, models.Model):
         "approve": ((State.IN_REVIEW,), State.APPROVED),
         "publish": ((State.APPROVED,), State.PUBLISHED),
         "unpublish": ((State.PUBLISHED,), State.ARCHIVED),
+        # While a version is scheduled: call it off (the approved text waits to be scheduled
+        # again), or move its go-live time.
+        "cancel_schedule": ((State.PUBLISHED,), State.APPROVED),
+        "reschedule": ((State.PUBLISHED,), State.PUBLISHED),
         "restore": ((State.ARCHIVED,), State.DRAFT),
         # Not a button: an edit of the text sends a reviewed or published copy back to draft.
         "revise": ((State.IN_REVIEW, State.APPROVED, State.PUBLISHED), State.DRAFT),
@@ -191,6 +195,14 @@ class Explainer(FSMModelMixin, models.Model):
 
     @transition(field=state, source=MOVES["unpublish"][0], target=MOVES["unpublish"][1])
     def _unpublish(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["cancel_schedule"][0], target=MOVES["cancel_schedule"][1])
+    def _cancel_schedule(self) -> None:
+        pass
+
+    @transition(field=state, source=MOVES["reschedule"][0], target=MOVES["reschedule"][1])
+    def _reschedule(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["restore"][0], target=MOVES["restore"][1])

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Explainer, ListEntry, PublishedVersion, WatchItem
@@ -132,11 +132,62 @@ def withdraw(explainer: Explainer, *, at: datetime | None = None) -> int:
 def end_version(version: PublishedVersion, at: datetime) -> None:
     """End ``version`` at ``at`` (at once if it had not gone live by then).
 
-    The one place a version's ``ends_at`` changes, so that its list entries keep the same
-    time (``ListEntry``)."""
+    With ``unschedule``, the only places a version's ``ends_at`` changes, so that its list
+    entries keep the same time (``ListEntry``)."""
     version.ends_at = max(version.go_live_at, at)
     version.save(update_fields=["ends_at"])
     ListEntry.objects.filter(version=version).update(ends_at=version.ends_at)
+
+
+def replaced_by(version: PublishedVersion) -> QuerySet[PublishedVersion]:
+    """Return the older versions that end when ``version`` goes live (``freeze`` ended them)."""
+    return PublishedVersion.objects.filter(
+        explainer_id=version.explainer_id,
+        ends_at=version.go_live_at,
+        go_live_at__lt=version.go_live_at,
+    ).exclude(pk=version.pk)
+
+
+@transaction.atomic
+def unschedule(version: PublishedVersion) -> list[PublishedVersion]:
+    """Delete ``version``, which has not gone live, and reopen the versions it was to end.
+
+    Readers never saw it, so nothing of it is kept: not a row that would read as a version
+    they were given (the readiness checks compare with the newest one), nor its list and
+    watch rows. The versions it replaced stay live with no end. Return them.
+    """
+    reopened = list(replaced_by(version))
+    for old in reopened:
+        old.ends_at = None
+        old.save(update_fields=["ends_at"])
+        ListEntry.objects.filter(version=old).update(ends_at=None)
+    version.delete()
+    return reopened
+
+
+@transaction.atomic
+def move_go_live(version: PublishedVersion, at: datetime) -> None:
+    """Make ``version``, which has not gone live, go live at ``at`` instead.
+
+    The versions it replaces end at the new time, as does any other still live then (one
+    whose own expiry came between the two times), and its page is rendered again: the page
+    shows when it was published (and, for a first version, first published).
+    """
+    for old in replaced_by(version):
+        end_version(old, at)
+    others = PublishedVersion.objects.filter(explainer_id=version.explainer_id)
+    for old in others.exclude(pk=version.pk).filter(ends_at__gt=at):
+        end_version(old, at)
+    if version.first_published_at == version.go_live_at:
+        version.first_published_at = at
+    version.go_live_at = at
+    render_version(version)
+    version.save(
+        update_fields=["go_live_at", "first_published_at", "body_html", "head_html", "card_html"]
+    )
+    ListEntry.objects.filter(version=version).update(
+        go_live_at=at, first_published_at=version.first_published_at
+    )
 
 
 def live_version(explainer: Explainer) -> PublishedVersion | None:

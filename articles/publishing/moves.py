@@ -1,4 +1,5 @@
-"""The moves that change what readers see: publish (or schedule), unpublish and restore.
+"""The moves that change what readers see: publish (or schedule), unpublish, cancel or move a
+schedule, and restore.
 
 They are workflow moves like the others (the table, ``can_*`` and the audit row come from
 ``articles.workflow``), kept here because they freeze and withdraw published versions. Each
@@ -14,9 +15,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from articles.models import Explainer, PublishedVersion
-from articles.publishing.freeze import freeze, withdraw
+from articles.publishing.freeze import freeze, move_go_live, unschedule, withdraw
 from articles.publishing.signals import public_pages_changed
 from articles.snapshot import content_digest, snapshot
 from articles.workflow import moves as workflow
@@ -34,7 +36,7 @@ from articles.workflow.moves import (
 )
 
 # The moves defined here; the others are in articles.workflow.moves.
-VERBS = ("publish", "unpublish", "restore")
+VERBS = ("publish", "unpublish", "cancel_schedule", "reschedule", "restore")
 
 
 def function_for(verb: str) -> Callable[..., Explainer | PublishedVersion]:
@@ -110,6 +112,85 @@ def unpublish(explainer: Explainer, *, by: User, comment: str = "") -> Explainer
     record(e, "unpublish", from_state, by=by, comment=comment)
     after_commit(_announce)
     return sync(explainer, e)
+
+
+def _when(at: datetime) -> str:
+    """Return ``at`` as the desk shows times: in the newsroom's time zone, zone named."""
+    return date_format(timezone.localtime(at), "j M Y, H:i T")
+
+
+def _scheduled(explainer: Explainer) -> PublishedVersion:
+    """Return the version waiting to go live (``freeze`` leaves at most one)."""
+    version = PublishedVersion.objects.filter(explainer=explainer).scheduled().first()
+    if version is None:
+        # check_move found one a moment ago: its go-live time has come since.
+        raise InvalidTransition("The scheduled version has just gone live.")
+    return version
+
+
+@transaction.atomic
+def cancel_schedule(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
+    """Call off the scheduled version: it never goes live, and what is live stays live.
+
+    A published working copy (the text that was scheduled) goes back to approved, keeping
+    its approval and the version's change note, so that it can be scheduled again as it is.
+    A working copy revised since keeps its state.
+    """
+    e = locked(explainer)
+    check_move(by, e, "cancel_schedule", comment)
+    version = _scheduled(e)
+    what = (
+        f"Cancelled version {version.number}, which was to go live on {_when(version.go_live_at)}."
+    )
+    reopened = unschedule(version)
+    if reopened:
+        what += " " + ", ".join(f"Version {v.number}" for v in reopened) + " stays live."
+    from_state = e.state
+    if e.state == State.PUBLISHED:
+        e._cancel_schedule()
+        if not e.change_note.strip():
+            e.change_note = version.change_note
+        e.save()
+    record(e, "cancel_schedule", from_state, by=by, comment=f"{what} {comment}".strip())
+    after_commit(_announce)
+    return sync(explainer, e)
+
+
+@transaction.atomic
+def reschedule(
+    explainer: Explainer, *, by: User, go_live_at: datetime | None, comment: str = ""
+) -> PublishedVersion:
+    """Move the scheduled version's go-live time (a time passed, or none: it goes live now).
+
+    The version keeps its text and expiry; the expiry must still come after the go-live time.
+    """
+    e = locked(explainer)
+    check_move(by, e, "reschedule", comment)
+    version = _scheduled(e)
+    now = timezone.now()
+    at = go_live_at if go_live_at is not None and go_live_at > now else now
+    if version.ends_at is not None and version.ends_at <= at:
+        raise ValidationError(
+            {
+                "go_live_at": f"Version {version.number} expires on {_when(version.ends_at)}: "
+                "the go-live time must come before that."
+            }
+        )
+    was = version.go_live_at
+    move_go_live(version, at)
+    if at > now:
+        what = f"Version {version.number} now goes live on {_when(at)}"
+    else:
+        what = f"Version {version.number} went live now"
+    what += f" (it was to go live on {_when(was)})."
+    from_state = e.state
+    if e.state == State.PUBLISHED:
+        e._reschedule()
+        e.save()
+    record(e, "reschedule", from_state, by=by, comment=f"{what} {comment}".strip())
+    after_commit(_announce)
+    sync(explainer, e)
+    return version
 
 
 @transaction.atomic

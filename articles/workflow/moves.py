@@ -6,18 +6,23 @@ transaction: it re-reads the explainer with ``select_for_update`` (so two people
 state and content allow it (``InvalidTransition``, or its subclass ``NotReady`` for a failing
 checklist), calls the django-fsm transition declared on the model, saves, writes the
 append-only ``Transition`` row, and leaves mail to ``transaction.on_commit``. The moves that
-change what readers see (publish, unpublish, restore) are in ``articles.publishing.moves``.
+change what readers see (publish, unpublish, cancel_schedule, reschedule, restore) are in
+``articles.publishing.moves``.
 
 The admin asks ``can_<verb>(user, explainer)`` and ``available_moves()`` to decide which
 buttons to show; the functions check again anyway.
 
-Two decisions beyond the plain table (see docs/workflow.md):
+Decisions beyond the plain table (see docs/workflow.md):
 
 * **Taking down a revised explainer.** Editing a published explainer puts its working copy back
   to draft while readers keep the live version, so "unpublish" (published → archived) could
   never reach it. Unpublish therefore also applies to a draft, in-review or approved working
   copy that still has a live or scheduled version: the versions are withdrawn and the working
   copy keeps its state (the revision in progress is not thrown away).
+* **Cancelling or moving a schedule.** Cancel schedule and change go-live time act on the
+  version waiting to go live, so they are offered only while there is one, also to a working
+  copy revised since it was scheduled (which keeps its state). Unpublish is offered only while
+  a version is live or scheduled: otherwise there is nothing to take down.
 * **Revise.** A change to the text of an in-review, approved or published working copy moves it
   back to draft (``revise``) and drops any approval; the admin calls it on save.
 """
@@ -32,7 +37,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Byline, Explainer, PublishedVersion, Transition
@@ -110,6 +114,18 @@ MOVES: dict[str, Move] = {
             help="Take it off the public site: say why.",
         ),
         Move(
+            "cancel_schedule",
+            "Cancel schedule",
+            help="The scheduled version will not go live: readers keep what they have now, "
+            "and the approved text waits to be scheduled again.",
+        ),
+        Move(
+            "reschedule",
+            "Change go-live time",
+            help="The scheduled version goes live at the new time instead; readers keep what "
+            "they have until then.",
+        ),
+        Move(
             "restore",
             "Restore to draft",
             help="Bring an archived explainer back as a draft.",
@@ -120,6 +136,8 @@ MOVES: dict[str, Move] = {
 # States whose working copy may still have a live version (a revision in progress).
 _REVISABLE = Explainer.MOVES["revise"][0]
 _TAKE_DOWN_FROM = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
+# The moves on the version waiting for its go-live time.
+_ON_SCHEDULED = ("cancel_schedule", "reschedule")
 
 
 # Who may: permission questions only. State is asked separately (``allowed_now``).
@@ -176,6 +194,14 @@ def can_unpublish(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "publish_explainer")
 
 
+def can_cancel_schedule(user: Viewer, explainer: Explainer) -> bool:
+    return _perm(user, "publish_explainer")
+
+
+def can_reschedule(user: Viewer, explainer: Explainer) -> bool:
+    return _perm(user, "publish_explainer")
+
+
 def can_restore(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "publish_explainer")
 
@@ -190,6 +216,8 @@ CAN = {
     "approve": can_approve,
     "publish": can_publish,
     "unpublish": can_unpublish,
+    "cancel_schedule": can_cancel_schedule,
+    "reschedule": can_reschedule,
     "restore": can_restore,
 }
 
@@ -197,22 +225,31 @@ CAN = {
 def has_public_version(explainer: Explainer, at: datetime | None = None) -> bool:
     """Return True if a version of ``explainer`` is live or scheduled."""
     at = at or timezone.now()
-    return (
-        PublishedVersion.objects.filter(explainer=explainer)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .exists()
-    )
+    versions = PublishedVersion.objects.filter(explainer=explainer)
+    return versions.live(at).exists() or versions.scheduled(at).exists()
+
+
+def has_scheduled_version(explainer: Explainer, at: datetime | None = None) -> bool:
+    """Return True if a version of ``explainer`` is waiting for its go-live time."""
+    return PublishedVersion.objects.filter(explainer=explainer).scheduled(at).exists()
 
 
 def allowed_now(move: Move, explainer: Explainer) -> bool:
-    """Return True if the explainer's state allows ``move`` (whoever asks)."""
-    if explainer.state in move.sources:
-        return True
-    return (
-        move.verb == "unpublish"
-        and explainer.state in _TAKE_DOWN_FROM
-        and has_public_version(explainer)
-    )
+    """Return True if the explainer's state allows ``move`` (whoever asks).
+
+    The moves on published versions need one: unpublish a live or scheduled version, cancel
+    or move a scheduled one. They also reach a working copy under revision (see above), whose
+    state they leave as it is.
+    """
+    if move.verb == "unpublish":
+        return explainer.state in _reach(move) and has_public_version(explainer)
+    if move.verb in _ON_SCHEDULED:
+        return explainer.state in _reach(move) and has_scheduled_version(explainer)
+    return explainer.state in move.sources
+
+
+def _reach(move: Move) -> tuple[str, ...]:
+    return (*move.sources, *_TAKE_DOWN_FROM)
 
 
 def available_moves(user: Viewer, explainer: Explainer) -> list[Move]:
@@ -264,6 +301,12 @@ def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> M
             )
         raise PermissionDenied(f"You may not {move.label.lower()} this explainer.")
     if not allowed_now(move, explainer):
+        if move.verb == "unpublish" and explainer.state in _reach(move):
+            raise InvalidTransition("Nothing to take down: no version is live or scheduled.")
+        if move.verb in _ON_SCHEDULED and explainer.state in _reach(move):
+            raise InvalidTransition(
+                f"“{move.label}” needs a version waiting to go live, and there is none."
+            )
         raise InvalidTransition(
             f"“{move.label}” is not possible while the explainer is "
             f"{explainer.get_state_display().lower()}."

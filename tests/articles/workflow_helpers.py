@@ -48,3 +48,19 @@ def explainer_in(state: str, *, authors=(), submitted_by=None, **kwargs) -> Expl
     publication.unpublish(explainer, by=editor, comment="Taken down for the test.")
     assert state == State.ARCHIVED
     return explainer
+
+
+def scheduled_revision(*, authors, go_live_at, title="Second headline") -> Explainer:
+    """Return an explainer whose version 1 is live and whose revision (version 2, ``title``)
+    is scheduled to go live at ``go_live_at``; version 1 is titled "First headline"."""
+    explainer = explainer_in(State.PUBLISHED, authors=authors, title="First headline")
+    writer = authors[0] if authors else desk_editor()
+    explainer.title = title
+    explainer.change_note = "New headline."
+    explainer.save()
+    workflow.revise(explainer, by=writer)
+    workflow.submit(explainer, by=desk_editor())
+    workflow.approve(explainer, by=desk_checker())
+    publication.publish(explainer, by=desk_editor(), go_live_at=go_live_at)
+    explainer.refresh_from_db()
+    return explainer
