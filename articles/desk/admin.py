@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, TypedDict
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import NestedObjects, flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.text import capfirst
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles import entities, revisions, richtext
@@ -41,6 +42,7 @@ from articles.desk.inlines import (
     TimelineEventInline,
     ViewpointInline,
 )
+from articles.desk.people import PersonListFilter, name_of
 from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
 from articles.desk.saving import (
@@ -83,6 +85,32 @@ if TYPE_CHECKING:
 RICH_TEXT_FIELDS = ("what_happened", "background", "why_it_matters")
 
 
+def readable_links(listing: list, objs) -> list:
+    """Return Django's list of what a delete takes with it, the rows that link two objects
+    (the tables Django makes for a many-to-many field) named by what they link.
+
+    Django lists such a row as "Explainer-topic relationship: Explainer_topics object (8)",
+    since the table's model has no name of its own; it is listed here as "Explainer-topic
+    relationship: <explainer> – <topic>". Every other line stays as Django wrote it.
+    """
+    collector = NestedObjects(using=router.db_for_write(Explainer))
+    collector.collect(objs)
+    names: dict[str, str] = {}
+    for model, rows in collector.data.items():
+        if not model._meta.auto_created:
+            continue
+        label = capfirst(model._meta.verbose_name)
+        links = [f.name for f in model._meta.fields if f.is_relation]
+        for row in rows:
+            ends = " – ".join(str(getattr(row, name)) for name in links)
+            names[f"{label}: {row}"] = f"{label}: {ends}"
+
+    def rename(items: list) -> list:
+        return [rename(item) if isinstance(item, list) else names.get(item, item) for item in items]
+
+    return rename(listing)
+
+
 @admin.register(Explainer)
 class ExplainerAdmin(
     ImportExportAdminMixin, WorkflowAdminMixin, RevertAdminMixin, CompareVersionAdmin
@@ -101,7 +129,7 @@ class ExplainerAdmin(
         QueueFilter,
         "state",
         "topics",
-        ("byline_set__author", admin.RelatedOnlyFieldListFilter),
+        ("byline_set__author", PersonListFilter),
     ]
     search_fields = ["title", "slug", "dek"]
     prepopulated_fields = {"slug": ["title"]}
@@ -222,6 +250,10 @@ class ExplainerAdmin(
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return readable_links(to_delete, objs), counts, perms_needed, protected
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -389,7 +421,7 @@ class PublishedVersionAdmin(admin.ModelAdmin):
 class TransitionAdmin(admin.ModelAdmin):
     """The audit trail: append-only, so nobody (superusers included) edits or deletes it."""
 
-    list_display = ["at", "explainer", "name", "from_state", "to_state", "actor", "comment"]
+    list_display = ["at", "explainer", "name", "from_state", "to_state", "actor_name", "comment"]
     list_filter = ["name", "to_state"]
     search_fields = ["explainer__title", "comment"]
     list_select_related = ["explainer", "actor"]
@@ -403,3 +435,7 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="actor", ordering="actor")
+    def actor_name(self, obj: Transition) -> str | None:
+        return name_of(obj.actor) if obj.actor else None

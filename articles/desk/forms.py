@@ -21,6 +21,12 @@ from articles.models import (
 from articles.validators import HeroImageFormField
 
 
+def date_help(help_text: str = "") -> str:
+    """Return ``help_text`` followed by the forms a typed date may take (newsroom/formats)."""
+    formats = "Type a date as 2025-03-14 or with the month in words: 14 March 2025."
+    return f"{help_text} {formats}" if help_text else formats
+
+
 class ExplainerForm(forms.ModelForm):
     what_happened = richtext.RichTextFormField(required=False, label="What happened")
     background = richtext.RichTextFormField(required=False, label="Background & context")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -18,7 +19,9 @@ from articles.desk.forms import (
     RowForm,
     SourceFormSet,
     TimelineEventForm,
+    date_help,
 )
+from articles.desk.people import PersonChoiceField, name_of
 from articles.interchange.textformat import MAX_BULLETS
 from articles.models import (
     Byline,
@@ -68,6 +71,12 @@ class RowQueriesMixin(InlineBase):
         if self.row_prefetch_related:
             qs = qs.prefetch_related(*self.row_prefetch_related)
         return qs
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and formfield is not None:
+            formfield.help_text = date_help(formfield.help_text)
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -126,6 +135,11 @@ class BylineInline(OrderedInline):
     verbose_name_plural = "bylines"
     formset = BylineFormSet
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs.setdefault("form_class", PersonChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         return type(formset.__name__, (formset,), {"editing_user": request.user})
@@ -168,10 +182,10 @@ class KeyFactInline(OrderedInline):
         "sources",
         "check_status",
         "check_note",
-        "checked_by",
+        "checked_by_name",
         "checked_at",
     ]
-    readonly_fields = ["checked_by", "checked_at"]
+    readonly_fields = ["checked_by_name", "checked_at"]
     # Each row shows who checked it and the numbers of the sources it cites.
     row_select_related = ("checked_by",)
     row_prefetch_related = ("sources",)
@@ -184,12 +198,17 @@ class KeyFactInline(OrderedInline):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        stamps = ["checked_by", "checked_at"]
+        stamps = ["checked_by_name", "checked_at"]
         if not self._may_edit(request, obj):
             return ["position", "text", *stamps]
         if not workflow.can_check_facts(request.user, obj):
             return ["check_status", "check_note", *stamps]
         return stamps
+
+    @admin.display(description="checked by")
+    def checked_by_name(self, obj: KeyFact) -> str | None:
+        # By name, not Django's link labelled with the login name.
+        return name_of(obj.checked_by) if obj.checked_by else None
 
 
 class ViewpointInline(OrderedInline):

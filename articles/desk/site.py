@@ -24,6 +24,11 @@ class NewsroomAdminSite(admin.AdminSite):
         context = {"queues": dashboard_queues(request.user), **(extra_context or {})}
         return super().index(request, context)
 
+    def autocomplete_view(self, request):
+        from articles.desk.people import PersonAutocompleteView
+
+        return PersonAutocompleteView.as_view(admin_site=self)(request)
+
 
 class NewsroomAdminConfig(AdminConfig):
     default_site = "articles.desk.site.NewsroomAdminSite"

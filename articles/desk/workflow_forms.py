@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import roles
+from articles.desk.forms import date_help
+from articles.desk.people import PersonChoiceField
 from articles.models import Explainer
 from articles.workflow import moves as workflow
 
@@ -65,7 +67,17 @@ class NewsroomDateTimeField(forms.DateTimeField):
             forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         )
         super().__init__(**kwargs)
-        self.help_text = self.help_text or f"In {settings.TIME_ZONE} time."
+        self.usage = self.help_text
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Each form gets its own copy of the field: name the zone's abbreviation as it is on
+        # the day the form is drawn (GMT in winter, BST in summer for Europe/London).
+        field = super().__deepcopy__(memo)
+        zone = newsroom_tz()
+        now = timezone.now().astimezone(zone)
+        where = f"In the newsroom's time zone ({zone.key}, {now:%Z}), on the 24-hour clock."
+        field.help_text = f"{self.usage} {where}" if self.usage else where
+        return field
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and timezone.is_aware(value):
@@ -118,9 +130,7 @@ class TransitionForm(forms.Form):
 
 
 class PublishForm(TransitionForm):
-    go_live_at = NewsroomDateTimeField(
-        required=False, label="Go live at", help_text="Empty: now. In the newsroom's time zone."
-    )
+    go_live_at = NewsroomDateTimeField(required=False, label="Go live at", help_text="Empty: now.")
     expires_at = NewsroomDateTimeField(
         required=False, label="Expires at", help_text="Optional: taken down at this time."
     )
@@ -154,7 +164,7 @@ class RescheduleForm(TransitionForm):
     go_live_at = NewsroomDateTimeField(
         required=False,
         label="New go-live time",
-        help_text="Empty: now. In the newsroom's time zone.",
+        help_text="Empty: now.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -180,17 +190,13 @@ def form_for(
     return FORMS.get(move.verb, TransitionForm)(data, move=move, initial=initial)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """A choice of user, each shown by their full name (their username if they have none)."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
-
-
 class AssignForm(forms.Form):
     assignee = PersonChoiceField(queryset=get_user_model().objects.none(), label="Fact-checker")
     review_due = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Due",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=date_help(),
     )
 
     def __init__(
