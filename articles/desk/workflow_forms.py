@@ -69,15 +69,13 @@ class NewsroomDateTimeField(forms.DateTimeField):
         super().__init__(**kwargs)
         self.usage = self.help_text
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        # Each form gets its own copy of the field: name the zone's abbreviation as it is on
-        # the day the form is drawn (GMT in winter, BST in summer for Europe/London).
-        field = super().__deepcopy__(memo)
+    def name_the_zone(self) -> None:
+        """Add to the help text the zone and its abbreviation on the day the form is drawn
+        (GMT in winter, BST in summer for Europe/London); each form has its own copy."""
         zone = newsroom_tz()
         now = timezone.now().astimezone(zone)
         where = f"In the newsroom's time zone ({zone.key}, {now:%Z}), on the 24-hour clock."
-        field.help_text = f"{self.usage} {where}" if self.usage else where
-        return field
+        self.help_text = f"{self.usage} {where}" if self.usage else where
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and timezone.is_aware(value):
@@ -119,6 +117,9 @@ class TransitionForm(forms.Form):
     ) -> None:
         super().__init__(data, prefix=move.verb, **kwargs)
         self.move = move
+        for time_field in self.fields.values():
+            if isinstance(time_field, NewsroomDateTimeField):
+                time_field.name_the_zone()
         field = self.fields["comment"]
         field.required = move.comment_required
         field.label = "Comment (required)" if move.comment_required else "Comment (optional)"
