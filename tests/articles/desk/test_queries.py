@@ -98,7 +98,7 @@ def test_change_form_rows_keep_their_own_values(client, editor):
     assert link.target.title in _option(html, "related_links-2-target", link.target_id)
     assert "selected" in _option(html, "related_links-2-target", link.target_id)
     byline = explainer.byline_set.order_by("position")[2]
-    assert byline.author.username in _option(html, "byline_set-2-author", byline.author_id)
+    assert byline.author.get_full_name() in _option(html, "byline_set-2-author", byline.author_id)
 
 
 @pytest.mark.parametrize("role", ["editor", "superuser"])
