@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, TypedDict
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import NestedObjects, flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models, router
+from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.text import capfirst
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles import entities, revisions, richtext
@@ -83,32 +82,6 @@ if TYPE_CHECKING:
     CountedExplainer = WithAnnotations[Explainer, FactCount]
 
 RICH_TEXT_FIELDS = ("what_happened", "background", "why_it_matters")
-
-
-def readable_links(listing: list, objs) -> list:
-    """Return Django's list of what a delete takes with it, the rows that link two objects
-    (the tables Django makes for a many-to-many field) named by what they link.
-
-    Django lists such a row as "Explainer-topic relationship: Explainer_topics object (8)",
-    since the table's model has no name of its own; it is listed here as "Explainer-topic
-    relationship: <explainer> – <topic>". Every other line stays as Django wrote it.
-    """
-    collector = NestedObjects(using=router.db_for_write(Explainer))
-    collector.collect(objs)
-    names: dict[str, str] = {}
-    for model, rows in collector.data.items():
-        if not model._meta.auto_created:
-            continue
-        label = capfirst(model._meta.verbose_name)
-        links = [f.name for f in model._meta.fields if f.is_relation]
-        for row in rows:
-            ends = " – ".join(str(getattr(row, name)) for name in links)
-            names[f"{label}: {row}"] = f"{label}: {ends}"
-
-    def rename(items: list) -> list:
-        return [rename(item) if isinstance(item, list) else names.get(item, item) for item in items]
-
-    return rename(listing)
 
 
 @admin.register(Explainer)
@@ -250,10 +223,6 @@ class ExplainerAdmin(
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-    def get_deleted_objects(self, objs, request):
-        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        return readable_links(to_delete, objs), counts, perms_needed, protected
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
