@@ -164,6 +164,11 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
     """
     data = version.data
     canonical = absolute_url(explainer_path(version.slug))
+    article = json_ld(version, data, canonical)
+    if preview:
+        # Machine-readable dates would claim the same publication the dateline does not.
+        article.pop("datePublished")
+        article.pop("dateModified")
     updated = version.number > 1 and version.go_live_at > version.first_published_at
     return {
         "version": version,
@@ -183,7 +188,7 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
             {**author, "path": author_path(author["username"])}
             for author in data.get("authors", [])
         ],
-        "json_ld": json_for_script(json_ld(version, data, canonical)),
+        "json_ld": json_for_script(article),
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
     }
 

@@ -608,6 +608,14 @@ def test_preview_claims_no_publication_date(client, editor):
     assert "Published <time" not in html
 
 
+def test_preview_head_claims_no_publication_date(client, editor):
+    """The preview's metadata (Open Graph, JSON-LD) carries no publication date either."""
+    client.force_login(editor)
+    html = client.get(preview.preview_url(factories.complete_explainer())).content.decode()
+    assert "article:published_time" not in html
+    assert "datePublished" not in html
+
+
 def test_preview_makes_no_checked_claim_with_an_unchecked_fact(client, editor):
     """While a key fact is unchecked, the preview does not say every fact was checked."""
     explainer = factories.complete_explainer()
