@@ -17,9 +17,11 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
@@ -35,6 +37,9 @@ from articles.interchange import exporter
 from articles.interchange.importer import ImportRefused, import_text
 from articles.interchange.textformat import MAX_FILE_BYTES, FormatErrors
 from articles.models import Explainer
+
+# The one description of the text format, kept with the code (README: docs/).
+FORMAT_DESCRIPTION = Path(settings.BASE_DIR) / "docs" / "text-format.md"
 
 MAX_SHOWN_LINE = 200  # characters of an offending line quoted beside its error
 
@@ -128,6 +133,7 @@ class ImportExportAdminMixin(ExplainerAdminBase):
     """Adds "Import from text" and "Export as text" to the explainer admin (a ModelAdmin)."""
 
     import_template = "admin/articles/explainer/import.html"
+    format_template = "admin/articles/explainer/import_format.html"
     # Extends reversion's list template (which VersionAdmin would set) with the import link.
     change_list_template = "admin/articles/explainer/change_list.html"
 
@@ -136,6 +142,7 @@ class ImportExportAdminMixin(ExplainerAdminBase):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         urls = [
             path("import/", wrap(self.import_view), name=f"{prefix}_import"),
+            path("import/format/", wrap(self.format_view), name=f"{prefix}_import_format"),
             path("<path:object_id>/export/", wrap(self.export_view), name=f"{prefix}_export"),
         ]
         return urls + super().get_urls()
@@ -175,11 +182,39 @@ class ImportExportAdminMixin(ExplainerAdminBase):
             "title": "Import an explainer from text",
             "form": form,
             "import_errors": errors,
-            "changelist_url": reverse(
-                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
-            ),
+            "changelist_url": self._url("changelist"),
+            "format_url": self._url("import_format"),
         }
         return TemplateResponse(request, self.import_template, context)
+
+    def _url(self, name: str) -> str:
+        return reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{name}"
+        )
+
+    def format_view(self, request: HttpRequest) -> HttpResponse:
+        """Show the text format's description (docs/text-format.md) to staff who import or export.
+
+        The file is shown as plain text, escaped by the template: Markdown is readable as it is,
+        and nothing in the file can add markup to an admin page.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            description = FORMAT_DESCRIPTION.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise Http404(
+                "The description of the text format is not installed on this site."
+            ) from exc
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "The plain-text explainer format",
+            "description": description,
+            "changelist_url": self._url("changelist"),
+            "import_url": self._url("import"),
+        }
+        return TemplateResponse(request, self.format_template, context)
 
     def _imported(self, request: HttpRequest, result) -> HttpResponse:
         explainer = result.explainer

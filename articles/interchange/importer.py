@@ -145,7 +145,7 @@ def _create_stakeholders(
     for name in new_names.values():
         slug = index.free_slug(name, taken)
         taken.add(slug)
-        rows.append(Stakeholder(name=name, slug=slug))
+        rows.append(Stakeholder(name=name, slug=slug, kind=Stakeholder.Kind.UNKNOWN))
     try:
         with transaction.atomic():
             created = Stakeholder.objects.bulk_create(rows)
@@ -160,7 +160,9 @@ def _create_stakeholders(
                 .first()
             )
             if existing is None:
-                existing = Stakeholder(name=name, slug=unique_slug(Stakeholder, name))
+                existing = Stakeholder(
+                    name=name, slug=unique_slug(Stakeholder, name), kind=Stakeholder.Kind.UNKNOWN
+                )
                 existing.save()
             created.append(existing)
     ids = {name_key(s.name): s.pk for s in created}

@@ -32,10 +32,12 @@ class Stakeholder(models.Model):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
         GROUP = "group", "Group"
+        # Imports cannot tell a person from an organisation: readers see no label until set.
+        UNKNOWN = "unknown", "Not yet set"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNKNOWN)
     description = models.TextField(blank=True, help_text="Who they are, in a sentence or two.")
     aliases = models.TextField(
         blank=True,

@@ -30,15 +30,16 @@ def search_text(data: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def render_version(version: PublishedVersion) -> None:
+def render_version(version: PublishedVersion, *, preview: bool = False) -> None:
     """Fill the version's stored HTML from its data (called at publish time).
 
     The version's own fields (slug, title, dek, number, go_live_at, first_published_at) must
     be set first: the page shows them. See ``render.py`` for what is stored and why.
+    ``preview`` renders an unpublished working copy, which must not claim to be published.
     """
     from articles.publishing.render import render_card, render_html
 
-    version.body_html, version.head_html = render_html(version)
+    version.body_html, version.head_html = render_html(version, preview=preview)
     version.card_html = render_card(version)
 
 

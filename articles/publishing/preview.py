@@ -55,5 +55,5 @@ def preview_version(explainer: Explainer) -> PublishedVersion:
         first_published_at=history["first"] or now,
         data=data,
     )
-    render_version(version)
+    render_version(version, preview=True)
     return version

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import PublishedVersion
+from articles.models import KeyFact, PublishedVersion
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
 JSON_LD_CLOSE = "</script>"
@@ -156,14 +156,27 @@ def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> 
     return article
 
 
-def render_context(version: PublishedVersion) -> dict[str, Any]:
-    """Return everything the body and head templates need for ``version``."""
+def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[str, Any]:
+    """Return everything the body and head templates need for ``version``.
+
+    ``preview`` marks a working copy that was never published: the page then claims neither a
+    publication date nor, while a fact is still unchecked, that every fact was checked.
+    """
     data = version.data
     canonical = absolute_url(explainer_path(version.slug))
+    article = json_ld(version, data, canonical)
+    if preview:
+        # Machine-readable dates would claim the same publication the dateline does not.
+        article.pop("datePublished")
+        article.pop("dateModified")
     updated = version.number > 1 and version.go_live_at > version.first_published_at
     return {
         "version": version,
         "data": data,
+        "preview": preview,
+        "facts_all_checked": all(
+            fact.get("check") == KeyFact.Check.VERIFIED for fact in data.get("key_facts", [])
+        ),
         "canonical": canonical,
         "updated": updated,
         "related": _live_related(data, version.explainer_id),
@@ -175,14 +188,14 @@ def render_context(version: PublishedVersion) -> dict[str, Any]:
             {**author, "path": author_path(author["username"])}
             for author in data.get("authors", [])
         ],
-        "json_ld": json_for_script(json_ld(version, data, canonical)),
+        "json_ld": json_for_script(article),
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
     }
 
 
-def render_html(version: PublishedVersion) -> tuple[str, str]:
+def render_html(version: PublishedVersion, *, preview: bool = False) -> tuple[str, str]:
     """Return the (body_html, head_html) of a version, rendered from its data."""
-    context = render_context(version)
+    context = render_context(version, preview=preview)
     body = render_to_string("articles/includes/explainer_body.html", context)
     head = render_to_string("articles/includes/explainer_head.html", context)
     # Inter-tag whitespace from template indentation is dead weight on every response.

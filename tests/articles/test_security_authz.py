@@ -61,6 +61,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_delete", "POST"): NOBODY,
     ("articles_explainer_export", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_import", "GET"): WRITERS_AND_EDITORS,
+    # The text format's description: any staff member who may see explainers reads it.
+    ("articles_explainer_import_format", "GET"): EVERYONE,
     ("articles_explainer_transition", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_assign", "POST"): EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
@@ -189,10 +191,14 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
     match suffix:
         case "changelist":
             return base, data
-        case "add" | "import" | "recoverlist":
-            return base + {"add": "add/", "import": "import/", "recoverlist": "recover/"}[
-                suffix
-            ], data
+        case "add" | "import" | "import_format" | "recoverlist":
+            tails = {
+                "add": "add/",
+                "import": "import/",
+                "import_format": "import/format/",
+                "recoverlist": "recover/",
+            }
+            return base + tails[suffix], data
         case "change" | "history" | "delete" | "export":
             tail = "change/" if suffix == "change" else f"{suffix}/"
             return f"{base}{obj.pk}/{tail}", {"post": "yes"} if suffix == "delete" else data

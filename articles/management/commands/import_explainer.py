@@ -29,7 +29,9 @@ def _read(name: str) -> bytes:
 
 class Command(BaseCommand):
     help = (
-        "Import plain-text explainers (docs/text-format.md) as drafts. PATH is a file, a "
+        "Import plain-text explainers as drafts; the format is described in "
+        "docs/text-format.md, which staff can also read in the admin (Explainers, Import from "
+        "text, the text format). PATH is a file, a "
         "folder (every *.txt in it) or - for standard input. Each file is imported in its own "
         "transaction: a file with an error writes nothing and the others go on. A file whose "
         "title or slug matches an existing draft updates it. Exits non-zero if any file failed."

@@ -12,12 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 
+from articles.desk import importing
 from articles.interchange import exporter
 from articles.interchange.textformat import MAX_FILE_BYTES
 from articles.models import Explainer
 from articles.publishing import preview
 from tests.articles.workflow_helpers import explainer_in
-from tests.factories import ExplainerFactory
+from tests.factories import ExplainerFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,53 @@ def test_import_page_is_staff_only(client) -> None:
     response = client.get(import_url())
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def format_url() -> str:
+    return reverse("admin:articles_explainer_import_format")
+
+
+def test_import_page_links_to_the_format_page(client, writer) -> None:
+    """The import page links to the text format's description inside the admin."""
+    client.force_login(writer)
+    assert f'href="{format_url()}"' in client.get(import_url()).content.decode()
+
+
+def test_format_page_is_staff_only(client) -> None:
+    """Anonymous visitors are sent to the admin login, not shown the format."""
+    response = client.get(format_url())
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_format_page_shows_the_description_escaped(client, writer, tmp_path, monkeypatch) -> None:
+    """The page shows docs/text-format.md as text: markup in it is escaped, never rendered."""
+    description = tmp_path / "text-format.md"
+    description.write_text("# The format\n<script>alert(1)</script>\n", encoding="utf-8")
+    monkeypatch.setattr(importing, "FORMAT_DESCRIPTION", description)
+    client.force_login(writer)
+    html = client.get(format_url()).content.decode()
+    assert "# The format" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_format_page_shows_the_projects_description(client, writer) -> None:
+    """The page reads the description kept in the project's docs/ folder."""
+    client.force_login(writer)
+    assert "The plain-text explainer format" in client.get(format_url()).content.decode()
+
+
+def test_stakeholder_list_filters_on_kind_not_yet_set(client, editor) -> None:
+    """Editors find imported stakeholders by the "Not yet set" kind in the admin list."""
+    StakeholderFactory(name="Imported one", kind="unknown")
+    StakeholderFactory(name="Already set", kind="person")
+    client.force_login(editor)
+    url = reverse("admin:articles_stakeholder_changelist")
+    html = client.get(url, {"kind__exact": "unknown"}).content.decode()
+    assert "Not yet set" in html
+    assert "Imported one" in html
+    assert "Already set" not in html
 
 
 def test_pasted_text_imports_and_opens_the_draft(client, writer) -> None:

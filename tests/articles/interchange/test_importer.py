@@ -210,6 +210,19 @@ def test_new_stakeholder_gets_a_free_slug() -> None:
     assert created.slug == "general-public-2"
 
 
+def test_new_stakeholder_kind_is_not_yet_set() -> None:
+    """A stakeholder an import creates has the kind "unknown", not a guessed one."""
+    load(doc(SH, "- Allison Mack: She spoke."))
+    assert Stakeholder.objects.get().kind == Stakeholder.Kind.UNKNOWN
+
+
+def test_existing_stakeholder_keeps_its_kind() -> None:
+    """An import that names an existing stakeholder leaves the kind someone set."""
+    StakeholderFactory(name="Allison Mack", kind=Stakeholder.Kind.PERSON)
+    load(doc(SH, "- Allison Mack: She spoke."))
+    assert Stakeholder.objects.get().kind == Stakeholder.Kind.PERSON
+
+
 def test_same_stakeholder_twice_is_an_error() -> None:
     """Two viewpoints of one stakeholder (by name and alias) is an error at the second line."""
     StakeholderFactory(name="US Department of Justice", aliases="DOJ")

@@ -370,6 +370,35 @@ def test_stakeholder_page_lists_explainers_featuring_them(client):
     assert "Harbour dredging" in response.content.decode()
 
 
+def test_stakeholder_of_unknown_kind_shows_no_kind(client):
+    """A stakeholder whose kind is not yet set gets no kind label on its page."""
+    stakeholder = factories.StakeholderFactory(slug="port", kind="unknown")
+    explainer = factories.ExplainerFactory()
+    factories.ViewpointFactory(explainer=explainer, stakeholder=stakeholder)
+    publish(explainer)
+    html = client.get("/stakeholders/port/").content.decode()
+    assert "kicker-label" not in html
+    assert "Not yet set" not in html
+
+
+def test_viewpoint_of_unknown_kind_shows_no_kind(client):
+    """On the explainer page, a viewpoint whose stakeholder's kind is not set has no label."""
+    explainer = factories.complete_explainer()
+    explainer.viewpoints.update(stakeholder=factories.StakeholderFactory(kind="unknown"))
+    publish(explainer)
+    html = page(client, explainer)
+    assert "viewpoint-kind" not in html
+    assert "Unknown" not in html
+
+
+def test_viewpoint_of_known_kind_shows_it(client):
+    """A stakeholder whose kind is set shows it beside their viewpoint."""
+    explainer = factories.complete_explainer()
+    explainer.viewpoints.update(stakeholder=factories.StakeholderFactory(kind="person"))
+    publish(explainer)
+    assert '<p class="viewpoint-kind">Person</p>' in page(client, explainer)
+
+
 def test_stakeholder_only_in_drafts_is_404(client):
     """A stakeholder featured only in unpublished work has no public page."""
     stakeholder = factories.StakeholderFactory(slug="secret-source")
@@ -569,6 +598,39 @@ def test_preview_shows_the_working_copy_with_a_banner(client, editor):
     assert response.status_code == 200
     assert "Preview — not published" in html
     assert "Revised, not yet published" in html
+
+
+def test_preview_claims_no_publication_date(client, editor):
+    """A never-published working copy's preview says it is not published, with no date."""
+    client.force_login(editor)
+    html = client.get(preview.preview_url(factories.complete_explainer())).content.decode()
+    assert "Preview of the working copy: not published yet" in html
+    assert "Published <time" not in html
+
+
+def test_preview_head_claims_no_publication_date(client, editor):
+    """The preview's metadata (Open Graph, JSON-LD) carries no publication date either."""
+    client.force_login(editor)
+    html = client.get(preview.preview_url(factories.complete_explainer())).content.decode()
+    assert "article:published_time" not in html
+    assert "datePublished" not in html
+
+
+def test_preview_makes_no_checked_claim_with_an_unchecked_fact(client, editor):
+    """While a key fact is unchecked, the preview does not say every fact was checked."""
+    explainer = factories.complete_explainer()
+    explainer.key_facts.filter(position=1).update(check_status="unchecked")
+    client.force_login(editor)
+    html = client.get(preview.preview_url(explainer)).content.decode()
+    assert "Key facts" in html
+    assert "Each key fact was checked" not in html
+
+
+def test_preview_makes_the_checked_claim_when_every_fact_is_verified(client, editor):
+    """With every key fact verified, the preview shows the checked note as the page will."""
+    client.force_login(editor)
+    html = client.get(preview.preview_url(factories.complete_explainer())).content.decode()
+    assert "Each key fact was checked" in html
 
 
 def test_preview_is_private_and_noindex(client, editor):
