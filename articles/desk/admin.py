@@ -84,6 +84,21 @@ if TYPE_CHECKING:
 RICH_TEXT_FIELDS = ("what_happened", "background", "why_it_matters")
 
 
+def deletion_refusal(explainer: Explainer) -> str | None:
+    """Return why ``explainer`` cannot be deleted, or None if it can be."""
+    # Every workflow move writes an audit row, and the trail is append-only, so an explainer
+    # that has been through the workflow is kept; only one that never has can be deleted, and
+    # not while readers see it (or will at a set time).
+    if Transition.objects.filter(explainer=explainer).exists():
+        public = workflow.has_public_version(explainer)
+        return "It has a workflow history, which is kept, so it cannot be deleted." + (
+            " Unpublish it to take it off the site." if public else ""
+        )
+    if workflow.has_public_version(explainer):
+        return "Readers can see it, or will at a set time: unpublish it first to delete it."
+    return None
+
+
 @admin.register(Explainer)
 class ExplainerAdmin(
     ImportExportAdminMixin, WorkflowAdminMixin, RevertAdminMixin, CompareVersionAdmin
@@ -222,9 +237,9 @@ class ExplainerAdmin(
         )
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Nothing readers see, or will see at a set time, is deleted from under them: it is
-        # unpublished first. The change form says so instead of offering Delete.
-        if obj is not None and workflow.has_public_version(obj):
+        # Refused for everyone, whatever their role: the change form says why instead of
+        # offering a Delete that could only fail.
+        if obj is not None and deletion_refusal(obj):
             return False
         return self._may_delete_draft(request, obj)
 
@@ -315,11 +330,11 @@ class ExplainerAdmin(
         ]
         if stale:
             messages.error(request, " ".join(stale))
-        # An editor who could delete this explainer but for its published version is told how.
-        context["unpublish_to_delete"] = (
-            obj is not None
-            and not self.has_delete_permission(request, obj)
-            and self._may_delete_draft(request, obj)
+        # Those who could delete a draft are told why this one offers no Delete.
+        context["delete_refusal"] = (
+            deletion_refusal(obj)
+            if obj is not None and self._may_delete_draft(request, obj)
+            else None
         )
         render = super().render_change_form
         if richtext.draws_editor(context["adminform"].form):

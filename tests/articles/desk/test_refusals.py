@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Explainer
 from articles.publishing import freeze as publishing
+from articles.workflow import moves as workflow
 from tests.adminform import form_data
 from tests.factories import ExplainerFactory, complete_explainer
 
@@ -46,7 +47,7 @@ def test_live_explainer_offers_no_delete(editor, live):
     """An editor's change form of a live explainer has no Delete link, and says to unpublish."""
     html = logged_in(editor).get(change_url(live)).text
     assert delete_url(live) not in html
-    assert "Unpublish it first to delete it" in html
+    assert "unpublish it first to delete it" in html
 
 
 def test_delete_of_a_live_explainer_is_refused(editor, live):
@@ -70,7 +71,7 @@ def test_draft_offers_delete_to_an_editor(editor, writer):
     client = logged_in(editor)
     html = client.get(change_url(explainer)).text
     assert delete_url(explainer) in html
-    assert "Unpublish it first" not in html
+    assert "No Delete" not in html
     assert client.get(delete_url(explainer)).status_code == 200
 
 
@@ -78,7 +79,18 @@ def test_writer_is_not_told_to_unpublish(writer, live):
     """A writer, who may not delete anyway, gets neither Delete nor the unpublish note."""
     html = logged_in(writer).get(change_url(live)).text
     assert delete_url(live) not in html
-    assert "Unpublish it first" not in html
+    assert "No Delete" not in html
+
+
+def test_explainer_with_a_workflow_history_offers_no_delete(editor, writer):
+    """Once a move is recorded the explainer is kept: no Delete, a note saying why, and 403."""
+    explainer = complete_explainer(authors=[writer])
+    workflow.submit(explainer, by=writer)
+    client = logged_in(editor)
+    html = client.get(change_url(explainer)).text
+    assert delete_url(explainer) not in html
+    assert "It has a workflow history, which is kept, so it cannot be deleted." in html
+    assert client.get(delete_url(explainer)).status_code == 403
 
 
 # A colleague's explainer.
