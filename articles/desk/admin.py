@@ -317,9 +317,6 @@ class ExplainerAdmin(
         return richtext.render(obj.why_it_matters)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # Add, change, and reversion's revert and recover pages all draw the form here; only
-        # a form that shows the editor gets its inline-script allowance (read-only pages and
-        # every other admin page do not).
         # A save refused because someone saved first is said at the top of the page too: the
         # form's own error note sits below the workflow panel, out of view on most screens.
         stale = [
@@ -336,6 +333,9 @@ class ExplainerAdmin(
             if obj is not None and self._may_delete_draft(request, obj)
             else None
         )
+        # Add, change, and reversion's revert and recover pages all draw the form here; only
+        # a form that shows the editor gets its inline-script allowance (read-only pages and
+        # every other admin page do not).
         render = super().render_change_form
         if richtext.draws_editor(context["adminform"].form):
             render = csp_update(richtext.EDITOR_CSP)(render)
