@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, TypedDict
 
 from csp.decorators import csp_update
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles import entities, revisions, richtext
@@ -82,6 +83,21 @@ if TYPE_CHECKING:
     CountedExplainer = WithAnnotations[Explainer, FactCount]
 
 RICH_TEXT_FIELDS = ("what_happened", "background", "why_it_matters")
+
+
+def deletion_refusal(explainer: Explainer) -> str | None:
+    """Return why ``explainer`` cannot be deleted, or None if it can be."""
+    # Every workflow move writes an audit row, and the trail is append-only, so an explainer
+    # that has been through the workflow is kept; only one that never has can be deleted, and
+    # not while readers see it (or will at a set time).
+    if Transition.objects.filter(explainer=explainer).exists():
+        public = workflow.has_public_version(explainer)
+        return "It has a workflow history, which is kept, so it cannot be deleted." + (
+            " Unpublish it to take it off the site." if public else ""
+        )
+    if workflow.has_public_version(explainer):
+        return "Readers can see it, or will at a set time: unpublish it first to delete it."
+    return None
 
 
 @admin.register(Explainer)
@@ -222,7 +238,50 @@ class ExplainerAdmin(
         )
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        # Refused for everyone, whatever their role: the change form says why instead of
+        # offering a Delete that could only fail.
+        if obj is not None and deletion_refusal(obj):
+            return False
+        return self._may_delete_draft(request, obj)
+
+    def _may_delete_draft(self, request, obj) -> bool:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    # Refusals that say why: an explainer that exists but is not open to this user.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        refused = self._refuse_closed(request, object_id)
+        return refused or super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        refused = self._refuse_closed(request, object_id)
+        return refused or super().delete_view(request, object_id, extra_context)
+
+    def _refuse_closed(self, request, object_id) -> HttpResponseRedirect | None:
+        """Refuse an explainer that exists but is not open to this user, saying why.
+
+        The admin would call it missing ("Perhaps it was deleted?"), which sends a writer
+        looking for a bug. The refusal names neither its title nor anything else of it; an id
+        that matches nothing keeps the admin's own answer.
+        """
+        try:
+            closed = (
+                Explainer.objects.filter(pk=unquote(object_id))
+                .exclude(pk__in=Explainer.objects.visible_to(request.user).values("pk"))
+                .exists()
+            )
+        except (ValueError, ValidationError):
+            return None
+        if not closed:
+            return None
+        if request.method != "GET":
+            raise PermissionDenied("You are not an author of this explainer.")
+        messages.error(
+            request,
+            "That explainer is not open to you: you are not an author of it. "
+            "Ask an editor to add your byline if you should work on it.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_explainer_changelist"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -259,6 +318,22 @@ class ExplainerAdmin(
         return richtext.render(obj.why_it_matters)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A save refused because someone saved first is said at the top of the page too: the
+        # form's own error note sits below the workflow panel, out of view on most screens.
+        stale = [
+            message
+            for error in context["adminform"].form.errors.as_data().get(NON_FIELD_ERRORS, [])
+            if error.code == "stale"
+            for message in error.messages
+        ]
+        if stale:
+            messages.error(request, " ".join(stale))
+        # Those who could delete a draft are told why this one offers no Delete.
+        context["delete_refusal"] = (
+            deletion_refusal(obj)
+            if obj is not None and self._may_delete_draft(request, obj)
+            else None
+        )
         # Add, change, and reversion's revert and recover pages all draw the form here; only
         # a form that shows the editor gets its inline-script allowance (read-only pages and
         # every other admin page do not).

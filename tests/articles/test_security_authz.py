@@ -56,7 +56,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_change", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_change", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_history", "GET"): AUTHOR_AND_EDITORS,
-    ("articles_explainer_delete", "GET"): EDITORS,
+    # The target has a live version: nobody may delete it until it is unpublished.
+    ("articles_explainer_delete", "GET"): NOBODY,
     # An explainer with an audit trail cannot be deleted at all: the trail is append-only.
     ("articles_explainer_delete", "POST"): NOBODY,
     ("articles_explainer_export", "GET"): AUTHOR_AND_EDITORS,

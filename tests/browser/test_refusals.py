@@ -153,3 +153,20 @@ def test_second_save_shows_the_conflict_and_loses_nothing(open_page, writer, edi
     assert explainer.key_facts.filter(text="A fact the writer added.").exists()
     assert explainer.dek != "The editor's dek, typed over the old form."
     assert not explainer.key_facts.filter(text__startswith="The editor's rewrite").exists()
+
+
+def test_conflict_message_is_in_view_after_a_stale_save(open_page, writer, editor):
+    """The refused second save says why where the page opens, above the workflow panel."""
+    explainer = in_review(writer=writer)
+    Explainer.objects.filter(pk=explainer.pk).update(state=Explainer.State.DRAFT)
+    first, second = open_page(writer), open_page(editor)
+    for page in (first, second):
+        page.goto(ui.admin_change_url(explainer))
+        ui.wait_for_editors(page)
+    first.fill("#id_dek", "The writer's dek.")
+    ui.save(first)
+    second.fill("#id_dek", "The editor's dek.")
+    ui.save(second)
+
+    message = second.locator("ul.messagelist li", has_text="saved this explainer at")
+    expect(message).to_be_in_viewport()
