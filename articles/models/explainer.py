@@ -175,40 +175,40 @@ class Explainer(FSMModelMixin, models.Model):
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the hero image for screen readers."})
 
-    # State moves, declared for django-fsm from the table above. Checks, audit rows and side
-    # effects live in the workflow package, which is the only caller.
+    # State moves, declared for django-fsm from the table above (fsm_<verb>). Checks, audit
+    # rows and side effects live in the workflow and publishing moves, their only callers.
     @transition(field=state, source=MOVES["submit"][0], target=MOVES["submit"][1])
-    def _submit(self) -> None:
+    def fsm_submit(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["request_changes"][0], target=MOVES["request_changes"][1])
-    def _request_changes(self) -> None:
+    def fsm_request_changes(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["approve"][0], target=MOVES["approve"][1])
-    def _approve(self) -> None:
+    def fsm_approve(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["publish"][0], target=MOVES["publish"][1])
-    def _publish(self) -> None:
+    def fsm_publish(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["unpublish"][0], target=MOVES["unpublish"][1])
-    def _unpublish(self) -> None:
+    def fsm_unpublish(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["cancel_schedule"][0], target=MOVES["cancel_schedule"][1])
-    def _cancel_schedule(self) -> None:
+    def fsm_cancel_schedule(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["reschedule"][0], target=MOVES["reschedule"][1])
-    def _reschedule(self) -> None:
+    def fsm_reschedule(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["restore"][0], target=MOVES["restore"][1])
-    def _restore(self) -> None:
+    def fsm_restore(self) -> None:
         pass
 
     @transition(field=state, source=MOVES["revise"][0], target=MOVES["revise"][1])
-    def _revise(self) -> None:
+    def fsm_revise(self) -> None:
         """An edit of the text sends a reviewed or published working copy back to draft."""

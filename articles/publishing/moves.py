@@ -83,7 +83,7 @@ def publish(
         e, by=by, change_note=e.change_note, go_live_at=go_live_at, expires_at=expires_at, data=data
     )
     from_state = e.state
-    e._publish()
+    e.fsm_publish()
     # The note belongs to the version now; the next revision needs its own.
     e.change_note = ""
     e.save()
@@ -107,7 +107,7 @@ def unpublish(explainer: Explainer, *, by: User, comment: str = "") -> Explainer
     from_state = e.state
     withdraw(e)
     if e.state == State.PUBLISHED:
-        e._unpublish()
+        e.fsm_unpublish()
         e.save()
     record(e, "unpublish", from_state, by=by, comment=comment)
     after_commit(_announce)
@@ -147,7 +147,7 @@ def cancel_schedule(explainer: Explainer, *, by: User, comment: str = "") -> Exp
         what += " " + ", ".join(f"Version {v.number}" for v in reopened) + " stays live."
     from_state = e.state
     if e.state == State.PUBLISHED:
-        e._cancel_schedule()
+        e.fsm_cancel_schedule()
         if not e.change_note.strip():
             e.change_note = version.change_note
         e.save()
@@ -185,7 +185,7 @@ def reschedule(
     what += f" (it was to go live on {_when(was)})."
     from_state = e.state
     if e.state == State.PUBLISHED:
-        e._reschedule()
+        e.fsm_reschedule()
         e.save()
     record(e, "reschedule", from_state, by=by, comment=f"{what} {comment}".strip())
     after_commit(_announce)
@@ -199,7 +199,7 @@ def restore(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     e = locked(explainer)
     check_move(by, e, "restore", comment)
     from_state = e.state
-    e._restore()
+    e.fsm_restore()
     clear_approval(e)
     e.save()
     record(e, "restore", from_state, by=by, comment=comment)

@@ -351,7 +351,7 @@ def submit(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     e = locked(explainer)
     check_move(by, e, "submit", comment)
     from_state = e.state
-    e._submit()
+    e.fsm_submit()
     e.submitted_by = by
     clear_approval(e)
     e.save()
@@ -366,7 +366,7 @@ def request_changes(explainer: Explainer, *, by: User, comment: str = "") -> Exp
     e = locked(explainer)
     check_move(by, e, "request_changes", comment)
     from_state = e.state
-    e._request_changes()
+    e.fsm_request_changes()
     clear_approval(e)
     e.review_due = None
     e.save()
@@ -384,7 +384,7 @@ def approve(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     if failed:
         raise NotReady(failed)
     from_state = e.state
-    e._approve()
+    e.fsm_approve()
     e.approved_by = by
     e.approved_at = timezone.now()
     # Approval is of this exact content: publish() refuses if the digest has changed since.
@@ -408,7 +408,7 @@ def revise(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     if e.state not in _REVISABLE:
         raise InvalidTransition(f"A {e.get_state_display().lower()} explainer is not revised.")
     from_state = e.state
-    e._revise()
+    e.fsm_revise()
     clear_approval(e)
     e.save()
     record(e, "revise", from_state, by=by, comment=comment or "Edited: back to draft.")
