@@ -344,7 +344,7 @@ def pick_targets() -> dict[str, str]:
     from django.db.models import Count
 
     from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic
-    from articles.site import reads as public
+    from articles.publishing.render import explainer_path
 
     live = PublishedVersion.objects.live()
     # A typical page: the median body size among the newest hundred.
@@ -362,7 +362,7 @@ def pick_targets() -> dict[str, str]:
     topic = Topic.objects.get(pk=busiest(ListEntry.Kind.TOPIC))
     stakeholder = Stakeholder.objects.get(pk=busiest(ListEntry.Kind.STAKEHOLDER))
     return {
-        "explainer": public.explainer_path(slug),
+        "explainer": explainer_path(slug),
         "home": "/",
         "topic": topic.get_absolute_url(),
         "stakeholder": stakeholder.get_absolute_url(),

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import PublishedVersion, Topic
+from articles.publishing.render import absolute_url, explainer_path
 from articles.site import reads as public
 from articles.site import timelinejs
 from articles.site.feeds import (
@@ -47,7 +48,7 @@ def timeline_json(request: HttpRequest, slug: str) -> JsonResponse:
     document = timelinejs.build_timeline(
         title=row["title"],
         dek=row["dek"],
-        url=public.absolute_url(public.explainer_path(slug)),
+        url=absolute_url(explainer_path(slug)),
         data={"timeline": row["data__timeline"] or [], "sources": row["data__sources"] or []},
     )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})

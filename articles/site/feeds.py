@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from articles.models import Topic
+from articles.publishing.render import absolute_url, explainer_path
 from articles.site import reads as public
 from articles.site.xmltext import xml_safe
 
@@ -73,7 +74,7 @@ class ExplainerFeed(Feed):
         return item["dek"]
 
     def item_link(self, item: dict[str, Any]) -> str:
-        return public.absolute_url(public.explainer_path(item["slug"]))
+        return absolute_url(explainer_path(item["slug"]))
 
     def item_pubdate(self, item: dict[str, Any]) -> datetime:
         return item["first_published_at"]
@@ -96,10 +97,10 @@ class LatestExplainersFeed(ExplainerFeed):
         return f"{settings.NEWSROOM_NAME}: latest explainers"
 
     def link(self) -> str:
-        return public.absolute_url(reverse("articles:home"))
+        return absolute_url(reverse("articles:home"))
 
     def feed_url(self) -> str:
-        return public.absolute_url(reverse("articles:feed_rss"))
+        return absolute_url(reverse("articles:feed_rss"))
 
     def items(self) -> QuerySet[Any, dict[str, Any]]:
         return public.feed_items()
@@ -110,7 +111,7 @@ class LatestExplainersAtomFeed(LatestExplainersFeed):
     subtitle = LatestExplainersFeed.description
 
     def feed_url(self) -> str:
-        return public.absolute_url(reverse("articles:feed_atom"))
+        return absolute_url(reverse("articles:feed_atom"))
 
 
 class TopicFeed(ExplainerFeed):
@@ -129,10 +130,10 @@ class TopicFeed(ExplainerFeed):
         return obj.description or f"Explainers about {obj.name}."
 
     def link(self, obj: Topic) -> str:
-        return public.absolute_url(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def feed_url(self, obj: Topic) -> str:
-        return public.absolute_url(reverse("articles:topic_feed_rss", kwargs={"slug": obj.slug}))
+        return absolute_url(reverse("articles:topic_feed_rss", kwargs={"slug": obj.slug}))
 
     def items(self, obj: Topic) -> QuerySet[Any, dict[str, Any]]:
         return public.feed_items(obj)
@@ -145,4 +146,4 @@ class TopicAtomFeed(TopicFeed):
         return self.description(obj)
 
     def feed_url(self, obj: Topic) -> str:
-        return public.absolute_url(reverse("articles:topic_feed_atom", kwargs={"slug": obj.slug}))
+        return absolute_url(reverse("articles:topic_feed_atom", kwargs={"slug": obj.slug}))

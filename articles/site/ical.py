@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from articles.site.reads import WatchItem, absolute_url
+from articles.publishing.render import absolute_url
+from articles.site.reads import WatchItem
 from articles.templatetags.newsroom import precise_date
 
 CALENDAR_PRECISIONS = ("day", "month")

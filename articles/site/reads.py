@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic, period_end
 from articles.models import WatchItem as WatchRow
-from articles.publishing.render import absolute_url, explainer_path  # noqa: F401  (site-wide names)
+from articles.publishing.render import explainer_path
 from articles.querysets import live_q
 
 # How many items a feed carries.

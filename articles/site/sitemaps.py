@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import PublishedVersion, Stakeholder, Topic
+from articles.publishing.render import absolute_url, explainer_path
 from articles.site import reads as public
 from articles.site.xmltext import xml_safe
 
@@ -49,7 +50,7 @@ class ExplainerSitemap(PublicSitemap):
         )
 
     def location(self, item: dict[str, Any]) -> str:
-        return public.explainer_path(item["slug"])
+        return explainer_path(item["slug"])
 
     def lastmod(self, item: dict[str, Any]) -> datetime.datetime:
         return item["go_live_at"]
@@ -86,7 +87,7 @@ class NewsSitemap(PublicSitemap):
         )
 
     def location(self, item: dict[str, Any]) -> str:
-        return public.explainer_path(item["slug"])
+        return explainer_path(item["slug"])
 
     def lastmod(self, item: dict[str, Any]) -> datetime.datetime:
         return item["go_live_at"]
@@ -121,6 +122,6 @@ NEWS_SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"news": NewsSitem
 def sitemap_urls() -> list[str]:
     """Return the absolute URLs of both sitemaps (robots.txt)."""
     return [
-        public.absolute_url(reverse("articles:sitemap")),
-        public.absolute_url(reverse("articles:news_sitemap")),
+        absolute_url(reverse("articles:sitemap")),
+        absolute_url(reverse("articles:news_sitemap")),
     ]

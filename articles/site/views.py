@@ -44,7 +44,7 @@ from django.views.generic import ListView, TemplateView
 from articles import entities
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
 from articles.publishing import preview as preview_tokens
-from articles.publishing.render import stored_html
+from articles.publishing.render import explainer_path, stored_html
 from articles.site import reads as public
 from articles.site.search import SearchResults, clean_query, search, with_snippets
 
@@ -148,7 +148,7 @@ def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
     if row is None:
         raise Http404("No explainer is published at this address.")
     if row["current_slug"]:
-        return HttpResponsePermanentRedirect(public.explainer_path(row["current_slug"]))
+        return HttpResponsePermanentRedirect(explainer_path(row["current_slug"]))
     return render(request, "410.html", status=410)
 
 

@@ -5,43 +5,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import ListEntry
+from articles.models import ListEntry, PublishedVersion
 from articles.publishing import freeze as publishing
+from articles.publishing.render import explainer_path
 from articles.site import reads
 from tests import factories
-from tests.articles.publicsite import live_explainer, publish
+from tests.articles.publicsite import live_explainer
 
 pytestmark = pytest.mark.django_db
-
-
-def test_live_page_is_the_newest_live_version():
-    """A republished explainer reads as its second version, not its first."""
-    explainer = live_explainer(title="First words")
-    explainer.title = "Second words"
-    explainer.save()
-    publish(explainer)
-    page = reads.live_page(explainer.slug)
-    assert (page.number, page.title) == (2, "Second words")
-
-
-def test_live_page_ignores_scheduled_and_withdrawn_versions():
-    """Nothing scheduled for later or withdrawn is read as a page."""
-    scheduled = factories.complete_explainer()
-    publish(scheduled, go_live_at=timezone.now() + datetime.timedelta(hours=1))
-    withdrawn = live_explainer()
-    publishing.withdraw(withdrawn)
-    assert reads.live_page(scheduled.slug) is None
-    assert reads.live_page(withdrawn.slug) is None
-
-
-def test_live_page_at_a_moment_reads_what_was_live_then():
-    """``at`` asks what readers saw at that moment: a scheduled version once its time came."""
-    explainer = factories.complete_explainer()
-    go_live = timezone.now() + datetime.timedelta(hours=1)
-    publish(explainer, go_live_at=go_live)
-    assert reads.live_page(explainer.slug, at=go_live + datetime.timedelta(minutes=1))
 
 
 def test_newest_cards_are_newest_first_and_live_only():
@@ -64,3 +39,60 @@ def test_topic_list_counts_only_live_versions():
     on_list = reads.on_list(ListEntry.Kind.TOPIC, topic.pk)
     assert [version.explainer_id for version in on_list] == [kept.pk]
     assert list(reads.public_topics()) == [topic]
+
+
+def test_live_page_is_one_query():
+    """The explainer page's read is one query for what the page shows."""
+    explainer = live_explainer()
+    with CaptureQueriesContext(connection) as queries:
+        page = reads.live_page(explainer.slug)
+    assert len(queries) == 1
+    version = PublishedVersion.objects.get(explainer=explainer)
+    assert (page.pk, page.title, page.body_html) == (version.pk, version.title, version.body_html)
+    assert page.go_live_at.tzinfo is not None
+
+
+def test_live_page_follows_scheduling_expiry_and_republishing():
+    """At each moment the page is the version live then: first, scheduled second, none."""
+    editor = factories.UserFactory(username="page_editor")
+    explainer = live_explainer(title="First wording")
+    now = timezone.now()
+    first = PublishedVersion.objects.get(explainer=explainer)
+
+    explainer.title = "Second wording"
+    explainer.save()
+    second = publishing.freeze(explainer, by=editor, go_live_at=now + datetime.timedelta(hours=2))
+    third_expiry = now + datetime.timedelta(hours=5)
+    PublishedVersion.objects.filter(pk=second.pk).update(ends_at=third_expiry)
+    moments = {
+        "before the schedule": now + datetime.timedelta(minutes=1),
+        "after go-live": now + datetime.timedelta(hours=3),
+        "after expiry": now + datetime.timedelta(hours=6),
+        "before the first version": first.go_live_at - datetime.timedelta(seconds=1),
+    }
+    seen = {}
+    for label, at in moments.items():
+        page = reads.live_page(explainer.slug, at)
+        seen[label] = page and page.title
+    assert seen == {
+        "before the schedule": "First wording",
+        "after go-live": "Second wording",
+        "after expiry": None,
+        "before the first version": None,
+    }
+
+
+def test_live_page_of_a_withdrawn_or_unknown_slug_is_none():
+    """A withdrawn explainer and an unknown slug have no page."""
+    explainer = live_explainer()
+    publishing.withdraw(explainer)
+
+    assert reads.live_page(explainer.slug) is None
+    assert reads.live_page("no-such-explainer") is None
+
+
+def test_draft_is_never_served(client):
+    """A draft that was never published is not read and not served."""
+    draft = factories.complete_explainer(title="Not yet checked")
+    assert reads.live_page(draft.slug) is None
+    assert client.get(explainer_path(draft.slug)).status_code == 404
