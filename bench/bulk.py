@@ -54,7 +54,7 @@ from articles.models import (
     Viewpoint,
     WatchItem,
 )
-from articles.publishing.freeze import render_version, search_text
+from articles.publishing.freeze import feed_labels, render_version, search_text
 from articles.site.cache import invalidate_public_pages
 from articles.snapshot import SNAPSHOT_SCHEMA
 
@@ -543,6 +543,7 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
             head_html=plan["version"]["head_html"],
             card_html=plan["version"]["card_html"],
             search_text=plan["version"]["search_text"],
+            **feed_labels(plan["version"]["data"]),
             search_vector=(
                 search_vector(e.title, e.dek, plan["version"]["search_rest"])
                 if connection.vendor == "postgresql"

@@ -78,6 +78,10 @@ class PublishedVersion(models.Model):
     # The version's card on list pages (home, topic, stakeholder, author), rendered with it.
     card_html = models.TextField(blank=True)
     search_text = models.TextField(blank=True)
+    # The topic and author names a feed item lists, copied out of ``data``: reading them from
+    # ``data`` would make the database decompress each version's whole document.
+    topic_names = models.JSONField(default=list, blank=True)
+    author_names = models.JSONField(default=list, blank=True)
     # PostgreSQL full-text vector (title A, dek B, the rest C), GIN-indexed by a migration
     # that runs on PostgreSQL only. Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)

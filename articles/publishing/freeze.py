@@ -30,6 +30,14 @@ def search_text(data: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def feed_labels(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Return the topic and author names a feed item carries, as PublishedVersion fields."""
+    return {
+        "topic_names": [topic["name"] for topic in data["topics"]],
+        "author_names": [author["name"] for author in data["authors"]],
+    }
+
+
 def render_version(version: PublishedVersion, *, preview: bool = False) -> None:
     """Fill the version's stored HTML from its data (called at publish time).
 
@@ -104,6 +112,7 @@ def freeze(
         first_published_at=previous.first_published_at if previous else go_live_at,
         data=data,
         search_text=search_text(data),
+        **feed_labels(data),
     )
     render_version(version)
     version.save()

@@ -3,8 +3,8 @@
 Items are live versions, newest first publication first; an update keeps its place and its
 ``<guid>`` (the canonical URL) and carries the new time as Atom's ``<updated>``. Links are
 absolute on settings.NEWSROOM_BASE_URL, like the pages' canonical URLs. Each feed reads its
-items in one query, the page fields and the topics and authors out of each version's frozen
-data (``public.feed_items``).
+items in one query of the page fields and the names of each version's topics and authors
+(``public.feed_items``).
 """
 
 from __future__ import annotations
@@ -83,11 +83,10 @@ class ExplainerFeed(Feed):
         return item["go_live_at"]
 
     def item_author_name(self, item: dict[str, Any]) -> str | None:
-        names = [author["name"] for author in item["data__authors"] or []]
-        return ", ".join(names) or None
+        return ", ".join(item["author_names"]) or None
 
     def item_categories(self, item: dict[str, Any]) -> list[str]:
-        return [topic["name"] for topic in item["data__topics"] or []]
+        return item["topic_names"]
 
 
 class LatestExplainersFeed(ExplainerFeed):

@@ -24,16 +24,15 @@ from articles.querysets import live_q
 
 # How many items a feed carries.
 FEED_LENGTH = 30
-# What a feed item shows of a version: its page fields, and the topics and authors out of its
-# frozen data (not the whole data).
+# What a feed item shows of a version: its page fields and the names of its topics and authors.
 FEED_FIELDS = (
     "slug",
     "title",
     "dek",
     "first_published_at",
     "go_live_at",
-    "data__topics",
-    "data__authors",
+    "topic_names",
+    "author_names",
 )
 
 
