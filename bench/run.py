@@ -8,7 +8,8 @@ What it does, in order:
 2. Static files collected to a temporary ``STATIC_ROOT``, plus the ceiling: the explainer page's
    own HTML saved there as ``bench/explainer.html``, which WhiteNoise serves from the same
    gunicorn as a static file.
-3. Two gunicorn instances with production settings (``DEBUG`` off, 2 sync workers each,
+3. Two gunicorn instances with production settings (``DEBUG`` off, 2 sync workers each unless
+   ``--workers`` says otherwise,
    ``CONN_MAX_AGE=60``, Redis as the shared cache when it answers), one with the page cache off
    and one with it on. Only one is under load at a time.
 4. ``wrk -t2 -c16`` on each target, interleaved, three rounds, each run paired with a run on
@@ -109,7 +110,7 @@ def redis_answers() -> bool:
         return False
 
 
-def bench_env(static_root: Path) -> dict[str, str]:
+def bench_env(static_root: Path, workers: int = 2) -> dict[str, str]:
     """Production-like settings for every process of the run (plain HTTP on loopback)."""
     env = {
         **os.environ,
@@ -124,7 +125,7 @@ def bench_env(static_root: Path) -> dict[str, str]:
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
         "PAGE_CACHE_ENABLED": "0",
-        "GUNICORN_WORKERS": "2",
+        "GUNICORN_WORKERS": str(workers),
         "GUNICORN_ACCESSLOG": "",
         "GUNICORN_MAX_REQUESTS": "0",
         "GUNICORN_LOGLEVEL": "warning",
@@ -238,7 +239,7 @@ def free_port() -> int:
 
 
 class Server:
-    """One gunicorn instance (2 sync workers) of the app."""
+    """One gunicorn instance (sync workers, as many as ``GUNICORN_WORKERS``) of the app."""
 
     def __init__(self, env: dict[str, str], name: str, *, page_cache: bool) -> None:
         self.name = name
@@ -697,8 +698,9 @@ def markdown(report: dict[str, Any]) -> str:
             else []
         ),
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}; Python {m['python']};"
-        f" {report['postgres']}; gunicorn {report['gunicorn']} (2 sync workers); shared cache:"
-        f" {report['shared_cache']}. Load average at start {m['load_at_start'][0]:.1f}, at end"
+        f" {report['postgres']}; gunicorn {report['gunicorn']} ({report['workers']} sync"
+        f" workers); shared cache: {report['shared_cache']}. Load average at start"
+        f" {m['load_at_start'][0]:.1f}, at end"
         f" {report['load_at_end'][0]:.1f}.",
         "",
         f"wrk -t{report['threads']} -c{report['connections']} -d{report['duration']}s, "
@@ -784,6 +786,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3-second wrk runs")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="sync workers per gunicorn (2, one per core, unless comparing deployments;"
+        " gunicorn.conf.py's own default is 2 x cores + 1)",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--explainers", type=int, default=10_000)
     parser.add_argument("--reseed", action="store_true", help="rebuild the bench database")
@@ -807,7 +816,7 @@ def main() -> int:
     info = machine()
     wrk_binary = ensure_wrk()
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
-    env = bench_env(static_root)
+    env = bench_env(static_root, args.workers)
     seed_seconds = prepare_database(env, args.explainers, args.reseed)
     manage(env, "collectstatic", "--noinput", "-v0")
 
@@ -909,6 +918,7 @@ def main() -> int:
         "load_at_end": os.getloadavg(),
         "postgres": _postgres_version(),
         "gunicorn": _version("gunicorn"),
+        "workers": args.workers,
         "shared_cache": env["CACHE_URL"],
         "duration": duration,
         "rounds": args.rounds,
