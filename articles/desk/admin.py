@@ -318,16 +318,24 @@ class ExplainerAdmin(
         return richtext.render(obj.why_it_matters)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # A save refused because someone saved first is said at the top of the page too: the
+        # A save refused because someone saved first is said at the top of the page: the
         # form's own error note sits below the workflow panel, out of view on most screens.
+        # When that refusal is all there is to correct, the note below is left out, so the
+        # page says it once.
+        form_errors = context["adminform"].form.errors.as_data()
         stale = [
             message
-            for error in context["adminform"].form.errors.as_data().get(NON_FIELD_ERRORS, [])
+            for error in form_errors.get(NON_FIELD_ERRORS, [])
             if error.code == "stale"
             for message in error.messages
         ]
         if stale:
             messages.error(request, " ".join(stale))
+            only_stale = list(form_errors) == [NON_FIELD_ERRORS] and len(stale) == len(
+                form_errors[NON_FIELD_ERRORS]
+            )
+            if only_stale and len(context["errors"]) == 1:
+                context["errors"] = []
         # Those who could delete a draft are told why this one offers no Delete.
         context["delete_refusal"] = (
             deletion_refusal(obj)

@@ -151,5 +151,7 @@ def test_conflict_message_comes_before_the_first_fieldset(editor, writer):
     html = editors_client.post(change_url(explainer), editors_form).text
 
     message = html.index("saved this explainer at")
+    assert html.count("saved this explainer at") == 1, "the refusal is said once"
+    assert "Please correct the error" not in html, "no note pointing at an error below"
     assert message < html.index("<fieldset")
     assert message < html.index('name="title"')
