@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 
+from articles.models import Byline
+
 
 def name_of(user: Any) -> str:
     """Return the name the desk shows for ``user``: their full name, else their username."""
@@ -34,7 +36,29 @@ class PersonListFilter(admin.RelatedOnlyFieldListFilter):
 
 class PersonAutocompleteView(AutocompleteJsonView):
     """The admin's autocomplete, with users labelled by name (Django labels them by str(),
-    which for the stock User is the login name)."""
+    which for the stock User is the login name).
+
+    Picking a byline needs no access to the user accounts: Django asks for the view
+    permission on users, which writers and editors do not have (it would show them every
+    account's email and groups). Whoever may add or change an explainer may search people
+    for its bylines, and sees only active staff, by name.
+    """
+
+    def picks_a_byline(self) -> bool:
+        return self.source_field.model is Byline and self.source_field.name == "author"
+
+    def has_perm(self, request, obj=None):
+        if self.picks_a_byline():
+            return request.user.has_perm("articles.add_explainer") or request.user.has_perm(
+                "articles.change_explainer"
+            )
+        return super().has_perm(request, obj)
+
+    def get_queryset(self):
+        people = super().get_queryset()
+        if self.picks_a_byline():
+            people = people.filter(is_active=True, is_staff=True)
+        return people
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)

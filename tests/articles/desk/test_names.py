@@ -100,6 +100,33 @@ def test_byline_autocomplete_shows_full_name(client, superuser, writer):
     assert texts == ["Ada Lovelace"]
 
 
+def _search_people(client, term: str, field: str = "author", model: str = "byline"):
+    return client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "articles", "model_name": model, "field_name": field},
+    )
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_writers_and_editors_may_search_people_for_a_byline(client, request, role):
+    """Whoever writes or edits explainers picks bylines, without access to user accounts:
+    active staff by name, nobody inactive, nobody who is not staff."""
+    user = request.getfixturevalue(role)
+    named(factories.UserFactory(is_staff=True), "Ada", "Lovelace")
+    named(factories.UserFactory(is_staff=True, is_active=False), "Adam", "Lovelace")
+    named(factories.UserFactory(is_staff=False), "Adele", "Lovelace")
+    client.force_login(user)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    response = _search_people(client, "Lovelace")
+    assert response.status_code == 200
+    assert [r["text"] for r in json.loads(response.content)["results"]] == ["Ada Lovelace"]
+
+
+def test_staff_without_explainer_rights_may_not_search_people(client):
+    client.force_login(factories.UserFactory(is_staff=True))
+    assert _search_people(client, "a").status_code == 403
+
+
 def test_checked_by_shows_full_name(client, editor, fact_checker):
     """A checked key fact says who checked it by name, not by login link."""
     named(fact_checker, "Grace", "Hopper")
