@@ -44,6 +44,8 @@ class PersonAutocompleteView(AutocompleteJsonView):
     for its bylines, and sees only active staff, by name.
     """
 
+    source_field: Any  # set by AutocompleteJsonView.get() from the request
+
     def picks_a_byline(self) -> bool:
         return self.source_field.model is Byline and self.source_field.name == "author"
 
