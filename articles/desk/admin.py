@@ -42,6 +42,7 @@ from articles.desk.inlines import (
     TimelineEventInline,
     ViewpointInline,
 )
+from articles.desk.live_status import LiveFilter, LiveStatusAdminMixin
 from articles.desk.people import PersonListFilter, name_of
 from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
@@ -102,12 +103,17 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 
 @admin.register(Explainer)
 class ExplainerAdmin(
-    ImportExportAdminMixin, WorkflowAdminMixin, RevertAdminMixin, CompareVersionAdmin
+    LiveStatusAdminMixin,
+    ImportExportAdminMixin,
+    WorkflowAdminMixin,
+    RevertAdminMixin,
+    CompareVersionAdmin,
 ):
     form = ExplainerForm
     list_display = [
         "title",
         "state_badge",
+        "live_badge",
         "byline_names",
         "review_status",
         "updated_at",
@@ -117,6 +123,7 @@ class ExplainerAdmin(
     list_filter = [
         QueueFilter,
         "state",
+        LiveFilter,
         "topics",
         ("byline_set__author", PersonListFilter),
     ]

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.desk.live_status import live_badges, with_live_status
 from articles.models import Explainer, PublishedVersion, TimelineEvent
 
 State = Explainer.State
@@ -105,8 +106,9 @@ def dashboard_queues(user, *, limit: int = 10) -> list[dict[str, Any]]:
                 "due": e.review_due,
                 "overdue": is_overdue(e),
                 "updated_at": e.updated_at,
+                "live": live_badges(e),
             }
-            for e in qs.select_related("assignee")[:limit]
+            for e in with_live_status(qs.select_related("assignee"), now)[:limit]
         ]
 
     def versions(qs: QuerySet[PublishedVersion]) -> list[dict[str, Any]]:
