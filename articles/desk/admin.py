@@ -31,6 +31,7 @@ from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles import entities, revisions, richtext
+from articles.desk import columns
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
 from articles.desk.inlines import (
@@ -116,9 +117,9 @@ class ExplainerAdmin(
         "live_badge",
         "byline_names",
         "review_status",
-        "updated_at",
+        columns.updated,
         "fact_progress",
-        "last_verified_display",
+        columns.last_verified,
     ]
     list_filter = [
         QueueFilter,

@@ -4,8 +4,9 @@ On the change form: the state, the readiness checklist, one button per move this
 now (each a small POST-only, CSRF-protected form with a comment box), assignment of a named
 fact-checker with a due date, the history of moves, and the published versions (open one as
 readers saw it, compare two). On the change list: a state badge, review assignee and due date
-(overdue ones stand out), when facts were last verified, and "mine" / "awaiting my review"
-filters. ``dashboard_queues()`` feeds the admin index.
+(overdue ones stand out), and "mine" / "awaiting my review" filters (when facts were last
+verified is one of the list's time columns, in ``columns.py``). ``dashboard_queues()`` feeds
+the admin index.
 
 The panel's forms are in ``workflow_forms.py``, the queues and their filter in ``queues.py``.
 """
@@ -91,10 +92,6 @@ class WorkflowAdminMixin(ExplainerAdminBase):
         if is_overdue(obj):
             return format_html('{} <strong class="overdue">overdue since {}</strong>', who, due)
         return format_html("{} by {}", who, due)
-
-    @admin.display(description="facts last verified", ordering="last_verified")
-    def last_verified_display(self, obj: Explainer):
-        return getattr(obj, "last_verified", None) or "never"
 
     # URLs: one POST-only view per move, assignment, and the published versions.
 

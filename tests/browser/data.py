@@ -76,3 +76,16 @@ def published(*, writer, checker, editor, **kwargs) -> Explainer:
     publication.publish(explainer, by=editor)
     explainer.refresh_from_db()
     return explainer
+
+
+def desk_stages(*, writer, checker, editor) -> dict[str, Explainer]:
+    """Explainers by ``writer`` at each stage: one published (so it has published versions and
+    a workflow history), and, under each role's fixture name, one where that role has a move:
+    a writer submits a draft, a fact-checker approves what is in review, an editor publishes
+    what is approved."""
+    return {
+        "live": published(writer=writer, checker=checker, editor=editor, title="Live already"),
+        "writer": factories.complete_explainer(authors=[writer], title="Ready to submit"),
+        "fact_checker": in_review(writer=writer, title="Waiting for a check"),
+        "editor": approved(writer=writer, checker=checker, title="Ready to publish"),
+    }

@@ -1,5 +1,8 @@
 """Accessibility: axe-core finds no serious or critical violations, and the skip link works.
 
+The public pages are checked as a reader sees them; the desk's pages (dashboard, list, change
+form new and existing, history, import, the workflow panel's moves) as each role sees them.
+
 axe-core comes inside the axe-playwright-python package (``axe.min.js``): nothing is
 downloaded. It is injected through Playwright, so the pages keep their own strict CSP.
 """
@@ -12,7 +15,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests.browser import ui
-from tests.browser.data import published_explainer
+from tests.browser.data import desk_stages, published_explainer
 
 BLOCKING = {"serious", "critical"}
 
@@ -102,3 +105,75 @@ def test_admin_login_page_has_no_serious_violations(reader, db):
     """The desk's login page, the first page staff see, is accessible."""
     reader.goto(reverse("admin:login"))
     assert_accessible(reader)
+
+
+# The desk, as each role sees it.
+
+ROLES = ["writer", "fact_checker", "editor"]
+DESK_PAGES = ["dashboard", "changelist", "add", "change", "history", "import", "moves"]
+# Fact-checkers add nothing: no "Add explainer" and no import for them.
+ADDING = {"add", "import"}
+ROLE_PAGES = [
+    (role, name)
+    for role in ROLES
+    for name in DESK_PAGES
+    if name not in ADDING or role != "fact_checker"
+]
+
+
+@pytest.fixture
+def desk(writer, fact_checker, editor):
+    return desk_stages(writer=writer, checker=fact_checker, editor=editor)
+
+
+def _desk_url(name: str, desk: dict, role: str) -> str:
+    live = desk["live"]
+    return {
+        "dashboard": reverse("admin:index"),
+        "changelist": reverse("admin:articles_explainer_changelist"),
+        "add": ui.admin_add_url(),
+        "change": ui.admin_change_url(live),
+        "history": reverse("admin:articles_explainer_history", args=[live.pk]),
+        "import": reverse("admin:articles_explainer_import"),
+        "moves": ui.admin_change_url(desk[role]),
+    }[name]
+
+
+def _open_desk_page(page: Page, name: str, desk: dict, role: str) -> None:
+    response = page.goto(_desk_url(name, desk, role))
+    assert response is not None and response.status == 200
+    if page.locator("textarea[data-type=ckeditortype]").count():
+        ui.wait_for_editors(page)
+
+
+@pytest.mark.parametrize(("role", "name"), ROLE_PAGES)
+def test_desk_page_has_no_serious_violations(request, open_page, desk, role, name):
+    """axe finds nothing serious or critical on the desk page, as this role sees it."""
+    page = open_page(request.getfixturevalue(role))
+    _open_desk_page(page, name, desk, role)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("name", DESK_PAGES)
+def test_desk_page_in_dark_colours_has_no_serious_violations(open_page, editor, desk, name):
+    """The admin's dark theme, with the desk's own colours on it, keeps enough contrast."""
+    page = open_page(editor, color_scheme="dark")
+    _open_desk_page(page, name, desk, "editor")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_workflow_moves_are_on_the_checked_page(open_page, request, desk, role):
+    """The change form checked above offers this role its move (so axe saw the move's form)."""
+    move = {"writer": "submit", "fact_checker": "approve", "editor": "publish"}[role]
+    page = open_page(request.getfixturevalue(role))
+    page.goto(_desk_url("moves", desk, role))
+    expect(ui.move_button(page, move)).to_be_visible()
+
+
+def test_import_errors_have_no_serious_violations(open_page, writer, db):
+    """The import page listing what is wrong with a pasted text is accessible too."""
+    page = open_page(writer)
+    ui.import_text(page, "This is not an explainer.")
+    expect(page.locator(".import-errors")).to_be_visible()
+    assert_accessible(page)
