@@ -5,129 +5,148 @@ stakeholder, a colleague's byline, a phrase of the text. So the search covers th
 summary, the three story sections, the key facts, the stakeholders' names and viewpoints and the
 authors' full names of each working copy, drafts included.
 
-On PostgreSQL it is full-text search (``websearch_to_tsquery``, English stemming) over one
-document per explainer, built from those fields at query time: the public search's stored
-vectors hold published versions only, and a working copy's parts change with every inline
-save. On SQLite every word (or "quoted phrase") must appear, case-insensitively, in one of
-the same fields.
+Every word of the search (a "quoted phrase" counts as one word, ``-word`` leaves out what
+contains it) must appear somewhere in the explainer, in any of those parts: "Lovelace levy"
+finds the levy explainer that Ada Lovelace wrote. On PostgreSQL a word matches by full-text
+search (English stemming, ``phraseto_tsquery``) through GIN indexes on the explainer's own
+text, its key facts and its viewpoints (migration 0018): the public search's stored vectors
+hold published versions only, and working copies are searched as they are now. Words that
+carry no meaning of their own ("the", "of") are passed over. Elsewhere (SQLite) a word
+matches case-insensitively as a substring.
 
-Either way the result is the queryset it was given, filtered by ``pk__in``: it keeps the
-change list's visibility (a writer still sees only their own explainers) and never repeats a
-row, however many facts or bylines match.
+The result is the queryset it was given, filtered by ``pk__in``: it keeps the change list's
+visibility (a writer still sees only their own explainers) and never repeats a row, however
+many facts or bylines match.
 """
 
 from __future__ import annotations
 
 import operator
 from functools import reduce
+from typing import Any
 
-from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Func, IntegerField, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
+from django.db.models.lookups import Exact
 from django.utils.text import smart_split, unescape_string_literal
 
-from articles.models import Byline, Explainer, KeyFact, Viewpoint
+from articles.models import Byline, Explainer, KeyFact, Stakeholder, Viewpoint
 
 HELP_TEXT = (
     "Searches the explainers you may open, drafts included: title, summary, story sections, "
     "key facts, stakeholders and their viewpoints, and bylines by full name. Every word must "
-    'appear; put a phrase in "double quotes".'
+    'appear; put a phrase in "double quotes"; -word leaves out those containing it.'
 )
 MAX_TERM_LENGTH = 200
+MAX_WORDS = 10
 CONFIG = "english"
-# The explainer's own fields searched; its parts are added below.
+# The explainer's own fields searched; its parts are added by ``contains``. Migration 0018
+# indexes exactly these vectors: a change here needs a migration that changes the index.
 OWN_FIELDS = ("title", "slug", "dek", "what_happened", "background", "why_it_matters")
 
 
-def as_text(*fields: str) -> Concat:
-    """The ``fields`` of a row as one text, separated by spaces."""
-    parts: list[F | Value] = [F(fields[0])]
-    for name in fields[1:]:
-        parts += [Value(" "), F(name)]
-    return Concat(*parts, output_field=TextField())
+def own_vector() -> SearchVector:
+    """The explainer's own text (rich-text sections as stored: the parser skips the tags)."""
+    return SearchVector(*OWN_FIELDS, config=CONFIG)
 
 
-# A byline's author as the desk names them.
-FULL_NAME = as_text("author__first_name", "author__last_name")
+def text_vector() -> SearchVector:
+    """The text of a key fact or a viewpoint."""
+    return SearchVector("text", config=CONFIG)
 
 
 def search(queryset: QuerySet[Explainer], term: str) -> QuerySet[Explainer]:
     """Return the explainers of ``queryset`` that match ``term`` (all of them if it is blank)."""
-    term = " ".join(term.split())[:MAX_TERM_LENGTH]
-    if not term:
+    wanted = words(" ".join(term.split())[:MAX_TERM_LENGTH])[:MAX_WORDS]
+    if not wanted:
         return queryset
-    if connections[queryset.db].vendor == "postgresql":
-        matching = full_text_matches(term)
-    else:
-        matching = word_matches(term)
+    full_text = connections[queryset.db].vendor == "postgresql"
+    conditions = []
+    for word in wanted:
+        left_out = word.startswith("-") and len(word) > 1
+        found = contains(word[1:] if left_out else word, full_text=full_text)
+        conditions.append(~found if left_out else found)
+    matching = Explainer.objects.filter(reduce(operator.and_, conditions))
     return queryset.filter(pk__in=matching.values("pk"))
-
-
-# PostgreSQL: one document per explainer.
-
-
-def _joined(rows: QuerySet, text: F | Concat) -> Subquery:
-    """The texts of an explainer's ``rows`` (key facts, viewpoints, bylines) as one string."""
-    joined = (
-        rows.filter(explainer=OuterRef("pk"))
-        .order_by()
-        .values("explainer")
-        .annotate(joined=StringAgg(text, delimiter=" "))
-        .values("joined")
-    )
-    return Subquery(joined, output_field=TextField())
-
-
-def document() -> SearchVector:
-    """The searchable text of a working copy: its own fields, then its parts.
-
-    Rich-text sections go in as stored (sanitised HTML): PostgreSQL's parser reads tags as
-    tags, which the text search configuration leaves out.
-    """
-    return SearchVector(
-        *OWN_FIELDS,
-        _joined(KeyFact.objects.all(), F("text")),
-        _joined(Viewpoint.objects.all(), as_text("stakeholder__name", "text")),
-        _joined(Byline.objects.all(), FULL_NAME),
-        config=CONFIG,
-    )
-
-
-def full_text_matches(term: str) -> QuerySet[Explainer]:
-    query = SearchQuery(term, search_type="websearch", config=CONFIG)
-    return Explainer.objects.annotate(document=document()).filter(document=query)
-
-
-# SQLite (and any other database): every word somewhere, case-insensitively.
 
 
 def words(term: str) -> list[str]:
     """Return the words of ``term``, a "quoted phrase" counting as one (as Django's admin)."""
     found = []
     for bit in smart_split(term):
-        if len(bit) > 1 and bit[0] in "\"'" and bit[-1] == bit[0]:
+        if bit.startswith("-") and len(bit) > 2 and bit[1] in "\"'" and bit[-1] == bit[1]:
+            bit = "-" + unescape_string_literal(bit[1:])
+        elif len(bit) > 1 and bit[0] in "\"'" and bit[-1] == bit[0]:
             bit = unescape_string_literal(bit)
-        if bit.strip():
+        if bit.strip(" -"):
             found.append(bit)
     return found
 
 
-def contains(word: str) -> Q:
-    """The condition "``word`` appears in the explainer or one of its searched parts"."""
-    own = [Q(**{f"{name}__icontains": word}) for name in OWN_FIELDS]
-    facts = KeyFact.objects.filter(text__icontains=word)
-    viewpoints = Viewpoint.objects.filter(
-        Q(text__icontains=word) | Q(stakeholder__name__icontains=word)
+def contains(word: str, *, full_text: bool) -> Q:
+    """The condition "``word`` appears in the explainer or in one of its searched parts"."""
+    return full_text_match(word) if full_text else substring_match(word)
+
+
+def full_text_match(word: str) -> Q:
+    query = SearchQuery(word, search_type="phrase", config=CONFIG)
+    people = get_user_model().objects.annotate(
+        found=SearchVector("first_name", "last_name", config=CONFIG)
     )
-    bylines = Byline.objects.annotate(full_name=FULL_NAME).filter(full_name__icontains=word)
-    parts = [Q(pk__in=rows.values("explainer")) for rows in (facts, viewpoints, bylines)]
-    return reduce(operator.or_, own + parts)
+    in_any_part = any_part(
+        own=Explainer.objects.annotate(found=own_vector()).filter(found=query),
+        facts=KeyFact.objects.annotate(found=text_vector()).filter(found=query),
+        viewpoints=Viewpoint.objects.annotate(found=text_vector()).filter(found=query),
+        stakeholders=Stakeholder.objects.annotate(found=SearchVector("name", config=CONFIG)).filter(
+            found=query
+        ),
+        authors=people.filter(found=query),
+    )
+    # A word PostgreSQL drops as meaningless ("the") leaves an empty query, which matches
+    # nothing: it is passed over instead.
+    return in_any_part | Q(Exact(LexemeCount(query), 0))
 
 
-def word_matches(term: str) -> QuerySet[Explainer]:
-    found = words(term)
-    if not found:
-        return Explainer.objects.all()
-    return Explainer.objects.filter(reduce(operator.and_, (contains(w) for w in found)))
+def substring_match(word: str) -> Q:
+    own = reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in OWN_FIELDS))
+    people = get_user_model().objects.annotate(full_name=FULL_NAME)
+    return any_part(
+        own=Explainer.objects.filter(own),
+        facts=KeyFact.objects.filter(text__icontains=word),
+        viewpoints=Viewpoint.objects.filter(text__icontains=word),
+        stakeholders=Stakeholder.objects.filter(name__icontains=word),
+        authors=people.filter(full_name__icontains=word),
+    )
+
+
+def any_part(
+    *,
+    own: QuerySet[Explainer],
+    facts: QuerySet[KeyFact],
+    viewpoints: QuerySet[Viewpoint],
+    stakeholders: QuerySet[Stakeholder],
+    authors: QuerySet[Any],
+) -> Q:
+    """The condition "one of these matched": each a ``pk__in`` subquery of its own, so that
+    PostgreSQL answers each through its index and no join multiplies the explainer's rows."""
+    return (
+        Q(pk__in=own.values("pk"))
+        | Q(pk__in=facts.values("explainer"))
+        | Q(pk__in=viewpoints.values("explainer"))
+        | Q(pk__in=Viewpoint.objects.filter(stakeholder__in=stakeholders).values("explainer"))
+        | Q(pk__in=Byline.objects.filter(author__in=authors).values("explainer"))
+    )
+
+
+# A person as the desk names them, for the substring search.
+FULL_NAME = Concat(F("first_name"), Value(" "), F("last_name"), output_field=TextField())
+
+
+class LexemeCount(Func):
+    """The number of words and operators in a text-search query (PostgreSQL's ``numnode``)."""
+
+    function = "numnode"
+    output_field = IntegerField()

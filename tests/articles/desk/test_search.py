@@ -4,6 +4,7 @@ each once (run on SQLite and on PostgreSQL, where it is full-text search)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from articles.desk import search
@@ -116,6 +117,56 @@ def test_the_search_box_says_what_it_searches(client, writer) -> None:
     assert "key facts, stakeholders and their viewpoints, and bylines by full name" in html
 
 
+def test_a_minus_leaves_out_what_contains_the_word(client, writer, draft) -> None:
+    """-word leaves out the explainers that contain it, in any part."""
+    other = ExplainerFactory(authors=[writer], title="Marmalade prices")
+    client.force_login(writer)
+    assert found(client, "marmalade -Quillfeather") == [other.pk]
+
+
+def test_a_phrase_must_appear_as_written(client, writer, draft) -> None:
+    """A "quoted phrase" matches only its words together, in order."""
+    client.force_login(writer)
+    assert found(client, '"exports of marmalade"') == [draft.pk]
+    assert found(client, '"marmalade exports"') == []
+
+
 def test_quoted_words_stay_together() -> None:
     """A "quoted phrase" is one word of the search, as in Django's own admin search."""
-    assert search.words('levy "Ada Lovelace" budget') == ["levy", "Ada Lovelace", "budget"]
+    assert search.words('levy "Ada Lovelace" -"bus fares" budget') == [
+        "levy",
+        "Ada Lovelace",
+        "-bus fares",
+        "budget",
+    ]
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+
+@postgresql_only
+def test_words_without_meaning_are_passed_over(client, writer, draft, decoy) -> None:
+    """ "the" carries no meaning for full-text search: it does not empty the results."""
+    client.force_login(writer)
+    assert found(client, "the marmalade") == [draft.pk]
+
+
+@postgresql_only
+def test_english_stemming_matches_other_forms(client, writer, draft, decoy) -> None:
+    """On PostgreSQL a word finds its other forms ("export" finds "Exports")."""
+    client.force_login(writer)
+    assert found(client, "export") == [draft.pk]
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "index", ["explainer_desk_search", "keyfact_desk_search", "viewpoint_desk_search"]
+)
+def test_search_uses_the_indexes_of_migration_0018(db, index) -> None:
+    """The search's expressions are the indexed ones, so PostgreSQL can use each index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search.search(Explainer.objects.all(), "marmalade").explain()
+    assert index in plan
