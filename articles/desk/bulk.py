@@ -195,13 +195,14 @@ class BulkActionsMixin(ExplainerAdminBase):
         title: str,
     ) -> TemplateResponse:
         """The intermediate page: the selection, the form, and the action to post it back to."""
+        explainers = list(queryset)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{title}: {queryset.count()} selected",
+            "title": f"{title}: {len(explainers)} selected",
             "submit_label": title,
             "form": form,
-            "explainers": queryset,
+            "explainers": explainers,
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
