@@ -31,7 +31,8 @@ from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles import entities, revisions, richtext
-from articles.desk import columns
+from articles.desk import columns, search
+from articles.desk.bulk import BulkActionsMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
 from articles.desk.inlines import (
@@ -105,6 +106,7 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 @admin.register(Explainer)
 class ExplainerAdmin(
     LiveStatusAdminMixin,
+    BulkActionsMixin,
     ImportExportAdminMixin,
     WorkflowAdminMixin,
     RevertAdminMixin,
@@ -128,7 +130,9 @@ class ExplainerAdmin(
         "topics",
         ("byline_set__author", PersonListFilter),
     ]
+    # The autocomplete searches these; the list's search box searches much more (desk/search.py).
     search_fields = ["title", "slug", "dek"]
+    search_help_text = search.HELP_TEXT
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
     list_per_page = 50
@@ -220,7 +224,9 @@ class ExplainerAdmin(
             queryset = Explainer.objects.linkable_by(request.user).order_by(
                 *self.get_ordering(request) or Explainer._meta.ordering
             )
-        return super().get_search_results(request, queryset, search_term)
+        if match is not None and match.url_name == "autocomplete":
+            return super().get_search_results(request, queryset, search_term)
+        return search.search(queryset, search_term), False
 
     def get_formsets_with_inlines(self, request, obj=None):
         # One numbering of the sources per change form, shared by the sources' formset and
