@@ -31,6 +31,7 @@ from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles import entities, revisions, richtext
+from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
 from articles.desk.inlines import (
@@ -102,7 +103,11 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 
 @admin.register(Explainer)
 class ExplainerAdmin(
-    ImportExportAdminMixin, WorkflowAdminMixin, RevertAdminMixin, CompareVersionAdmin
+    ImportExportAdminMixin,
+    WorkflowAdminMixin,
+    RevertAdminMixin,
+    ReadableDeletionMixin,
+    CompareVersionAdmin,
 ):
     form = ExplainerForm
     list_display = [
@@ -405,7 +410,7 @@ class ExplainerAdmin(
         return obj.n_facts
 
 
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(ReadableDeletionMixin, admin.ModelAdmin):
     """Topics and stakeholders (see entities.py): who may add, change or delete them is the
     model permissions that roles.py grants, which the admin checks on every request; an
     editor's slug change keeps the old address answering with a redirect."""
