@@ -46,6 +46,7 @@ from articles.desk.inlines import (
 from articles.desk.people import PersonListFilter, name_of
 from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
+from articles.desk.save_and_move import SaveAndMoveAdminMixin
 from articles.desk.saving import (
     ADMIN_SAVE_FIELDS,
     send_back_if_changed,
@@ -104,6 +105,7 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 @admin.register(Explainer)
 class ExplainerAdmin(
     ImportExportAdminMixin,
+    SaveAndMoveAdminMixin,
     WorkflowAdminMixin,
     RevertAdminMixin,
     ReadableDeletionMixin,
