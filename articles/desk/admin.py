@@ -43,7 +43,7 @@ from articles.desk.inlines import (
     TimelineEventInline,
     ViewpointInline,
 )
-from articles.desk.people import PersonListFilter, name_of
+from articles.desk.people import PersonListFilter, person_column
 from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
 from articles.desk.save_and_move import SaveAndMoveAdminMixin
@@ -443,12 +443,14 @@ class StakeholderAdmin(EntityAdmin):
 class PublishedVersionAdmin(admin.ModelAdmin):
     """Every version readers were shown: read-only."""
 
-    list_display = ["title", "number", "go_live_at", "ends_at", "published_by", "change_note"]
+    list_display = ["title", "number", "go_live_at", "ends_at", "published_by_name", "change_note"]
     list_filter = ["go_live_at"]
     search_fields = ["title", "slug"]
     list_select_related = ["published_by"]
     show_full_result_count = False
-    exclude = ["data", "body_html", "head_html", "search_text"]
+    exclude = ["data", "body_html", "head_html", "search_text", "published_by"]
+    readonly_fields = ["published_by_name"]
+    published_by_name = person_column("published_by", "published by")
 
     def get_queryset(self, request):
         # A scheduled (embargoed) or past version is not public: staff see those only for the
@@ -477,6 +479,8 @@ class TransitionAdmin(admin.ModelAdmin):
     search_fields = ["explainer__title", "comment"]
     list_select_related = ["explainer", "actor"]
     show_full_result_count = False
+    exclude = ["actor"]
+    readonly_fields = ["actor_name"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -487,6 +491,4 @@ class TransitionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="actor", ordering="actor")
-    def actor_name(self, obj: Transition) -> str | None:
-        return name_of(obj.actor) if obj.actor else None
+    actor_name = person_column("actor", "actor")
