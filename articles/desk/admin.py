@@ -33,6 +33,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from articles import entities, revisions, richtext
 from articles.desk import columns, search
 from articles.desk.bulk import BulkActionsMixin
+from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
 from articles.desk.inlines import (
@@ -45,9 +46,10 @@ from articles.desk.inlines import (
     ViewpointInline,
 )
 from articles.desk.live_status import LiveFilter, LiveStatusAdminMixin
-from articles.desk.people import PersonListFilter, name_of
+from articles.desk.people import PersonListFilter, person_column
 from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
+from articles.desk.save_and_move import SaveAndMoveAdminMixin
 from articles.desk.saving import (
     ADMIN_SAVE_FIELDS,
     send_back_if_changed,
@@ -108,8 +110,10 @@ class ExplainerAdmin(
     LiveStatusAdminMixin,
     BulkActionsMixin,
     ImportExportAdminMixin,
+    SaveAndMoveAdminMixin,
     WorkflowAdminMixin,
     RevertAdminMixin,
+    ReadableDeletionMixin,
     CompareVersionAdmin,
 ):
     form = ExplainerForm
@@ -427,7 +431,7 @@ class ExplainerAdmin(
         return obj.n_facts
 
 
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(ReadableDeletionMixin, admin.ModelAdmin):
     """Topics and stakeholders (see entities.py): who may add, change or delete them is the
     model permissions that roles.py grants, which the admin checks on every request; an
     editor's slug change keeps the old address answering with a redirect."""
@@ -458,12 +462,14 @@ class StakeholderAdmin(EntityAdmin):
 class PublishedVersionAdmin(admin.ModelAdmin):
     """Every version readers were shown: read-only."""
 
-    list_display = ["title", "number", "go_live_at", "ends_at", "published_by", "change_note"]
+    list_display = ["title", "number", "go_live_at", "ends_at", "published_by_name", "change_note"]
     list_filter = ["go_live_at"]
     search_fields = ["title", "slug"]
     list_select_related = ["published_by"]
     show_full_result_count = False
-    exclude = ["data", "body_html", "head_html", "search_text"]
+    exclude = ["data", "body_html", "head_html", "search_text", "published_by"]
+    readonly_fields = ["published_by_name"]
+    published_by_name = person_column("published_by", "published by")
 
     def get_queryset(self, request):
         # A scheduled (embargoed) or past version is not public: staff see those only for the
@@ -492,6 +498,8 @@ class TransitionAdmin(admin.ModelAdmin):
     search_fields = ["explainer__title", "comment"]
     list_select_related = ["explainer", "actor"]
     show_full_result_count = False
+    exclude = ["actor"]
+    readonly_fields = ["actor_name"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -502,6 +510,4 @@ class TransitionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="actor", ordering="actor")
-    def actor_name(self, obj: Transition) -> str | None:
-        return name_of(obj.actor) if obj.actor else None
+    actor_name = person_column("actor", "actor")

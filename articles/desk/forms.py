@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from articles import entities, richtext
+from articles.desk.positions import PlacingFormSet, leave_position_empty
 from articles.desk.saving import refuse_stale
 from articles.desk.sources import SourceNumberField, SourceNumbers, SourceNumbersField
 from articles.models import (
@@ -78,6 +79,7 @@ class RowForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
+            leave_position_empty(self)
             return
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
@@ -85,7 +87,7 @@ class RowForm(forms.ModelForm):
                 widget.current = getattr(self.instance, name)
 
 
-class LabelledDeleteFormSet(BaseInlineFormSet):
+class LabelledDeleteFormSet(PlacingFormSet, BaseInlineFormSet):
     default_error_messages = {
         "too_many_forms": "An explainer holds at most %(num)d rows of this kind (the limit of "
         "the text import too): delete rows beyond that, then save.",

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 
 from articles.desk.forms import (
     BylineFormSet,
@@ -22,6 +20,7 @@ from articles.desk.forms import (
     date_help,
 )
 from articles.desk.people import PersonChoiceField, name_of
+from articles.desk.positions import POSITION, form_number, optional_position
 from articles.interchange.textformat import MAX_BULLETS
 from articles.models import (
     Byline,
@@ -76,6 +75,8 @@ class RowQueriesMixin(InlineBase):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.DateField) and formfield is not None:
             formfield.help_text = date_help(formfield.help_text)
+        if db_field.name == POSITION and formfield is not None:
+            optional_position(formfield)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -162,10 +163,7 @@ class SourceInline(RowLimitMixin, RowQueriesMixin, TextInlineMixin, admin.Stacke
     def get_queryset(self, request):
         # Each saved source with the number key facts cite it by: its place in the order the
         # form lists the explainer's sources (new ones are numbered in their headings, "#12").
-        in_order = Window(
-            RowNumber(), partition_by=[F("explainer")], order_by=[F("position"), F("pk")]
-        )
-        return super().get_queryset(request).annotate(form_number=in_order)
+        return super().get_queryset(request).annotate(form_number=form_number())
 
     @admin.display(description="number")
     def number(self, obj: Source):
@@ -177,6 +175,7 @@ class KeyFactInline(OrderedInline):
     form = KeyFactForm
     formset = CitingFormSet
     fields = [
+        "number",
         "position",
         "text",
         "sources",
@@ -185,7 +184,7 @@ class KeyFactInline(OrderedInline):
         "checked_by_name",
         "checked_at",
     ]
-    readonly_fields = ["checked_by_name", "checked_at"]
+    readonly_fields = ["number", "checked_by_name", "checked_at"]
     # Each row shows who checked it and the numbers of the sources it cites.
     row_select_related = ("checked_by",)
     row_prefetch_related = ("sources",)
@@ -197,8 +196,16 @@ class KeyFactInline(OrderedInline):
             self._may_edit(request, obj) or workflow.can_check_facts(request.user, obj)
         )
 
+    def get_queryset(self, request):
+        # Each saved fact with the number the readiness checklist calls it by.
+        return super().get_queryset(request).annotate(form_number=form_number())
+
+    @admin.display(description="number")
+    def number(self, obj: KeyFact):
+        return getattr(obj, "form_number", None) or "new"
+
     def get_readonly_fields(self, request, obj=None):
-        stamps = ["checked_by_name", "checked_at"]
+        stamps = ["number", "checked_by_name", "checked_at"]
         if not self._may_edit(request, obj):
             return ["position", "text", *stamps]
         if not workflow.can_check_facts(request.user, obj):

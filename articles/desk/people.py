@@ -67,3 +67,17 @@ class PersonAutocompleteView(AutocompleteJsonView):
         if isinstance(obj, get_user_model()):
             result["text"] = name_of(obj)
         return result
+
+
+def person_column(field: str, description: str) -> Any:
+    """Return a ModelAdmin method that shows the user in ``field`` by name (list and detail).
+
+    Django would show the user by str(), which for the stock User is the login name.
+    """
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: Any, obj: Any) -> str | None:
+        person = getattr(obj, field)
+        return name_of(person) if person is not None else None
+
+    return column

@@ -144,18 +144,34 @@ class WorkflowAdminMixin(ExplainerAdminBase):
                 for error in errors:
                     messages.error(request, f"{label}: {error}" if label else str(error))
             return HttpResponseRedirect(self._change_url(obj))
-        func = publication.function_for(verb)
+        return self.make_move(request, obj, move, form.workflow_kwargs())
+
+    def make_move(
+        self,
+        request: HttpRequest,
+        obj: Explainer,
+        move: workflow.Move,
+        kwargs: dict[str, Any],
+        *,
+        refused: str = "",
+    ) -> HttpResponse:
+        """Make ``move`` through its workflow function, say how it went, and redirect.
+
+        The panel's buttons and the change form's "Save and …" buttons both come here.
+        ``refused`` goes before the reason when the move is refused (the change form says
+        there that its save stands).
+        """
+        func = publication.function_for(move.verb)
         try:
-            result = func(obj, by=request.user, **form.workflow_kwargs())
+            result = func(obj, by=request.user, **kwargs)
         except workflow.FourEyesRefusal as exc:
             # A reviewer approving their own work is a rule of the desk, not a forged request:
             # say so on the form rather than with a bare 403. Other refusals stay 403.
-            messages.error(request, str(exc))
-        except workflow.NotReady as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refused + str(exc))
         except (workflow.InvalidTransition, ValidationError) as exc:
+            # Includes NotReady, whose message lists the checks that fail.
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, text)
+            messages.error(request, refused + text)
         else:
             messages.success(request, self._done_message(move.label, obj, result))
             if not self.get_queryset(request).filter(pk=obj.pk).exists():

@@ -74,7 +74,12 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
     ``substantive`` is the editor's own "this is a substantive change" tick; a reworded or
     removed key fact makes a republication substantive whatever the tick says.
     """
-    facts = list(KeyFact.objects.filter(explainer=explainer).prefetch_related("sources"))
+    # Numbered as the change form's key facts table numbers them (position, then age).
+    facts = list(
+        KeyFact.objects.filter(explainer=explainer)
+        .order_by("position", "pk")
+        .prefetch_related("sources")
+    )
     own_sources = set(explainer.sources.values_list("pk", flat=True))
     unverified = [n for n, f in enumerate(facts, 1) if f.check_status != KeyFact.Check.VERIFIED]
     # A citation counts only if it points at one of this explainer's own sources (readers see
@@ -110,7 +115,8 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
             "facts_sourced",
             "Every key fact cites a source",
             not unsourced,
-            f"Tick at least one supporting source on key facts {_numbers(unsourced)}.",
+            f"Type the number of at least one supporting source in the Sources box of key "
+            f"facts {_numbers(unsourced)}.",
         ),
         Check("sources", "At least one source", n_sources > 0, "Add at least one source."),
         Check(

@@ -24,3 +24,10 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d",
 ]
+
+# How the desk shows dates and times it did not format itself (the admin's read-only fields and
+# list columns): day month year and the 24-hour clock, as the workflow panel writes them
+# ("7 Dec 2026, 13:57"), rather than Django's English "Dec. 7, 2026, 1:57 p.m.".
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"

@@ -164,3 +164,39 @@ def test_history_and_audit_show_the_actor_by_name(client, superuser, writer):
     assert "Ada Lovelace" in client.get(change_url(explainer)).content.decode()
     audit = client.get(reverse("admin:articles_transition_changelist")).content.decode()
     assert "Ada Lovelace" in audit
+
+
+def test_published_versions_name_the_publisher(client, superuser, writer, editor):
+    """The published versions list and a version's page say who published it by name."""
+    named(editor, "Grace", "Hopper")
+    explainer = explainer_in("published", authors=[writer])
+    version = explainer.versions.get()
+    version.published_by = editor
+    version.save()
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:articles_publishedversion_changelist")).content.decode()
+    page = client.get(
+        reverse("admin:articles_publishedversion_change", args=[version.pk])
+    ).content.decode()
+    for html in (listing, page):
+        assert "Grace Hopper" in html and ">editor<" not in html
+
+
+def test_audit_entry_names_the_actor(client, superuser, writer):
+    """An audit entry's own page names the actor in full, not by login name."""
+    named(writer, "Ada", "Lovelace")
+    explainer = explainer_in("in_review", authors=[writer], submitted_by=writer)
+    move = Transition.objects.get(explainer=explainer, name="submit")
+    client.force_login(superuser)
+    page = client.get(reverse("admin:articles_transition_change", args=[move.pk])).content.decode()
+    assert "Ada Lovelace" in page and ">writer<" not in page
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 7, 13, 57, tzinfo=UTC), tick=False)
+def test_check_time_is_shown_on_the_24_hour_clock(client, editor, fact_checker):
+    """A key fact's "checked at" reads 7 Dec 2026, 13:57, as the workflow panel writes times."""
+    explainer = factories.complete_explainer(authors=[editor])
+    client.force_login(editor)
+    html = client.get(change_url(explainer)).content.decode()
+    assert "7 Dec 2026, 13:57" in html
+    assert "p.m." not in html
