@@ -48,10 +48,10 @@ def _saved_words(changed: list[str] | None) -> str:
 
 
 def _own_comment(version: Version) -> str:
-    """Return a save's comment if someone wrote it; the admin's own change lists (stored as
-    JSON, and said better by "changed …") are left out."""
-    comment = version.revision.comment or ""
-    return "" if comment.lstrip().startswith("[") else comment
+    """Return a save's comment: a revert's or an import's note (admin saves keep none, see
+    ``TimelineAdminMixin.log_change``); a change list stored as JSON is left out."""
+    comment = version.revision.get_comment() or ""
+    return "" if version.revision.comment.lstrip().startswith("[") else comment
 
 
 def save_entries(explainer: Explainer) -> tuple[list[Entry], dict[int, dict[str, Any]]]:

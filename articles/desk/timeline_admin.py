@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -96,6 +97,20 @@ class TimelineAdminMixin(ExplainerAdminBase):
 
     def _explainer_url(self, name: str, *args: Any) -> str:
         return reverse(f"{self.admin_site.name}:articles_explainer_{name}", args=args)
+
+    # A save's revision keeps only a comment someone wrote (a revert's, an import's): the
+    # admin's own change list ("Changed Text for key fact …") names form fields, and the
+    # timeline says what changed in words of its own. Django's log entry keeps it.
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        _drop_listed_changes(message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        _drop_listed_changes(message)
+        return entry
 
     def history_view(self, request, object_id, extra_context=None):
         """The timeline, on Django's own History page (its breadcrumbs and title).
@@ -196,3 +211,9 @@ class TimelineAdminMixin(ExplainerAdminBase):
             if self._may_revert(request, obj)
             else "",
         )
+
+
+def _drop_listed_changes(message: Any) -> None:
+    """Leave the revision being saved without the admin's change list (a list, not text)."""
+    if not isinstance(message, str) and reversion.is_active():
+        reversion.set_comment("")

@@ -255,3 +255,20 @@ def test_audit_list_says_moves_in_words(client, lived, editor):
     assert "request_changes" not in html.replace("?name=request_changes", "")
     sent_back = Transition.objects.get(explainer=lived, name="request_changes")
     assert str(sent_back) == "Asked for changes: In review → Draft"
+
+
+def test_an_admin_save_shows_no_field_list_but_a_revert_says_what_it_did(client, editor, writer):
+    """The timeline says what a save changed in its own words, with no "Changed Text for key
+    fact" list from the admin; a revert's own note is shown."""
+    explainer = complete_explainer(authors=[writer], title="Before")
+    record_as_made(explainer, by=editor)
+    client.force_login(editor)
+    save_in_admin(client, explainer, title="After", **{"key_facts-0-text": "Reworded."})
+    first = saves(explainer)[0]
+    revert = reverse("admin:articles_explainer_revision", args=[explainer.pk, first.pk])
+    client.post(revert, form_data(client.get(revert).content.decode(), "revert_form"))
+    rows = client.get(history_url(explainer)).context["timeline"]
+    said = [(row["entry"].what, row["entry"].comment) for row in rows]
+    assert said[1] == ("Saved: changed Title, Key facts", "")
+    assert said[0][0] == "Saved: changed Title, Key facts"
+    assert said[0][1].startswith("Reverted to the version of ")
