@@ -24,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
 
 from articles.desk import history, points, textdiff, timeline
 from articles.desk.saving import who
@@ -134,11 +135,16 @@ class TimelineAdminMixin(ExplainerAdminBase):
                 }
             )
         compared = [row for row in rows if row["entry"].point]
+        # Each point can be compared with the one before it in one click.
+        compare_url = self._explainer_url("compare", quote(obj.pk))
+        for row, before in zip(compared, compared[1:], strict=False):
+            query = urlencode({"start": before["entry"].point, "end": row["entry"].point})
+            row["previous_url"] = f"{compare_url}?{query}"
         context = {
             "title": f"History: {obj}",
             "timeline": rows,
             "may_revert": may_revert,
-            "compare_url": self._explainer_url("compare", quote(obj.pk)),
+            "compare_url": compare_url,
             # The newest two points are chosen to start with.
             "start_point": compared[1]["entry"].point if len(compared) > 1 else "",
             "end_point": compared[0]["entry"].point if compared else "",
@@ -150,8 +156,10 @@ class TimelineAdminMixin(ExplainerAdminBase):
     def version_diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The old comparison of two published versions (``?a=1&b=2``), now the timeline's."""
         obj = self._open_or_404(request, object_id)
-        query = f"?start=v{request.GET.get('a', '')}&end=v{request.GET.get('b', '')}"
-        return HttpResponseRedirect(self._explainer_url("compare", quote(obj.pk)) + query)
+        query = urlencode(
+            {"start": f"v{request.GET.get('a', '')}", "end": f"v{request.GET.get('b', '')}"}
+        )
+        return HttpResponseRedirect(f"{self._explainer_url('compare', quote(obj.pk))}?{query}")
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show what changed between two points (``?start=s12&end=v3``), as readers read it."""

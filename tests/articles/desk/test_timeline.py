@@ -272,3 +272,26 @@ def test_an_admin_save_shows_no_field_list_but_a_revert_says_what_it_did(client,
     assert said[1] == ("Saved: changed Title, Key facts", "")
     assert said[0][0] == "Saved: changed Title, Key facts"
     assert said[0][1].startswith("Reverted to the version of ")
+
+
+def test_each_point_compares_with_the_one_before(client, lived, editor):
+    """The published version links to its comparison with the save before it."""
+    client.force_login(editor)
+    rows = client.get(history_url(lived)).context["timeline"]
+    newest_save = saves(lived)[-1]
+    assert rows[0]["previous_url"] == f"{compare_url(lived)}?start=s{newest_save.pk}&end=v1"
+    response = client.get(rows[0]["previous_url"])
+    assert response.status_code == 200 and response.context["changes"] == []
+
+
+def test_change_form_compares_published_versions_through_the_history(client, editor, writer):
+    """The change form's published-versions form asks the history's comparison for points."""
+    explainer = complete_explainer(authors=[writer])
+    workflow.submit(explainer, by=writer)
+    workflow.approve(explainer, by=desk_checker())
+    publication.publish(explainer, by=editor)
+    client.force_login(editor)
+    html = client.get(change_url(explainer)).content.decode()
+    assert f'action="{compare_url(explainer)}"' in html
+    assert 'name="start" value="v1"' in html and 'name="end" value="v1"' in html
+    assert f'href="{history_url(explainer)}"' in html
