@@ -8,10 +8,12 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser import ui
+from tests.browser.test_accessibility import assert_accessible
 
 
 def test_history_compares_two_saves(open_page, writer, editor):
-    """Edit a key fact, open History, compare the two saves: only that fact shows, changed."""
+    """Edit a key fact, open History, compare the two saves: only that fact shows, changed;
+    axe finds nothing serious on either page."""
     explainer = factories.complete_explainer(authors=[writer], title="Dams on the river")
     with reversion.create_revision():
         reversion.set_user(writer)
@@ -33,6 +35,7 @@ def test_history_compares_two_saves(open_page, writer, editor):
     expect(timeline.first).to_contain_text(editor.get_full_name())
     expect(timeline.nth(1)).to_contain_text(writer.get_full_name())
     expect(timeline.first.get_by_role("link", name="Revert to this")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_role("button", name="Compare the two chosen points").click()
     diff = page.locator(".explainer-compare")
@@ -42,3 +45,4 @@ def test_history_compares_two_saves(open_page, writer, editor):
     expect(changed.locator("del").first).to_have_text("[deleted: true]")
     expect(changed.locator("ins").first).to_have_text("[inserted: not yet proven]")
     expect(diff).not_to_contain_text(kept_fact)
+    assert_accessible(page)
