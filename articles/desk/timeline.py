@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from reversion.models import Version
 
 from articles.desk import history, points, textdiff, wording
@@ -80,7 +82,8 @@ def save_entries(explainer: Explainer) -> tuple[list[Entry], dict[int, dict[str,
 
 def _version_words(version: PublishedVersion) -> str:
     if version.go_live_at > version.published_at + _SAME_ACT:
-        return f"Scheduled version {version.number} to go live"
+        when = date_format(timezone.localtime(version.go_live_at), "j M Y, H:i")
+        return f"Scheduled version {version.number} to go live on {when}"
     return f"Published as version {version.number}"
 
 

@@ -295,3 +295,17 @@ def test_change_form_compares_published_versions_through_the_history(client, edi
     assert f'action="{compare_url(explainer)}"' in html
     assert 'name="start" value="v1"' in html and 'name="end" value="v1"' in html
     assert f'href="{history_url(explainer)}"' in html
+
+
+def test_a_scheduled_version_says_when_it_goes_live(client, editor, writer):
+    """A version published with a go-live time is said as scheduled, in newsroom time."""
+    with at(0):
+        explainer = complete_explainer(authors=[writer])
+        workflow.submit(explainer, by=writer)
+        workflow.approve(explainer, by=desk_checker())
+    with at(1):
+        publication.publish(explainer, by=editor, go_live_at=START + timedelta(days=1))
+    client.force_login(editor)
+    rows = client.get(history_url(explainer)).context["timeline"]
+    # 3 March 2026, 09:00 UTC is 09:00 in London (GMT).
+    assert rows[0]["entry"].what == "Scheduled version 1 to go live on 3 Mar 2026, 09:00"
