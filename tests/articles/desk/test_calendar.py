@@ -109,7 +109,9 @@ def test_month_precision_is_listed_under_its_month_not_on_a_day(writer):
     html = response.content.decode()
     assert '<time datetime="2031-06">June 2031</time>' in html
     assert "Results in June" in html
-    assert 'datetime="2031-06-01"' not in html.split("Results in June")[0].split("calendar-days")[-1]
+    assert (
+        'datetime="2031-06-01"' not in html.split("Results in June")[0].split("calendar-days")[-1]
+    )
 
 
 def test_a_hand_over_to_the_next_version_is_not_an_expiry(writer):
@@ -236,9 +238,14 @@ def test_page_marks_today_and_is_linked_from_the_desk(writer):
     client = writer_client(writer)
     html = page(client).content.decode()
     assert 'aria-current="date"' in html
-    assert '<time datetime="2031-06-04">Wednesday 4 June 2031</time> <strong class="today-flag">' in html
+    assert (
+        '<time datetime="2031-06-04">Wednesday 4 June 2031</time> <strong class="today-flag">'
+        in html
+    )
     calendar_url = reverse(PAGE)
-    assert calendar_url in client.get(reverse("admin:articles_explainer_changelist")).content.decode()
+    assert (
+        calendar_url in client.get(reverse("admin:articles_explainer_changelist")).content.decode()
+    )
     assert calendar_url in client.get(reverse("admin:index")).content.decode()
 
 
