@@ -28,7 +28,7 @@ from django.urls import reverse
 from articles.models import Explainer, PublishedVersion, TimelineEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
+    from django.contrib.auth.models import User
 
 WEEK, MONTH = "week", "month"
 VIEWS = (WEEK, MONTH)
@@ -134,7 +134,7 @@ class Calendar:
         ]
 
 
-def explainers_for(user: User | AnonymousUser, filters: Filters) -> QuerySet[Explainer]:
+def explainers_for(user: User, filters: Filters) -> QuerySet[Explainer]:
     """Return the explainers whose dates ``user`` sees: never one they may not open."""
     explainers = Explainer.objects.filter(pk__in=Explainer.objects.visible_to(user).values("pk"))
     if filters.mine:
@@ -149,7 +149,7 @@ def explainers_for(user: User | AnonymousUser, filters: Filters) -> QuerySet[Exp
 
 
 def collect(
-    user: User | AnonymousUser,
+    user: User,
     start: datetime.date,
     end: datetime.date,
     filters: Filters = Filters(),  # noqa: B008 (frozen)
@@ -177,7 +177,7 @@ def collect(
     return entries
 
 
-def build(user: User | AnonymousUser, period: Period, filters: Filters) -> Calendar:
+def build(user: User, period: Period, filters: Filters) -> Calendar:
     """Return ``period``'s calendar for ``user``: each day, and month-precision dates by month."""
     calendar = Calendar(period, by_day={day: [] for day in period.days})
     for entry in collect(user, period.start, period.end, filters):
@@ -229,7 +229,7 @@ def _expiries(ids: QuerySet, since: datetime.datetime, until: datetime.datetime)
     versions = (
         _versions(ids).filter(ends_at__gte=since, ends_at__lt=until).filter(~Exists(handed_over))
     )
-    return [_version_entry(EXPIRES, v, v.ends_at) for v in versions]
+    return [_version_entry(EXPIRES, v, v.ends_at) for v in versions if v.ends_at is not None]
 
 
 def _reviews_due(ids: QuerySet, start: datetime.date, end: datetime.date) -> list[Entry]:

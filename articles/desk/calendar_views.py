@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -74,7 +75,7 @@ class CalendarAdminMixin:
     """Adds the calendar page, the feed-address form and the feed to the explainer admin."""
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        wrap = self.admin_site.admin_view
         prefix = "articles_explainer"
         urls = [
             path("calendar/", wrap(self.calendar_view), name=f"{prefix}_calendar"),
@@ -89,47 +90,57 @@ class CalendarAdminMixin:
                 name=f"{prefix}_calendar_feed",
             ),
         ]
-        return urls + super().get_urls()  # type: ignore[misc]
+        return urls + super().get_urls()
 
     def calendar_view(self, request: HttpRequest) -> HttpResponse:
         """The week or month of ``request.user``'s visible explainers' dates."""
-        if not self.has_view_permission(request):  # type: ignore[attr-defined]
-            raise PermissionDenied
+        user = self._calendar_user(request)
         today = timezone.localdate(timezone=calendar.newsroom_zone())
         query = read_query(request.GET, today)
         for problem in query.problems:
             messages.warning(request, problem)
-        return self._calendar_page(request, query, today)
+        return self._calendar_page(request, user, query, today)
+
+    def _calendar_user(self, request: HttpRequest) -> User:
+        """Return the signed-in user if they may open explainers at all; refuse anyone else."""
+        user = request.user
+        if not isinstance(user, User) or not self.has_view_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        return user
 
     def calendar_token_view(self, request: HttpRequest) -> HttpResponse:
         """Create, reset or revoke the user's feed address; a new address is shown once."""
-        if not self.has_view_permission(request):  # type: ignore[attr-defined]
-            raise PermissionDenied
+        user = self._calendar_user(request)
         action = request.POST.get("action", "")
         back = reverse("admin:articles_explainer_calendar")
         if action not in TOKEN_ACTIONS:
             messages.error(request, "Unknown feed action: nothing was changed.")
             return HttpResponseRedirect(back)
         if action == "revoke":
-            CalendarFeedToken.revoke_for(request.user)
+            CalendarFeedToken.revoke_for(user)
             messages.success(request, "Your calendar feed is turned off; its address is dead.")
             return HttpResponseRedirect(back)
-        token = CalendarFeedToken.issue(request.user)
+        token = CalendarFeedToken.issue(user)
         feed_url = request.build_absolute_uri(
             reverse("admin:articles_explainer_calendar_feed", args=[token])
         )
         note = "The old address no longer works. " if action == "reset" else ""
         messages.success(request, note + "Copy your new feed address now: it is shown only once.")
         today = timezone.localdate(timezone=calendar.newsroom_zone())
-        response = self._calendar_page(request, read_query({}, today), today, feed_url)
+        response = self._calendar_page(request, user, read_query({}, today), today, feed_url)
         response["Cache-Control"] = "private, no-store"
         return response
 
     def _calendar_page(
-        self, request: HttpRequest, query: Query, today: datetime.date, feed_url: str = ""
+        self,
+        request: HttpRequest,
+        user: User,
+        query: Query,
+        today: datetime.date,
+        feed_url: str = "",
     ) -> TemplateResponse:
         period, filters = query.period, query.filters
-        cal = calendar.build(request.user, period, filters)
+        cal = calendar.build(user, period, filters)
         page = reverse("admin:articles_explainer_calendar")
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
@@ -143,7 +154,7 @@ class CalendarAdminMixin:
             "links": _links(page, period, filters, today),
             "topics": Topic.objects.order_by("name").values_list("slug", "name"),
             "states": Explainer.State.choices,
-            "feed_token": CalendarFeedToken.objects.filter(user=request.user).active().first(),
+            "feed_token": CalendarFeedToken.objects.filter(user=user).active().first(),
             "feed_url": feed_url,
         }
         return TemplateResponse(request, "admin/articles/explainer/calendar.html", context)

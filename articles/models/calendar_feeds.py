@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def token_digest(token: str) -> str:
@@ -56,7 +60,7 @@ class CalendarFeedToken(models.Model):
 
     @classmethod
     @transaction.atomic
-    def issue(cls, user: models.Model) -> str:
+    def issue(cls, user: User) -> str:
         """Revoke ``user``'s active token and return a new one (shown once, never stored)."""
         cls.revoke_for(user)
         token = secrets.token_urlsafe(32)
@@ -64,6 +68,6 @@ class CalendarFeedToken(models.Model):
         return token
 
     @classmethod
-    def revoke_for(cls, user: models.Model) -> int:
+    def revoke_for(cls, user: User) -> int:
         """Revoke ``user``'s active token, if any; return how many were revoked."""
         return cls.objects.filter(user=user).active().update(revoked_at=timezone.now())
