@@ -33,6 +33,7 @@ from reversion.admin import VersionAdmin
 from articles import entities, revisions, richtext
 from articles.desk import columns, search
 from articles.desk.bulk import BulkActionsMixin
+from articles.desk.calendar_views import CalendarAdminMixin
 from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
@@ -109,6 +110,7 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 
 @admin.register(Explainer)
 class ExplainerAdmin(
+    CalendarAdminMixin,
     LiveStatusAdminMixin,
     BulkActionsMixin,
     ImportExportAdminMixin,
