@@ -6,6 +6,7 @@ the public site reads ``PublishedVersion`` rows, frozen snapshots made when an e
 functions in ``articles/workflow/`` change it.
 """
 
+from articles.models.comments import Comment, Thread
 from articles.models.entities import (
     SlugRedirect,
     SlugRedirectQuerySet,
@@ -28,6 +29,7 @@ from articles.models.versions import ListEntry, PublishedVersion, Transition, Wa
 
 __all__ = [
     "Byline",
+    "Comment",
     "Correction",
     "Explainer",
     "KeyFact",
@@ -38,6 +40,7 @@ __all__ = [
     "SlugRedirectQuerySet",
     "Source",
     "Stakeholder",
+    "Thread",
     "TimelineEvent",
     "Topic",
     "Transition",
