@@ -33,6 +33,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from articles import entities, revisions, richtext
 from articles.desk import columns, search
 from articles.desk.bulk import BulkActionsMixin
+from articles.desk.comments import CommentsAdminMixin, with_threads
 from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
@@ -66,6 +67,7 @@ from articles.models import (
     RelatedLink,
     Source,
     Stakeholder,
+    Thread,
     Topic,
     Transition,
 )
@@ -111,6 +113,7 @@ class ExplainerAdmin(
     BulkActionsMixin,
     ImportExportAdminMixin,
     SaveAndMoveAdminMixin,
+    CommentsAdminMixin,
     WorkflowAdminMixin,
     RevertAdminMixin,
     ReadableDeletionMixin,
@@ -169,10 +172,10 @@ class ExplainerAdmin(
     ]
     inlines = [
         BylineInline,
-        KeyFactInline,
-        SourceInline,
-        ViewpointInline,
-        TimelineEventInline,
+        with_threads(KeyFactInline, Thread.Anchor.FACT),
+        with_threads(SourceInline, Thread.Anchor.SOURCE),
+        with_threads(ViewpointInline, Thread.Anchor.VIEWPOINT),
+        with_threads(TimelineEventInline, Thread.Anchor.TIMELINE),
         CorrectionInline,
         RelatedLinkInline,
     ]
