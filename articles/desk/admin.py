@@ -34,6 +34,7 @@ from articles import entities, revisions, richtext
 from articles.desk import columns, search
 from articles.desk.bulk import BulkActionsMixin
 from articles.desk.calendar_views import CalendarAdminMixin
+from articles.desk.comments import CommentsAdminMixin, with_threads
 from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
@@ -68,6 +69,7 @@ from articles.models import (
     RelatedLink,
     Source,
     Stakeholder,
+    Thread,
     Topic,
     Transition,
 )
@@ -114,6 +116,7 @@ class ExplainerAdmin(
     BulkActionsMixin,
     ImportExportAdminMixin,
     SaveAndMoveAdminMixin,
+    CommentsAdminMixin,
     WorkflowAdminMixin,
     TimelineAdminMixin,
     RevertAdminMixin,
@@ -172,10 +175,10 @@ class ExplainerAdmin(
     ]
     inlines = [
         BylineInline,
-        KeyFactInline,
-        SourceInline,
-        ViewpointInline,
-        TimelineEventInline,
+        with_threads(KeyFactInline, Thread.Anchor.FACT),
+        with_threads(SourceInline, Thread.Anchor.SOURCE),
+        with_threads(ViewpointInline, Thread.Anchor.VIEWPOINT),
+        with_threads(TimelineEventInline, Thread.Anchor.TIMELINE),
         CorrectionInline,
         RelatedLinkInline,
     ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.desk.live_status import live_badges, with_live_status
-from articles.models import Explainer, PublishedVersion, TimelineEvent
+from articles.models import Comment, Explainer, PublishedVersion, Thread, TimelineEvent
 
 State = Explainer.State
 STALE_AFTER = timedelta(days=7)
@@ -90,6 +90,56 @@ def stale_versions(at: datetime | None = None) -> QuerySet[PublishedVersion]:
     )
 
 
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "A former user"
+
+
+def thread_items(user, visible: QuerySet[Explainer], *, limit: int) -> list[dict[str, Any]]:
+    """Open threads on explainers ``user`` has a byline on, newest first."""
+    threads = (
+        Thread.objects.filter(
+            resolved_at__isnull=True,
+            explainer__in=visible.filter(byline_set__author=user).values("pk"),
+        )
+        .select_related("explainer", "created_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": t.explainer.title,
+            "url": _thread_url(t),
+            "note": f"{t.get_anchor_display()}, from {_who(t.created_by)}",
+        }
+        for t in threads
+    ]
+
+
+def mention_items(user, visible: QuerySet[Explainer], *, limit: int) -> list[dict[str, Any]]:
+    """Comments that name ``user`` in "Notify", in open threads they may still open."""
+    mentions = (
+        Comment.objects.filter(
+            mentions=user,
+            thread__resolved_at__isnull=True,
+            thread__explainer__in=visible.values("pk"),
+        )
+        .select_related("thread__explainer", "author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": c.thread.explainer.title,
+            "url": _thread_url(c.thread),
+            "note": f"{_who(c.author)}: {c.body[:80]}",
+        }
+        for c in mentions
+    ]
+
+
+def _thread_url(thread: Thread) -> str:
+    url = reverse("admin:articles_explainer_change", args=[thread.explainer_id])
+    return f"{url}#thread-{thread.pk}"
+
+
 def dashboard_queues(user, *, limit: int = 10) -> list[dict[str, Any]]:
     """Return the admin index's queues for ``user``: what each person should look at next."""
     visible = Explainer.objects.visible_to(user)
@@ -131,6 +181,18 @@ def dashboard_queues(user, *, limit: int = 10) -> list[dict[str, Any]]:
             "title": "My drafts",
             "items": explainers(visible.authored_by(user).filter(state=State.DRAFT).distinct()),
             "more": f"{changelist}?queue=mine&state__exact=draft",
+        },
+        {
+            "key": "mentions",
+            "title": "Mentions for you",
+            "items": mention_items(user, visible, limit=limit),
+            "more": "",
+        },
+        {
+            "key": "open_threads",
+            "title": "Open threads on my explainers",
+            "items": thread_items(user, visible, limit=limit),
+            "more": "",
         },
         {
             "key": "awaiting_fact_check",

@@ -7,6 +7,7 @@ functions in ``articles/workflow/`` change it.
 """
 
 from articles.models.calendar_feeds import CalendarFeedToken
+from articles.models.comments import Comment, Thread
 from articles.models.entities import (
     SlugRedirect,
     SlugRedirectQuerySet,
@@ -30,6 +31,7 @@ from articles.models.versions import ListEntry, PublishedVersion, Transition, Wa
 __all__ = [
     "Byline",
     "CalendarFeedToken",
+    "Comment",
     "Correction",
     "Explainer",
     "KeyFact",
@@ -40,6 +42,7 @@ __all__ = [
     "SlugRedirectQuerySet",
     "Source",
     "Stakeholder",
+    "Thread",
     "TimelineEvent",
     "Topic",
     "Transition",

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import roles
-from articles.models import Explainer, PublishedVersion
+from articles.models import Comment, Explainer, PublishedVersion
 
 
 def _admin_link(explainer: Explainer) -> str:
@@ -51,7 +51,7 @@ def _send(subject: str, body: str, recipients: list[str]) -> int:
     return send_mass_mail(messages, fail_silently=False)
 
 
-def _name(user: User) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return "someone"
     return user.get_full_name() or user.get_username()
@@ -127,3 +127,21 @@ def explainer_published(explainer: Explainer, *, by: User, version: PublishedVer
         f"published by {_name(by)}.\n\n{public}\n"
     )
     return _send(subject, body, _addresses(_authors(explainer), exclude=by))
+
+
+def mentioned(comment: Comment, people: Iterable[User]) -> int:
+    """Tell the people named in a comment's "Notify" list what was said, and where."""
+    thread = comment.thread
+    explainer = thread.explainer
+    about = thread.get_section_display() if thread.section else thread.get_anchor_display()
+    body = (
+        f"{_name(comment.author)} mentioned you in a thread on “{explainer.title}” "
+        f"({about}: {thread.anchor_text[:200]}):\n\n"
+        f"{comment.body}\n\n"
+        f"Open it: {_admin_link(explainer)}#thread-{thread.pk}\n"
+    )
+    return _send(
+        f"You were mentioned: {explainer.title}",
+        body,
+        _addresses(people, exclude=comment.author),
+    )

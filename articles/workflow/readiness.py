@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from articles.models import Correction, Explainer, KeyFact, PublishedVersion
+from articles.models import Correction, Explainer, KeyFact, PublishedVersion, Thread
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,31 @@ def _has_new_public_note(explainer: Explainer, previous: dict[str, Any]) -> bool
     )
 
 
+def open_fact_questions(explainer: Explainer, facts: list[KeyFact]) -> list[str]:
+    """Say which key facts have an open question from someone who checks facts.
+
+    A question on a fact that has since been deleted no longer holds approval up: the fact
+    will not be published. Its thread stays on the desk until someone resolves it.
+    """
+    numbers = {fact.pk: n for n, fact in enumerate(facts, 1)}
+    threads = Thread.objects.filter(
+        explainer=explainer,
+        anchor=Thread.Anchor.FACT,
+        anchor_id__in=list(numbers),
+        blocks_approval=True,
+        resolved_at__isnull=True,
+    ).select_related("created_by")
+    found = sorted(
+        ((numbers[t.anchor_id], t.created_by) for t in threads if t.anchor_id),
+        key=lambda pair: pair[0],
+    )
+    return [
+        f"Key fact #{n} has an open question from "
+        f"{(by.get_full_name() or by.get_username()) if by else 'a former user'}."
+        for n, by in found
+    ]
+
+
 def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]:
     """Return every readiness check for ``explainer``, passed or not, in display order.
 
@@ -88,6 +113,7 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
         n for n, f in enumerate(facts, 1) if not any(s.pk in own_sources for s in f.sources.all())
     ]
     n_sources = len(own_sources)
+    questions = open_fact_questions(explainer, facts)
     previous = last_published_data(explainer)
     checks = [
         Check("title", "Title", bool(explainer.title.strip()), "Give the explainer a title."),
@@ -117,6 +143,13 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
             not unsourced,
             f"Type the number of at least one supporting source in the Sources box of key "
             f"facts {_numbers(unsourced)}.",
+        ),
+        Check(
+            "fact_questions",
+            "No open fact-check question on a key fact",
+            not questions,
+            " ".join(questions) + " Answer it, then ask its starter, an author or an editor "
+            "to resolve the thread.",
         ),
         Check("sources", "At least one source", n_sources > 0, "Add at least one source."),
         Check(

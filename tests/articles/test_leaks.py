@@ -2,7 +2,9 @@
 
 For each way a working copy can hold text readers must not see, a unique canary string is put
 into every field it can reach (title, dek, sections, facts, sources, stakeholders, timeline,
-corrections, topic), then every public URL is fetched; the canary must appear in none.
+corrections, topic, staff threads), then every public URL is fetched; the canary must appear in
+none. Staff threads never reach readers even on a published explainer: not on its pages, nor in
+a published version's frozen data, nor in the export.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Explainer
+from articles.interchange import exporter
+from articles.models import Explainer, PublishedVersion
 from articles.publishing import freeze as publishing
+from articles.workflow import comments as talk
 from tests import factories
 from tests.articles.publicsite import (
     publish,
@@ -60,6 +64,19 @@ def fill_with_canary(explainer: Explainer, canary: str) -> None:
     )
     factories.CorrectionFactory(explainer=explainer, text=f"Correction {canary}")
     explainer.topics.add(factories.TopicFactory(name=f"Topic {canary}", slug="canary-topic"))
+    add_threads(explainer, canary)
+
+
+def add_threads(explainer: Explainer, canary: str) -> None:
+    """Start staff threads, with ``canary`` in their comments, on a fact, a source and a section."""
+    staff = factories.UserFactory(username="leak_editor", is_superuser=True)
+    fact = explainer.key_facts.order_by("position", "pk").first()
+    source = explainer.sources.order_by("position", "pk").first()
+    for anchor in (f"fact:{fact.pk}", f"source:{source.pk}", "section:dek"):
+        thread = talk.start_thread(
+            explainer, by=staff, anchor=anchor, body=f"Comment {canary}", notify=[staff]
+        )
+        talk.reply(thread, by=staff, body=f"Reply {canary}")
 
 
 def build(state: str, canary: str, author) -> Explainer:
@@ -155,3 +172,27 @@ def test_the_live_version_is_still_served_beside_unpublished_edits(client):
     response = client.get(explainer.get_absolute_url())
     assert response.status_code == 200
     assert "Something happened that readers need explained." in response.content.decode()
+
+
+def test_comments_on_a_published_explainer_never_reach_readers(client):
+    """Threads on a live explainer stay on the desk: not on any public URL, nor frozen into the
+    published version, nor in the export."""
+    canary = "CanaryXqComment"
+    author = factories.UserFactory(username="leak_author")
+    explainer = factories.complete_explainer(authors=[author], slug="leak-comments")
+    add_threads(explainer, canary)
+    version = publish(explainer)
+    offenders = [
+        url
+        for url in public_urls(explainer, author, canary)
+        if canary in client.get(url).content.decode()
+    ]
+    assert offenders == []
+    frozen = PublishedVersion.objects.filter(pk=version.pk).values(
+        "data", "body_html", "head_html", "search_text"
+    )
+    assert canary not in str(list(frozen))
+    assert canary not in exporter.to_text(explainer)
+    assert canary not in exporter.to_json(explainer)
+    html = client.get("/search/", {"q": canary.lower()}).content.decode()
+    assert "0 results" in html

@@ -23,9 +23,19 @@ from django.urls import URLPattern
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Explainer, PublishedVersion, RelatedLink, Stakeholder, Topic, Transition
+from articles.models import (
+    Comment,
+    Explainer,
+    PublishedVersion,
+    RelatedLink,
+    Stakeholder,
+    Thread,
+    Topic,
+    Transition,
+)
 from articles.publishing import freeze as publishing
 from articles.publishing import preview
+from articles.workflow import comments
 from articles.workflow import moves as workflow
 from tests import factories
 from tests.adminform import form_data
@@ -66,6 +76,10 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_import_format", "GET"): EVERYONE,
     ("articles_explainer_transition", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_assign", "POST"): EDITORS,
+    # Threads: whoever may open the explainer starts one; its starter (the writer here), the
+    # authors and editors resolve it.
+    ("articles_explainer_thread_start", "POST"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_thread_action", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -123,6 +137,8 @@ POST_ONLY = {
     "articles_explainer_transition",
     "articles_explainer_assign",
     "articles_explainer_calendar_token",
+    "articles_explainer_thread_start",
+    "articles_explainer_thread_action",
 }
 
 
@@ -168,6 +184,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
     # Not the viewpoint's: deleting that one is refused (PROTECT) whoever asks.
     stakeholder = factories.StakeholderFactory(name="Harbour Authority", slug="harbour-authority")
     version = PublishedVersion.objects.get(explainer=explainer)
+    thread = comments.start_thread(explainer, by=writer, anchor="section:dek", body="The dek?")
     return {
         "users": {
             "writer": writer,
@@ -188,6 +205,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
         "revision": Version.objects.get_for_object(explainer).first(),
         "deleted": Version.objects.get_deleted(Explainer).first(),
         "checker": fact_checker,
+        "thread": thread,
     }
 
 
@@ -224,6 +242,13 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
                 "assign-assignee": world["checker"].pk,
                 "assign-review_due": due,
             }
+        case "thread_start":
+            return f"{base}{explainer.pk}/threads/start/", {
+                "anchor": "section:dek",
+                "body": "A question.",
+            }
+        case "thread_action":
+            return f"{base}{explainer.pk}/threads/{world['thread'].pk}/resolve/", data
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "calendar":
@@ -261,12 +286,19 @@ def _state(world: dict) -> tuple:
         sorted(m.objects.count() for m in [type(o) for o in world["objects"].values()]),
         tuple(Topic.objects.order_by("pk").values_list("pk", "name", "slug", "description")),
         tuple(Stakeholder.objects.order_by("pk").values_list("pk", "name", "slug", "kind")),
+        tuple(Thread.objects.order_by("pk").values_list("pk", "resolved_at")),
+        Comment.objects.count(),
     )
 
 
 # Moves judged by their effect: the views redirect back to the change page either way, with a
 # message, so "acted" means the explainer (or its trail) changed.
-ACTS = {"articles_explainer_transition", "articles_explainer_assign"}
+ACTS = {
+    "articles_explainer_transition",
+    "articles_explainer_assign",
+    "articles_explainer_thread_start",
+    "articles_explainer_thread_action",
+}
 # Adding, changing or deleting a topic or stakeholder by POST is judged by its effect too, so
 # that "ok" means the row really was written (a 200 could be a form shown again with errors).
 ENTITY_EDITS = {
