@@ -56,6 +56,7 @@ from articles.desk.saving import (
     stamp_fact_checks,
     text_digest_if_in_review,
 )
+from articles.desk.sharing import ShareLinksAdminMixin
 from articles.desk.sources import SourceNumbers
 from articles.desk.workflow_panel import WorkflowAdminMixin
 from articles.models import (
@@ -111,6 +112,7 @@ class ExplainerAdmin(
     BulkActionsMixin,
     ImportExportAdminMixin,
     SaveAndMoveAdminMixin,
+    ShareLinksAdminMixin,
     WorkflowAdminMixin,
     RevertAdminMixin,
     ReadableDeletionMixin,
