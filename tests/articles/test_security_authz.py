@@ -23,7 +23,15 @@ from django.urls import URLPattern
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Explainer, PublishedVersion, RelatedLink, Stakeholder, Topic, Transition
+from articles.models import (
+    Explainer,
+    PublishedVersion,
+    RelatedLink,
+    ShareLink,
+    Stakeholder,
+    Topic,
+    Transition,
+)
 from articles.publishing import freeze as publishing
 from articles.publishing import preview
 from articles.workflow import moves as workflow
@@ -66,6 +74,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_import_format", "GET"): EVERYONE,
     ("articles_explainer_transition", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_assign", "POST"): EDITORS,
+    # Share links send a draft outside the newsroom: an editor's call, even for its author.
+    ("articles_explainer_share", "POST"): EDITORS,
+    ("articles_explainer_share_revoke", "POST"): EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -111,7 +122,12 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
 }
 
 # Views whose GET is refused by design (POST only): GET must never act.
-POST_ONLY = {"articles_explainer_transition", "articles_explainer_assign"}
+POST_ONLY = {
+    "articles_explainer_transition",
+    "articles_explainer_assign",
+    "articles_explainer_share",
+    "articles_explainer_share_revoke",
+}
 
 
 def admin_url_names() -> set[str]:
@@ -156,6 +172,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
     # Not the viewpoint's: deleting that one is refused (PROTECT) whoever asks.
     stakeholder = factories.StakeholderFactory(name="Harbour Authority", slug="harbour-authority")
     version = PublishedVersion.objects.get(explainer=explainer)
+    share_link, _ = preview.create_share_link(explainer, by=editor, for_whom="Our lawyer")
     return {
         "users": {
             "writer": writer,
@@ -176,6 +193,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
         "revision": Version.objects.get_for_object(explainer).first(),
         "deleted": Version.objects.get_deleted(Explainer).first(),
         "checker": fact_checker,
+        "share_link": share_link,
     }
 
 
@@ -212,6 +230,10 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
                 "assign-assignee": world["checker"].pk,
                 "assign-review_due": due,
             }
+        case "share":
+            return f"{base}{explainer.pk}/share/", {"for_whom": "A lawyer", "days": "7"}
+        case "share_revoke":
+            return f"{base}{explainer.pk}/share/{world['share_link'].pk}/withdraw/", data
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "version_diff":
@@ -243,12 +265,18 @@ def _state(world: dict) -> tuple:
         sorted(m.objects.count() for m in [type(o) for o in world["objects"].values()]),
         tuple(Topic.objects.order_by("pk").values_list("pk", "name", "slug", "description")),
         tuple(Stakeholder.objects.order_by("pk").values_list("pk", "name", "slug", "kind")),
+        tuple(ShareLink.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
 
 
 # Moves judged by their effect: the views redirect back to the change page either way, with a
 # message, so "acted" means the explainer (or its trail) changed.
-ACTS = {"articles_explainer_transition", "articles_explainer_assign"}
+ACTS = {
+    "articles_explainer_transition",
+    "articles_explainer_assign",
+    "articles_explainer_share",
+    "articles_explainer_share_revoke",
+}
 # Adding, changing or deleting a topic or stakeholder by POST is judged by its effect too, so
 # that "ok" means the row really was written (a 200 could be a form shown again with errors).
 ENTITY_EDITS = {
