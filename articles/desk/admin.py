@@ -58,6 +58,7 @@ from articles.desk.saving import (
     stamp_fact_checks,
     text_digest_if_in_review,
 )
+from articles.desk.sharing import ShareLinksAdminMixin
 from articles.desk.sources import SourceNumbers
 from articles.desk.timeline_admin import TimelineAdminMixin
 from articles.desk.workflow_panel import WorkflowAdminMixin
@@ -117,6 +118,7 @@ class ExplainerAdmin(
     ImportExportAdminMixin,
     SaveAndMoveAdminMixin,
     CommentsAdminMixin,
+    ShareLinksAdminMixin,
     WorkflowAdminMixin,
     TimelineAdminMixin,
     RevertAdminMixin,

@@ -26,6 +26,7 @@ from articles.models.parts import (
     Viewpoint,
     http_url_validator,
 )
+from articles.models.sharing import ShareLink, ShareLinkView
 from articles.models.versions import ListEntry, PublishedVersion, Transition, WatchItem, period_end
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "ListEntry",
     "PublishedVersion",
     "RelatedLink",
+    "ShareLink",
+    "ShareLinkView",
     "SlugRedirect",
     "SlugRedirectQuerySet",
     "Source",

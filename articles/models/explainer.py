@@ -156,6 +156,7 @@ class Explainer(FSMModelMixin, models.Model):
             ("publish_explainer", "Can publish, schedule, unpublish and restore explainers"),
             ("assign_explainer", "Can assign a review to a fact-checker"),
             ("edit_any_explainer", "Can edit explainers they are not an author of"),
+            ("share_explainer", "Can make and withdraw share links to the working copy"),
         ]
 
     def __str__(self) -> str:

@@ -28,5 +28,6 @@ urlpatterns = [
     path("news-sitemap.xml", endpoints.news_sitemap, name="news_sitemap"),
     path("robots.txt", endpoints.robots_txt, name="robots"),
     path("preview/<str:token>/", views.preview, name="preview"),
+    path("share/<str:token>/", views.share, name="share"),
     path("healthz", endpoints.healthz, name="healthz"),
 ]

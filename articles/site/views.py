@@ -3,7 +3,7 @@
 The explainer page is one query for HTML stored at publish time; list pages are a fixed
 handful of queries whatever the number of items. Anonymous responses are the same for every
 reader, so each carries ``Cache-Control: public`` and a validator, and answers conditional
-requests with 304 (``public_page``). The staff preview is the one private page.
+requests with 304 (``public_page``). The staff preview and share links are the private pages.
 """
 
 from __future__ import annotations
@@ -448,3 +448,53 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+SHARE_REFUSALS = {
+    "withdrawn": "This preview link has been withdrawn.",
+    "expired": "This preview link has expired.",
+}
+
+
+def _private_noindex(response: HttpResponse) -> HttpResponse:
+    # Not for shared caches, CDNs nor the page cache (which also skips /share/), not for search.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def share(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the saved working copy to whoever holds a share link, and record that they did.
+
+    Withdrawn and expired links answer 410 with a plain sentence; unknown ones 404.
+    """
+    link = preview_tokens.share_link_for(token)
+    if link is None:
+        raise Http404("No such preview link.")
+    status = link.status()
+    if request.method == "GET":  # a HEAD shows nobody anything
+        outcome = "shown" if status == "open" else status
+        preview_tokens.record_share_view(link, outcome, request.headers.get("User-Agent", ""))
+    if status != "open":
+        response = render(
+            request,
+            "articles/preview_refused.html",
+            {"message": SHARE_REFUSALS[status]},
+            status=410,
+        )
+        return _private_noindex(response)
+    version = preview_tokens.preview_version(link.explainer)
+    response = render(
+        request,
+        "articles/share_preview.html",
+        {
+            "title": version.title,
+            "head_html": stored_html(version.head_html),
+            "body_html": stored_html(version.body_html),
+            "expires_at": link.expires_at,
+        },
+    )
+    return _private_noindex(response)

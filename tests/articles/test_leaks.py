@@ -5,6 +5,10 @@ into every field it can reach (title, dek, sections, facts, sources, stakeholder
 corrections, topic, staff threads), then every public URL is fetched; the canary must appear in
 none. Staff threads never reach readers even on a published explainer: not on its pages, nor in
 a published version's frozen data, nor in the export.
+
+Share links show a working copy to someone without an account: an open one must add the
+explainer to no public page, a withdrawn or expired one must show nothing, and no cache may keep
+the page.
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.interchange import exporter
 from articles.models import Explainer, PublishedVersion
 from articles.publishing import freeze as publishing
+from articles.publishing import preview
+from articles.site import cache
 from articles.workflow import comments as talk
 from tests import factories
 from tests.articles.publicsite import (
@@ -196,3 +204,77 @@ def test_comments_on_a_published_explainer_never_reach_readers(client):
     assert canary not in exporter.to_json(explainer)
     html = client.get("/search/", {"q": canary.lower()}).content.decode()
     assert "0 results" in html
+
+
+# --- Share links --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_an_open_share_link_adds_nothing_to_public_pages(client, state):
+    """Opened or not, a share link puts the explainer on no list, feed, sitemap or search."""
+    canary = f"CanaryXqShared{state.title().replace('_', '')}"
+    author = factories.UserFactory(username="leak_author")
+    factories.complete_explainer(authors=[author], title="Ordinary live explainer")
+    publish(Explainer.objects.get(title="Ordinary live explainer"))
+    explainer = build(state, canary, author)
+    _, token = preview.create_share_link(explainer, by=author, for_whom="Lawyer")
+    shared = client.get(preview.share_url(token))
+    assert canary in shared.content.decode()  # the link works: the test below means something
+    offenders = [
+        url
+        for url in public_urls(explainer, author, canary)
+        if canary in client.get(url).content.decode()
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("ending", ["withdrawn", "expired"])
+def test_a_closed_share_link_shows_nothing(client, ending):
+    canary = f"CanaryXqClosed{ending.title()}"
+    author = factories.UserFactory(username="leak_author")
+    explainer = build("draft", canary, author)
+    link, token = preview.create_share_link(explainer, by=author, for_whom="Lawyer", days=1)
+    url = preview.share_url(token)
+    assert canary in client.get(url).content.decode()
+    if ending == "withdrawn":
+        preview.revoke_share_link(link, by=author)
+        response = client.get(url)
+    else:
+        with time_machine.travel(link.expires_at):
+            response = client.get(url)
+    assert response.status_code == 410
+    assert canary not in response.content.decode()
+    assert explainer.title not in response.content.decode()
+
+
+def test_no_cache_keeps_a_share_link_page(client, settings):
+    """Neither the page cache nor a CDN may store the page: a withdrawal must close it at once."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "leak-share-links",
+        }
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    caches["default"].clear()
+    cache.page_cache.reset()
+    canary = "CanaryXqCached"
+    author = factories.UserFactory(username="leak_author")
+    link, token = preview.create_share_link(
+        build("in_review", canary, author), by=author, for_whom="Lawyer"
+    )
+    url = preview.share_url(token)
+    try:
+        response = client.get(url)
+        assert canary in response.content.decode()
+        # For a CDN or a browser's shared cache: not to be stored, by anyone.
+        assert {"private", "no-store"} <= {
+            part.strip() for part in response["Cache-Control"].split(",")
+        }
+        # For our own page cache: neither eligible by its headers nor by its path.
+        assert cache.cacheable_for(response) is None
+        preview.revoke_share_link(link, by=author)
+        again = client.get(url)
+        assert again.status_code == 410 and canary not in again.content.decode()
+    finally:
+        cache.page_cache.reset()

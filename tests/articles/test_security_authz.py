@@ -28,6 +28,7 @@ from articles.models import (
     Explainer,
     PublishedVersion,
     RelatedLink,
+    ShareLink,
     Stakeholder,
     Thread,
     Topic,
@@ -80,6 +81,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # authors and editors resolve it.
     ("articles_explainer_thread_start", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_thread_action", "POST"): AUTHOR_AND_EDITORS,
+    # Share links send a draft outside the newsroom: an editor's call, even for its author.
+    ("articles_explainer_share", "POST"): EDITORS,
+    ("articles_explainer_share_revoke", "POST"): EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -139,6 +143,8 @@ POST_ONLY = {
     "articles_explainer_calendar_token",
     "articles_explainer_thread_start",
     "articles_explainer_thread_action",
+    "articles_explainer_share",
+    "articles_explainer_share_revoke",
 }
 
 
@@ -185,6 +191,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
     stakeholder = factories.StakeholderFactory(name="Harbour Authority", slug="harbour-authority")
     version = PublishedVersion.objects.get(explainer=explainer)
     thread = comments.start_thread(explainer, by=writer, anchor="section:dek", body="The dek?")
+    share_link, _ = preview.create_share_link(explainer, by=editor, for_whom="Our lawyer")
     return {
         "users": {
             "writer": writer,
@@ -206,6 +213,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
         "deleted": Version.objects.get_deleted(Explainer).first(),
         "checker": fact_checker,
         "thread": thread,
+        "share_link": share_link,
     }
 
 
@@ -249,6 +257,10 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
             }
         case "thread_action":
             return f"{base}{explainer.pk}/threads/{world['thread'].pk}/resolve/", data
+        case "share":
+            return f"{base}{explainer.pk}/share/", {"for_whom": "A lawyer", "days": "7"}
+        case "share_revoke":
+            return f"{base}{explainer.pk}/share/{world['share_link'].pk}/withdraw/", data
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "calendar":
@@ -288,6 +300,7 @@ def _state(world: dict) -> tuple:
         tuple(Stakeholder.objects.order_by("pk").values_list("pk", "name", "slug", "kind")),
         tuple(Thread.objects.order_by("pk").values_list("pk", "resolved_at")),
         Comment.objects.count(),
+        tuple(ShareLink.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
 
 
@@ -298,6 +311,8 @@ ACTS = {
     "articles_explainer_assign",
     "articles_explainer_thread_start",
     "articles_explainer_thread_action",
+    "articles_explainer_share",
+    "articles_explainer_share_revoke",
 }
 # Adding, changing or deleting a topic or stakeholder by POST is judged by its effect too, so
 # that "ok" means the row really was written (a 200 could be a form shown again with errors).
