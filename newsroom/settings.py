@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "ckeditor",
     "reversion",
-    "reversion_compare",
     "axes",
     "articles",
 ]

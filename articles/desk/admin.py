@@ -26,9 +26,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from reversion_compare.admin import CompareVersionAdmin
+from reversion.admin import VersionAdmin
 
 from articles import entities, revisions, richtext
 from articles.desk import columns, search
@@ -57,6 +57,8 @@ from articles.desk.saving import (
     text_digest_if_in_review,
 )
 from articles.desk.sources import SourceNumbers
+from articles.desk.timeline_admin import TimelineAdminMixin
+from articles.desk.wording import MoveListFilter, StateListFilter, move_done, state_word
 from articles.desk.workflow_panel import WorkflowAdminMixin
 from articles.models import (
     Byline,
@@ -112,9 +114,10 @@ class ExplainerAdmin(
     ImportExportAdminMixin,
     SaveAndMoveAdminMixin,
     WorkflowAdminMixin,
+    TimelineAdminMixin,
     RevertAdminMixin,
     ReadableDeletionMixin,
-    CompareVersionAdmin,
+    VersionAdmin,
 ):
     form = ExplainerForm
     list_display = [
@@ -370,20 +373,6 @@ class ExplainerAdmin(
 
     # Saving: optimistic lock, check stamps, back to draft on change.
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._visible_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def compare_view(self, request, object_id, extra_context=None):
-        self._visible_or_404(request, object_id)
-        return super().compare_view(request, object_id, extra_context)
-
-    def _visible_or_404(self, request, object_id) -> None:
-        # reversion's history and reversion-compare's compare views look the object up
-        # themselves, past get_queryset(): a writer must not read someone else's revisions.
-        if self.get_object(request, unquote(object_id)) is None:
-            raise Http404("No such explainer.")
-
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         if not change:
@@ -493,13 +482,13 @@ class PublishedVersionAdmin(admin.ModelAdmin):
 class TransitionAdmin(admin.ModelAdmin):
     """The audit trail: append-only, so nobody (superusers included) edits or deletes it."""
 
-    list_display = ["at", "explainer", "name", "from_state", "to_state", "actor_name", "comment"]
-    list_filter = ["name", "to_state"]
+    # The record read in words (articles/desk/wording.py), not as the trail's codes.
+    fields = ("at", "explainer", "move", "from_words", "to_words", "actor_name", "comment")
+    readonly_fields = list_display = fields
+    list_filter = [MoveListFilter, StateListFilter]
     search_fields = ["explainer__title", "comment"]
     list_select_related = ["explainer", "actor"]
     show_full_result_count = False
-    exclude = ["actor"]
-    readonly_fields = ["actor_name"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -509,5 +498,17 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="move", ordering="name")
+    def move(self, obj: Transition) -> str:
+        return move_done(obj.name)
+
+    @admin.display(description="from", ordering="from_state")
+    def from_words(self, obj: Transition) -> str:
+        return state_word(obj.from_state)
+
+    @admin.display(description="to", ordering="to_state")
+    def to_words(self, obj: Transition) -> str:
+        return state_word(obj.to_state)
 
     actor_name = person_column("actor", "actor")

@@ -98,7 +98,7 @@ class RevertAdminMixin(ExplainerAdminBase):
             "history_url": self._history_url(obj),
             "compare_url": (
                 reverse(f"{self.admin_site.name}:articles_explainer_compare", args=[quote(obj.pk)])
-                + f"?version_id1={version.pk}&version_id2={latest}"
+                + f"?start=s{version.pk}&end=s{latest}"
                 if latest != version.pk
                 else ""
             ),

@@ -3,10 +3,10 @@
 On the change form: the state, the readiness checklist, one button per move this user may make
 now (each a small POST-only, CSRF-protected form with a comment box), assignment of a named
 fact-checker with a due date, the history of moves, and the published versions (open one as
-readers saw it, compare two). On the change list: a state badge, review assignee and due date
-(overdue ones stand out), and "mine" / "awaiting my review" filters (when facts were last
-verified is one of the list's time columns, in ``columns.py``). ``dashboard_queues()`` feeds
-the admin index.
+readers saw it, compare two with the History page's comparison). On the change list: a state
+badge, review assignee and due date (overdue ones stand out), and "mine" / "awaiting my review"
+filters (when facts were last verified is one of the list's time columns, in ``columns.py``).
+``dashboard_queues()`` feeds the admin index.
 
 The panel's forms are in ``workflow_forms.py``, the queues and their filter in ``queues.py``.
 """
@@ -23,14 +23,13 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from articles.desk import history
+from articles.desk import wording
 from articles.desk.queues import is_overdue
 from articles.desk.saving import acting_user
 from articles.desk.workflow_forms import AssignForm, form_for
@@ -42,22 +41,6 @@ from articles.workflow import moves as workflow
 from articles.workflow import readiness
 
 State = Explainer.State
-
-# The audit trail's move names, as the history panel says them.
-HISTORY_WORDS = {
-    "submit": "Submitted for fact-check",
-    "request_changes": "Changes requested",
-    "approve": "Approved",
-    "publish": "Published",
-    "schedule": "Scheduled to go live",
-    "reschedule": "Go-live time changed",
-    "cancel_schedule": "Schedule cancelled",
-    "unpublish": "Unpublished",
-    "restore": "Restored to draft",
-    "revise": "Edited: back to draft",
-    "assign": "Review assigned",
-}
-STATE_WORDS = dict(State.choices)
 
 # The mixin runs inside ExplainerAdmin; the type checker reads it as the ModelAdmin it extends.
 if TYPE_CHECKING:
@@ -108,11 +91,6 @@ class WorkflowAdminMixin(ExplainerAdminBase):
                 "<path:object_id>/workflow/<str:verb>/",
                 wrap(require_POST(self.transition_view)),
                 name=f"{prefix}_transition",
-            ),
-            path(
-                "<path:object_id>/versions/compare/",
-                wrap(self.version_diff_view),
-                name=f"{prefix}_version_diff",
             ),
             path(
                 "<path:object_id>/versions/<int:number>/",
@@ -224,30 +202,6 @@ class WorkflowAdminMixin(ExplainerAdminBase):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    def version_diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Show what changed between two published versions (``?a=<number>&b=<number>``)."""
-        obj = self._object_or_404(request, object_id)
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        versions = {v.number: v for v in PublishedVersion.objects.filter(explainer=obj)}
-        try:
-            chosen = [versions[int(request.GET.get(key, ""))] for key in ("a", "b")]
-        except (ValueError, KeyError):
-            messages.error(request, "Choose two published versions to compare.")
-            return HttpResponseRedirect(self._change_url(obj))
-        old, new = sorted(chosen, key=lambda v: v.number)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": f"Compare versions {old.number} and {new.number}: {obj.title}",
-            "old": old,
-            "new": new,
-            "lines": history.diff_lines(old.data, new.data),
-            "change_url": self._change_url(obj),
-        }
-        return TemplateResponse(request, "admin/articles/explainer/version_diff.html", context)
-
     # The change form's panel.
 
     def workflow_panel(self, request: HttpRequest, obj: Explainer) -> dict[str, Any]:
@@ -309,9 +263,9 @@ class WorkflowAdminMixin(ExplainerAdminBase):
             "history_rows": [
                 {
                     "transition": t,
-                    "move": HISTORY_WORDS.get(t.name, t.name),
-                    "from": STATE_WORDS.get(t.from_state, t.from_state),
-                    "to": STATE_WORDS.get(t.to_state, t.to_state),
+                    "move": wording.move_done(t.name),
+                    "from": wording.state_word(t.from_state),
+                    "to": wording.state_word(t.to_state),
                 }
                 for t in history
             ],
@@ -337,8 +291,12 @@ class WorkflowAdminMixin(ExplainerAdminBase):
                 }
                 for v in versions
             ],
+            # One way to compare: the history's (articles.desk.timeline_admin).
             "diff_url": reverse(
-                f"{self.admin_site.name}:articles_explainer_version_diff", args=[quote(obj.pk)]
+                f"{self.admin_site.name}:articles_explainer_compare", args=[quote(obj.pk)]
+            ),
+            "history_url": reverse(
+                f"{self.admin_site.name}:articles_explainer_history", args=[quote(obj.pk)]
             ),
             "preview_url": preview,
             "time_zone": settings.TIME_ZONE,

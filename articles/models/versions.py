@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -22,6 +22,24 @@ from articles.querysets import PublishedVersionQuerySet
 class Transition(models.Model):
     """One workflow move: append-only audit trail."""
 
+    # Each move as done, said after the fact: the one place the trail's names become words
+    # (the desk reads them through articles.desk.wording). Besides the workflow's moves, the
+    # trail names "schedule" (a publish with a go-live time), "revise" (an edit that sent a
+    # reviewed copy back to draft) and "assign" (naming the fact-checker).
+    DONE: ClassVar[dict[str, str]] = {
+        "submit": "Sent for fact-check",
+        "request_changes": "Asked for changes",
+        "approve": "Approved",
+        "publish": "Published",
+        "schedule": "Scheduled to go live",
+        "reschedule": "Go-live time changed",
+        "cancel_schedule": "Schedule cancelled",
+        "unpublish": "Unpublished",
+        "restore": "Restored to draft",
+        "revise": "Edited: back to draft",
+        "assign": "Review assigned",
+    }
+
     explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="transitions")
     name = models.CharField(max_length=30)
     from_state = models.CharField(max_length=20)
@@ -37,7 +55,10 @@ class Transition(models.Model):
         get_latest_by = "at"
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.from_state} → {self.to_state}"
+        states = dict(Explainer.State.choices)
+        moved = f"{states.get(self.from_state, self.from_state)} → "
+        moved += str(states.get(self.to_state, self.to_state))
+        return f"{self.DONE.get(self.name, self.name)}: {moved}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

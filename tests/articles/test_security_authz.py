@@ -219,8 +219,8 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
         case "compare":
             revision = world["revision"]
             return f"{base}{explainer.pk}/history/compare/", {
-                "version_id1": revision.pk,
-                "version_id2": revision.pk,
+                "start": f"s{revision.pk}",
+                "end": "v1",
             }
         case "revision":
             # The lock version the revert page was opened on.

@@ -720,15 +720,18 @@ def test_versions_are_listed_on_the_change_form(client, editor, writer):
 
 
 def test_diff_between_two_versions(client, editor, writer):
-    """The comparison shows the old line removed and the new one added."""
+    """The old comparison address of two published versions leads to the history's
+    comparison, which shows the headline as it was and as it became."""
     explainer = _two_versions(editor, writer)
     client.force_login(editor)
     url = reverse("admin:articles_explainer_version_diff", args=[explainer.pk])
-    response = client.get(url, {"a": 1, "b": 2})
-    assert response.status_code == 200
-    lines = response.context["lines"]
-    assert ("removed", "Title: First headline") in lines
-    assert ("added", "Title: Second headline") in lines
+    response = client.get(url, {"a": 1, "b": 2}, follow=True)
+    compare = reverse("admin:articles_explainer_compare", args=[explainer.pk])
+    assert response.redirect_chain == [(f"{compare}?start=v1&end=v2", 302)]
+    (title,) = [s for s in response.context["changes"] if s.label == "Title"]
+    assert [c.parts for c in title.changes] == [
+        [("del", "First "), ("ins", "Second "), ("same", "headline")]
+    ]
 
 
 def test_explainer_with_an_audit_trail_cannot_be_deleted(client, editor, writer):
