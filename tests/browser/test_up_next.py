@@ -1,4 +1,4 @@
-""""Up next" in a real browser: a reader follows a link to a live explainer; once the editor
+"""The "Up next" section in a real browser: a reader follows a link to a live explainer; once the editor
 unpublishes it, the linking page no longer offers it.
 """
 
