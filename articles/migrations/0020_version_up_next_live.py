@@ -1,4 +1,4 @@
-"""The "Up next" section follows its targets: each version stores their ids and its body in two parts.
+"""The "Up next" section follows its targets: versions store their ids and the body in two parts.
 
 A version's "Up next" section was frozen into its stored body, so an explainer withdrawn or
 expired later still showed on the pages that linked to it. The section is now rendered per

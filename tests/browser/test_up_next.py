@@ -1,5 +1,5 @@
-"""The "Up next" section in a real browser: a reader follows a link to a live explainer; once the editor
-unpublishes it, the linking page no longer offers it.
+"""The "Up next" section in a real browser: a reader follows a link to a live explainer; once
+the editor unpublishes it, the linking page no longer offers it.
 """
 
 from __future__ import annotations
