@@ -33,6 +33,7 @@ from reversion.admin import VersionAdmin
 from articles import entities, revisions, richtext
 from articles.desk import columns, search
 from articles.desk.bulk import BulkActionsMixin
+from articles.desk.calendar_views import CalendarAdminMixin
 from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
 from articles.desk.importing import ImportExportAdminMixin
@@ -109,6 +110,7 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 
 @admin.register(Explainer)
 class ExplainerAdmin(
+    CalendarAdminMixin,
     LiveStatusAdminMixin,
     BulkActionsMixin,
     ImportExportAdminMixin,
@@ -139,7 +141,6 @@ class ExplainerAdmin(
     ]
     # The autocomplete searches these; the list's search box searches much more (desk/search.py).
     search_fields = ["title", "slug", "dek"]
-    search_help_text = search.HELP_TEXT
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
     list_per_page = 50
@@ -197,8 +198,13 @@ class ExplainerAdmin(
         return super().recover_view(request, version_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        # The list's "Recover deleted explainers" link only for those the page lets in.
-        extra_context = {**(extra_context or {}), "may_recover": self.may_recover(request)}
+        # The list's "Recover deleted explainers" link only for those the page lets in, and
+        # what its search covers.
+        extra_context = {
+            **(extra_context or {}),
+            "may_recover": self.may_recover(request),
+            "search_help": search.HELP_TEXT,
+        }
         return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):

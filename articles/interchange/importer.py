@@ -37,6 +37,7 @@ from django.utils.html import format_html
 
 from articles.interchange.planning import (
     MAX_SLUG,
+    KnownTargets,
     Plan,
     StakeholderIndex,
     name_key,
@@ -313,15 +314,20 @@ def _record_revision(explainer: Explainer, *, user: User | None, comment: str) -
 
     Inside a revision block the caller has open already, the rows join that revision.
     """
-    # The inlines whose rows name other rows (a fact's sources, a viewpoint's stakeholder, a
-    # byline's author, a link's target) are read with them: django-reversion would otherwise
-    # read those one row at a time as it serialises and labels each version.
+    # Every relation the revision follows is read here, a query each, with the rows those
+    # name (a fact's sources, a viewpoint's stakeholder, a byline's author, a link's target):
+    # django-reversion would otherwise read those one row at a time as it serialises and
+    # labels each version, and the explainer's topics through a server-side cursor.
     prefetch_related_objects(
         [explainer],
         Prefetch("byline_set", Byline.objects.select_related("author")),
         "key_facts__sources",
+        "sources",
         Prefetch("viewpoints", Viewpoint.objects.select_related("stakeholder")),
+        "timeline",
+        "corrections",
         Prefetch("related_links", RelatedLink.objects.select_related("target")),
+        "topics",
     )
     # The caller's transaction holds the whole import: no savepoint of its own.
     with reversion.create_revision(atomic=False):
@@ -341,6 +347,7 @@ def import_parsed(
     submit: bool = False,
     new_revision: bool = False,
     stakeholders: StakeholderIndex | None = None,
+    known_targets: KnownTargets | None = None,
     history: bool = True,
 ) -> ImportResult:
     """Write ``parsed`` as a draft explainer, or update the draft it re-imports, atomically.
@@ -351,7 +358,9 @@ def import_parsed(
     first of ``authors``. ``authors`` get bylines and ``topics`` are added. Raises
     ``FormatErrors`` (what the database cannot hold, with lines) or ``ImportRefused``.
     ``history`` records the import as a django-reversion revision, shown in the explainer's
-    history in the admin and revertable there (bulk loads may leave it out).
+    history in the admin and revertable there (bulk loads may leave it out). A run of imports
+    passes the stakeholders and "Up next" targets it has read once (``stakeholders``,
+    ``known_targets``); otherwise they are read here.
     """
     index = stakeholders if stakeholders is not None else StakeholderIndex.load()
     actor = by if by is not None else (authors[0] if authors else None)
@@ -370,6 +379,7 @@ def import_parsed(
                 submit=submit,
                 new_revision=new_revision,
                 index=index,
+                known_targets=known_targets,
             )
             if history:
                 # Recorded once the inlines are written, so that the revision holds them.
@@ -397,6 +407,7 @@ def _import(
     submit: bool,
     new_revision: bool,
     index: StakeholderIndex,
+    known_targets: KnownTargets | None,
 ) -> tuple[ImportResult, list[Stakeholder]]:
     existing = _match(parsed, filename, by=by)
     if existing is None:
@@ -422,6 +433,7 @@ def _import(
         own_pk=existing.pk if existing else None,
         own_slug=own_slug,
         viewer=actor,
+        known=known_targets,
     )
 
     revised = False

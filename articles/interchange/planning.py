@@ -177,24 +177,29 @@ class RelatedTargets:
     def load(cls, texts: Iterable[str], *, viewer: User | None) -> RelatedTargets:
         """Read the explainers ``viewer`` may link whose slug or title is one of ``texts``.
 
-        One query. An explainer ``viewer`` may not name (``linkable_by``) is left out, so that
-        a bullet naming it reads exactly like one naming nothing. ``None`` is an operator's
-        import that names no person (the command without ``--author``): it runs with the
-        operator's own access to the database, so every explainer may be named.
+        One query for a file's texts (one per thousand texts for a whole run's). An explainer
+        ``viewer`` may not name (``linkable_by``) is left out, so that a bullet naming it reads
+        exactly like one naming nothing. ``None`` is an operator's import that names no person
+        (the command without ``--author``): it runs with the operator's own access to the
+        database, so every explainer may be named.
         """
-        texts = list(set(texts))
-        if not texts:
-            return cls()
-        folded = [t.casefold() for t in texts]
+        distinct = sorted(set(texts))
         candidates = (
             Explainer.objects.all() if viewer is None else Explainer.objects.linkable_by(viewer)
         )
-        return cls(
-            candidates.annotate(lower_title=Lower("title"))
-            .filter(Q(slug__in=texts) | Q(title__in=texts) | Q(lower_title__in=folded))
-            .only("pk", "slug", "title")
-            .order_by()
-        )
+        found = cls()
+        # In slices: SQLite takes a bounded number of parameters in one statement.
+        for start in range(0, len(distinct), 1000):
+            some = distinct[start : start + 1000]
+            folded = [t.casefold() for t in some]
+            for row in (
+                candidates.annotate(lower_title=Lower("title"))
+                .filter(Q(slug__in=some) | Q(title__in=some) | Q(lower_title__in=folded))
+                .only("pk", "slug", "title")
+                .order_by()
+            ):
+                found.add(row)
+        return found
 
     def add(self, explainer: Explainer) -> None:
         self.by_slug[explainer.slug] = explainer
@@ -205,6 +210,35 @@ class RelatedTargets:
         return self.by_slug.get(text, self.by_title.get(text.casefold()))
 
 
+@dataclass(frozen=True)
+class KnownTargets:
+    """The "Up next" targets read once before a run of imports, and the texts to read again.
+
+    A text naming a title or slug that an earlier file of the run writes is in ``reread``: it
+    is looked up when its file is imported, after that earlier file. Every other text resolves
+    as the run found it (``before``). Either way a file sees what importing the files one after
+    the other, in order, would show it, whichever process imports it and when.
+    """
+
+    before: RelatedTargets
+    reread: frozenset[str] = frozenset()
+
+    def load(self, texts: Iterable[str], *, viewer: User | None) -> _SplitTargets:
+        """Read the texts to read again (one query, none if there are none)."""
+        now = RelatedTargets.load((t for t in texts if t in self.reread), viewer=viewer)
+        return _SplitTargets(self, now)
+
+
+@dataclass(frozen=True)
+class _SplitTargets:
+    known: KnownTargets
+    now: RelatedTargets
+
+    def find(self, text: str) -> Explainer | None:
+        source = self.now if text in self.known.reread else self.known.before
+        return source.find(text)
+
+
 def plan_import(
     parsed: ParsedExplainer,
     *,
@@ -213,9 +247,9 @@ def plan_import(
     own_pk: int | None,
     own_slug: str,
     viewer: User | None,
-    targets: RelatedTargets | None = None,
+    known: KnownTargets | None = None,
 ) -> Plan:
-    """Check ``parsed`` against the database; ``targets`` may hold the "Up next" candidates.
+    """Check ``parsed`` against the database; ``known`` may hold the "Up next" candidates.
 
     "Up next" bullets link only what ``viewer`` may name (``RelatedTargets.load``).
     """
@@ -248,8 +282,12 @@ def plan_import(
     # kept as a title, with the same warning whether or not such an explainer exists.
     related: list[tuple[Explainer | None, str]] = []
     if parsed.related:
-        if targets is None:
-            targets = RelatedTargets.load((r.title for r in parsed.related), viewer=viewer)
+        texts = [r.title for r in parsed.related]
+        targets: RelatedTargets | _SplitTargets = (
+            RelatedTargets.load(texts, viewer=viewer)
+            if known is None
+            else known.load(texts, viewer=viewer)
+        )
         own_title = parsed.title.casefold()
         for item in parsed.related:
             key = item.title.casefold()

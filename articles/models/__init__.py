@@ -6,6 +6,7 @@ the public site reads ``PublishedVersion`` rows, frozen snapshots made when an e
 functions in ``articles/workflow/`` change it.
 """
 
+from articles.models.calendar_feeds import CalendarFeedToken
 from articles.models.entities import (
     SlugRedirect,
     SlugRedirectQuerySet,
@@ -28,6 +29,7 @@ from articles.models.versions import ListEntry, PublishedVersion, Transition, Wa
 
 __all__ = [
     "Byline",
+    "CalendarFeedToken",
     "Correction",
     "Explainer",
     "KeyFact",

@@ -74,6 +74,14 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_revision", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_recoverlist", "GET"): EDITORS,
     ("articles_explainer_recover", "GET"): EDITORS,
+    # The editorial calendar: every desk member, each seeing only what they may open; making
+    # one's own feed address likewise. The feed needs no session, only its secret: a made-up
+    # one is refused to everyone.
+    ("articles_explainer_calendar", "GET"): EVERYONE,
+    ("articles_explainer_calendar_token", "POST"): EVERYONE,
+    ("articles_explainer_calendar_feed", "GET"): row(
+        DENIED, DENIED, DENIED, DENIED, DENIED, DENIED
+    ),
     # Topics: editors curate them; everyone on the desk may look.
     ("articles_topic_changelist", "GET"): EVERYONE,
     ("articles_topic_add", "GET"): EDITORS,
@@ -111,7 +119,11 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
 }
 
 # Views whose GET is refused by design (POST only): GET must never act.
-POST_ONLY = {"articles_explainer_transition", "articles_explainer_assign"}
+POST_ONLY = {
+    "articles_explainer_transition",
+    "articles_explainer_assign",
+    "articles_explainer_calendar_token",
+}
 
 
 def admin_url_names() -> set[str]:
@@ -214,6 +226,12 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
             }
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
+        case "calendar":
+            return f"{base}calendar/", data
+        case "calendar_token":
+            return f"{base}calendar/feed/", {"action": "create"}
+        case "calendar_feed":
+            return f"{base}calendar/feed/made-up-secret.ics", data
         case "version_diff":
             return f"{base}{explainer.pk}/versions/compare/?a=1&b=1", data
         case "compare":

@@ -6,6 +6,7 @@ The text format is described in docs/text-format.md.
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentTypeError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from articles.interchange import batch
+from articles.interchange import batch, workers
 from articles.models import Topic
 
 if TYPE_CHECKING:
@@ -25,6 +26,13 @@ def _read(name: str) -> bytes:
         stream = sys.stdin
         return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
     return Path(name).read_bytes()
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 class Command(BaseCommand):
@@ -66,6 +74,14 @@ class Command(BaseCommand):
             "to draft with the new text (readers keep the live version until it is published).",
         )
         parser.add_argument(
+            "--jobs",
+            type=_positive,
+            default=workers.cpu_count(),
+            metavar="N",
+            help="Import with N processes (default: one per CPU, here %(default)s). The result "
+            "and the report are those of importing the files one after the other, in order.",
+        )
+        parser.add_argument(
             "--no-history",
             dest="history",
             action="store_false",
@@ -82,6 +98,7 @@ class Command(BaseCommand):
         submit: bool,
         new_revision: bool,
         history: bool,
+        jobs: int,
         verbosity: int,
         **options: Any,
     ) -> None:
@@ -102,6 +119,7 @@ class Command(BaseCommand):
             submit=submit,
             new_revision=new_revision,
             history=history,
+            jobs=jobs,
         )
         show_bar = len(names) > 1 and verbosity > 0
         # The bar and the messages share standard error; tqdm clears the bar around messages.

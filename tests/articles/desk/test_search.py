@@ -113,7 +113,7 @@ def test_the_search_box_says_what_it_searches(client, writer) -> None:
     """The help under the search box names what is searched."""
     client.force_login(writer)
     html = client.get(reverse(CHANGELIST)).content.decode()
-    assert 'id="searchbar_helptext"' in html
+    assert 'class="help search-help"' in html
     assert "key facts, stakeholders and their viewpoints, and bylines by full name" in html
 
 
