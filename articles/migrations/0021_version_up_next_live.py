@@ -37,7 +37,7 @@ def render_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_desk_search_indexes"),
+        ("articles", "0020_calendar_feed_tokens"),
     ]
 
     operations = [
