@@ -35,8 +35,8 @@ from articles.desk.saving import acting_user
 from articles.desk.workflow_forms import AssignForm, form_for
 from articles.models import Explainer, PublishedVersion
 from articles.publishing import moves as publication
+from articles.publishing import upnext
 from articles.publishing.preview import make_token
-from articles.publishing.render import stored_html
 from articles.workflow import moves as workflow
 from articles.workflow import readiness
 
@@ -195,12 +195,9 @@ class WorkflowAdminMixin(ExplainerAdminBase):
         version = PublishedVersion.objects.filter(explainer=obj, number=number).first()
         if version is None:
             raise Http404("No such version.")
-        # The public page's own template and context: staff see exactly what readers saw.
-        context = {
-            "title": version.title,
-            "head_html": stored_html(version.head_html),
-            "body_html": stored_html(version.body_html),
-        }
+        # The public page's own template and context: staff see what readers saw, with the
+        # "Up next" links readers would be shown now (those are never stored).
+        context, _ = upnext.page_context(version, timezone.now())
         response = render(request, "articles/explainer_detail.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -93,9 +93,15 @@ class PublishedVersion(models.Model):
     )
     # The whole explainer as plain data: for diffs, re-rendering and exports.
     data = models.JSONField(default=dict)
-    # Rendered at publish time so that serving a page costs one query.
+    # Rendered at publish time so that serving a page costs one query. The body is stored in
+    # two parts, before and after the "Up next" section: that section names other explainers,
+    # so it is rendered per request from the ones live then (``publishing.upnext``).
     body_html = models.TextField(blank=True)
+    body_end_html = models.TextField(blank=True)
     head_html = models.TextField(blank=True)
+    # The explainers the "Up next" section links to, in order (ids; the section shows those
+    # live at the time of the request).
+    related_ids = models.JSONField(default=list, blank=True)
     # The version's card on list pages (home, topic, stakeholder, author), rendered with it.
     card_html = models.TextField(blank=True)
     search_text = models.TextField(blank=True)

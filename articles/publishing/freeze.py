@@ -46,9 +46,13 @@ def render_version(version: PublishedVersion, *, preview: bool = False) -> None:
     ``preview`` renders an unpublished working copy, which must not claim to be published.
     """
     from articles.publishing.render import render_card, render_html
+    from articles.publishing.upnext import related_ids
 
-    version.body_html, version.head_html = render_html(version, preview=preview)
+    version.body_html, version.body_end_html, version.head_html = render_html(
+        version, preview=preview
+    )
     version.card_html = render_card(version)
+    version.related_ids = related_ids(version.data, version.explainer_id)
 
 
 def update_search_vector(version: PublishedVersion) -> None:
@@ -193,7 +197,15 @@ def move_go_live(version: PublishedVersion, at: datetime) -> None:
     version.go_live_at = at
     render_version(version)
     version.save(
-        update_fields=["go_live_at", "first_published_at", "body_html", "head_html", "card_html"]
+        update_fields=[
+            "go_live_at",
+            "first_published_at",
+            "body_html",
+            "body_end_html",
+            "head_html",
+            "card_html",
+            "related_ids",
+        ]
     )
     ListEntry.objects.filter(version=version).update(
         go_live_at=at, first_published_at=version.first_published_at

@@ -2,8 +2,10 @@
 
 ``publishing.render_version`` calls ``render_html`` once, when a version is frozen (and the
 staff preview calls it for an unsaved version). Every per-item loop of the page (facts,
-sources, stakeholders, timeline, corrections, related links) runs here, so serving the page
-is one query and no template work beyond the site chrome.
+sources, stakeholders, timeline, corrections) runs here, so serving the page is one query and
+no template work beyond the site chrome. The one exception is the "Up next" section, which
+names other explainers: it must follow them as they are published, withdrawn and expire, so it
+is rendered per request (``upnext``), with a second query only when the page has such links.
 """
 
 from __future__ import annotations
@@ -71,26 +73,6 @@ def json_for_script(value: Any) -> SafeString:
     encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     # Safe: the three characters that matter inside <script> are escaped just above.
     return mark_safe(encoded.translate(_SCRIPT_ESCAPES))  # noqa: S308
-
-
-def _live_related(data: dict[str, Any], explainer_id: int | None) -> list[dict[str, Any]]:
-    """Return the "Up next" links whose target is live now, with its live title and slug.
-
-    The snapshot holds the target's working-copy title, which may be unpublished text; only
-    live versions are shown. A target published later appears when this explainer is next
-    republished.
-    """
-    wanted = [link["id"] for link in data.get("related", []) if link.get("id")]
-    live = {}
-    if wanted:
-        rows = (
-            PublishedVersion.objects.live()
-            .filter(explainer_id__in=wanted)
-            .exclude(explainer_id=explainer_id)
-            .values("explainer_id", "slug", "title", "dek")
-        )
-        live = {row["explainer_id"]: row for row in rows}
-    return [live[pk] for pk in wanted if pk in live]
 
 
 def _timeline_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,7 +161,6 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         ),
         "canonical": canonical,
         "updated": updated,
-        "related": _live_related(data, version.explainer_id),
         "timeline_groups": _timeline_groups(data),
         "policies": policy_urls(),
         "hero_url": absolute_url(data["hero"]["url"]) if data.get("hero") else "",
@@ -193,13 +174,18 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
     }
 
 
-def render_html(version: PublishedVersion, *, preview: bool = False) -> tuple[str, str]:
-    """Return the (body_html, head_html) of a version, rendered from its data."""
+def render_html(version: PublishedVersion, *, preview: bool = False) -> tuple[str, str, str]:
+    """Return the (body_html, body_end_html, head_html) of a version, rendered from its data.
+
+    The body is stored in two parts, before and after the "Up next" section, which is rendered
+    per request from the targets live then (``upnext``).
+    """
     context = render_context(version, preview=preview)
     body = render_to_string("articles/includes/explainer_body.html", context)
+    body_end = render_to_string("articles/includes/explainer_body_end.html", context)
     head = render_to_string("articles/includes/explainer_head.html", context)
     # Inter-tag whitespace from template indentation is dead weight on every response.
-    return _squeeze(body), _squeeze(head)
+    return _squeeze(body), _squeeze(body_end), _squeeze(head)
 
 
 CARD_TEMPLATE = "articles/includes/card.html"

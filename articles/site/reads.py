@@ -39,13 +39,23 @@ FEED_FIELDS = (
 def live_page(slug: str, at: datetime.datetime | None = None) -> PublishedVersion | None:
     """Return the newest live version at ``slug``, with what its page shows, or None.
 
-    Only the fields the page reads: the HTML stored at publish time, not the frozen data.
+    Only the fields the page reads: the HTML stored at publish time and the ids of its "Up
+    next" targets (``publishing.upnext``), not the frozen data.
     """
     return (
         PublishedVersion.objects.live(at)
         .filter(slug=slug)
         .order_by("-go_live_at")
-        .only("pk", "number", "title", "go_live_at", "head_html", "body_html")
+        .only(
+            "pk",
+            "number",
+            "title",
+            "go_live_at",
+            "head_html",
+            "body_html",
+            "body_end_html",
+            "related_ids",
+        )
         .first()
     )
 

@@ -1,6 +1,7 @@
 """Public views. They read live published versions only (``PublishedVersion.objects.live()``).
 
-The explainer page is one query for HTML stored at publish time; list pages are a fixed
+The explainer page is one query for HTML stored at publish time (two with "Up next" links,
+which follow their targets' liveness); list pages are a fixed
 handful of queries whatever the number of items. Anonymous responses are the same for every
 reader, so each carries ``Cache-Control: public`` and a validator, and answers conditional
 requests with 304 (``public_page``). The staff preview and share links are the private pages.
@@ -44,6 +45,7 @@ from django.views.generic import ListView, TemplateView
 from articles import entities
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
 from articles.publishing import preview as preview_tokens
+from articles.publishing import upnext
 from articles.publishing.render import explainer_path, stored_html
 from articles.site import reads as public
 from articles.site.search import SearchResults, clean_query, search, with_snippets
@@ -156,21 +158,17 @@ def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Serve an explainer: one query for the HTML stored when it was published, in the page
-    template. ``public_page`` adds the ETag (a hash of the page, so that it follows the
-    template and the site's settings too)."""
-    version = public.live_page(slug)
+    template, and one more when it has "Up next" links, for the targets live now
+    (``publishing.upnext``). ``public_page`` adds the ETag (a hash of the page, so that it
+    follows the template, the site's settings and the live targets too)."""
+    now = timezone.now()
+    version = public.live_page(slug, now)
     if version is None:
         return _gone_or_moved(request, slug)
-    response = render(
-        request,
-        EXPLAINER_TEMPLATE,
-        {
-            "title": version.title,
-            "head_html": stored_html(version.head_html),
-            "body_html": stored_html(version.body_html),
-        },
-    )
-    response.headers["Last-Modified"] = http_date(int(version.go_live_at.timestamp()))
+    context, section = upnext.page_context(version, now)
+    response = render(request, EXPLAINER_TEMPLATE, context)
+    changed_at = section.changed_at or version.go_live_at
+    response.headers["Last-Modified"] = http_date(int(changed_at.timestamp()))
     return response
 
 
@@ -434,17 +432,9 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     if explainer is None:
         return _refused(request, "You do not have access to this explainer.")
     version = preview_tokens.preview_version(explainer)
-    response = render(
-        request,
-        "articles/preview.html",
-        {
-            "title": version.title,
-            "head_html": stored_html(version.head_html),
-            "body_html": stored_html(version.body_html),
-            "explainer": explainer,
-            "state": explainer.get_state_display(),
-        },
-    )
+    context, _ = upnext.page_context(version, timezone.now())
+    context.update(explainer=explainer, state=explainer.get_state_display())
+    response = render(request, "articles/preview.html", context)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.interchange import exporter
-from articles.models import Explainer, PublishedVersion
+from articles.models import Explainer, PublishedVersion, RelatedLink
 from articles.publishing import freeze as publishing
+from articles.publishing import moves as publication
 from articles.publishing import preview
 from articles.site import cache
 from articles.workflow import comments as talk
@@ -31,6 +32,7 @@ from tests import factories
 from tests.articles.publicsite import (
     publish,
 )
+from tests.articles.workflow_helpers import desk_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +280,127 @@ def test_no_cache_keeps_a_share_link_page(client, settings):
         assert again.status_code == 410 and canary not in again.content.decode()
     finally:
         cache.page_cache.reset()
+
+
+# --- Withdrawn or expired: gone from every page at once -----------------------------------------
+
+# What readers must stop seeing of an explainer the moment it is withdrawn or expires: the
+# headline, the dek and the address, which other pages (its "Up next" linkers, lists, feeds,
+# sitemaps, search, the watch page and calendar) showed while it was live.
+GONE_TITLE = "Vanishing headline Qzv"
+GONE_DEK = "Vanishing dek Qzv"
+GONE_SLUG = "vanishing-qzv"
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The server-side page cache, on over a fresh in-memory cache (as tests/.../test_cache.py).
+
+    A long micro-cache window: only the generation (bumped by moves, or by a passing boundary)
+    may make pages fresh, never the window running out.
+    """
+    from django.core.cache import caches
+
+    from articles.site import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "leak-tests",
+        }
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_MICRO_SECONDS = 3600
+    caches["default"].clear()
+    cache.page_cache.reset()
+    yield cache
+    cache.page_cache.reset()
+
+
+def linked_pair(author, **publish_a):
+    """Publish explainer A and explainer B, whose "Up next" links to A; return (A, B).
+
+    They share an author, a topic and a stakeholder, so that every list and feed stays
+    non-empty (B is on it) when A goes; A has an upcoming dated event and an open watch item.
+    """
+    shared = factories.StakeholderFactory(name="Shared council", slug="shared-council")
+    gone = factories.complete_explainer(
+        authors=[author], title=GONE_TITLE, dek=GONE_DEK, slug=GONE_SLUG
+    )
+    factories.ViewpointFactory(explainer=gone, stakeholder=shared)
+    factories.TimelineEventFactory(
+        explainer=gone,
+        kind="upcoming",
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        text="The vote on the plan",
+    )
+    publish(gone, **publish_a)
+    linker = factories.complete_explainer(authors=[author], title="The linking page", slug="linker")
+    factories.ViewpointFactory(explainer=linker, stakeholder=shared)
+    RelatedLink.objects.create(explainer=linker, target=gone, position=0)
+    publish(linker)
+    return gone, linker
+
+
+def pair_urls(gone: Explainer, linker: Explainer, author) -> list[str]:
+    """Every public URL that showed A, or B with A in its "Up next" (and its JSON-LD head)."""
+    urls = public_urls(gone, author, "vanishing")
+    urls += [linker.get_absolute_url(), reverse("articles:timeline_json", args=[linker.slug])]
+    urls += ["/search/?q=qzv", "/search/?q=headline"]
+    return urls
+
+
+def traces(client, urls: list[str]) -> dict[str, list[str]]:
+    """Return, for each URL whose response shows A, which of its title, dek and slug."""
+    found = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        html = response.content.decode()
+        shown = [text for text in (GONE_TITLE, GONE_DEK, GONE_SLUG) if text in html]
+        if shown:
+            found[url] = shown
+    return found
+
+
+def test_withdrawn_explainer_is_gone_from_every_page_at_once(
+    client, page_cache_on, django_capture_on_commit_callbacks
+):
+    """Unpublishing A takes it off B's "Up next" and every list, feed, sitemap, search, watch
+    page and calendar, cached or not."""
+    author = factories.UserFactory(username="leak_author")
+    gone, linker = linked_pair(author)
+    page_cache_on.invalidate_public_pages()
+    urls = pair_urls(gone, linker, author)
+    before = traces(client, urls)  # also fills the page cache
+    # Sanity: while live, A shows where it should (so the check below could fail).
+    for url in (linker.get_absolute_url(), "/watch/", "/watch.ics", "/sitemap.xml"):
+        assert url in before, url
+    assert client.get(linker.get_absolute_url())["X-Page-Cache"] == "hit local"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.unpublish(gone, by=desk_editor(), comment="Taken down on legal advice.")
+
+    assert traces(client, urls) == {}
+    assert client.get(gone.get_absolute_url()).status_code == 410
+
+
+def test_expired_explainer_is_gone_from_every_page_at_its_end(client, page_cache_on):
+    """At A's expiry, with no event to invalidate anything, a cached B stops showing A in "Up
+    next", and A leaves every list, feed, sitemap, search, watch page and calendar."""
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        author = factories.UserFactory(username="leak_author")
+        gone, linker = linked_pair(author, expires_at=start + datetime.timedelta(seconds=60))
+        page_cache_on.invalidate_public_pages()
+        urls = pair_urls(gone, linker, author)
+        before = traces(client, urls)
+        for url in (linker.get_absolute_url(), "/watch/", "/watch.ics", "/sitemap.xml"):
+            assert url in before, url
+        assert client.get(linker.get_absolute_url())["X-Page-Cache"] == "hit local"
+
+        clock.shift(61)
+
+        assert traces(client, urls) == {}
+        assert client.get(gone.get_absolute_url()).status_code == 410

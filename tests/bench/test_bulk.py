@@ -46,12 +46,13 @@ def test_version_data_is_what_publishing_would_freeze(seeded):
 
 
 def test_version_html_is_what_publishing_would_render(seeded):
-    """body_html, head_html and card_html are exactly what render_version() produces."""
+    """The stored HTML parts, card and Up next ids are exactly what render_version() produces."""
     version = PublishedVersion.objects.select_related("explainer").first()
-    stored = (version.body_html, version.head_html, version.card_html)
-    assert version.card_html
+    fields = ("body_html", "body_end_html", "head_html", "card_html", "related_ids")
+    stored = [getattr(version, name) for name in fields]
+    assert version.card_html and version.body_end_html
     publishing.render_version(version)
-    assert stored == (version.body_html, version.head_html, version.card_html)
+    assert stored == [getattr(version, name) for name in fields]
 
 
 def test_text_is_about_nine_hundred_words(seeded):

@@ -43,11 +43,14 @@ def test_page_is_what_the_template_renders(client):
             "title": version.title,
             "head_html": stored_html(version.head_html),
             "body_html": stored_html(version.body_html),
+            "body_end_html": stored_html(version.body_end_html),
+            "related": [],
         },
         request=request,
     )
     assert served == rendered
     assert "<title>Why the tide tables changed — " in served
+    assert 'class="standards"' in served
 
 
 def test_title_is_escaped_in_the_page(client):

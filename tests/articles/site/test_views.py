@@ -195,6 +195,46 @@ def test_up_next_links_live_explainers_only(client):
     assert "Draft neighbour secret" not in html
 
 
+def test_up_next_follows_its_targets_after_the_linker_is_published(client):
+    """Up next is read per request: a target republished under a new title shows that title,
+    one published after the linker appears, and one withdrawn or expired disappears."""
+    retitled = live_explainer(title="First headline", slug="retitled")
+    later = factories.ExplainerFactory(title="Published later", slug="later")
+    expiring = live_explainer(title="Soon expired", slug="expiring")
+    explainer = factories.ExplainerFactory()
+    for position, target in enumerate((retitled, later, expiring)):
+        RelatedLink.objects.create(explainer=explainer, target=target, position=position)
+    publish(explainer)
+    html = page(client, explainer)
+    assert "First headline" in html and "Soon expired" in html
+    assert "Published later" not in html
+
+    Explainer.objects.filter(pk=retitled.pk).update(title="Second headline")
+    publish(Explainer.objects.get(pk=retitled.pk))
+    publish(later)
+    publishing.withdraw(expiring)
+    html = page(client, explainer)
+    assert 'href="/explainers/retitled/">Second headline</a>' in html
+    assert 'href="/explainers/later/">Published later</a>' in html
+    assert "First headline" not in html
+    assert "Soon expired" not in html and "/explainers/expiring/" not in html
+
+
+def test_up_next_keeps_the_editors_order_and_drops_the_section_when_none_is_live(client):
+    """Links appear in the order the editor gave; with no live target there is no section."""
+    second = live_explainer(title="Listed second")
+    first = live_explainer(title="Listed first")
+    explainer = factories.ExplainerFactory()
+    RelatedLink.objects.create(explainer=explainer, target=first, position=0)
+    RelatedLink.objects.create(explainer=explainer, target=second, position=1)
+    publish(explainer)
+    html = page(client, explainer)
+    assert html.index("Listed first") < html.index("Listed second")
+    publishing.withdraw(first)
+    publishing.withdraw(second)
+    assert 'id="up-next-h"' not in page(client, explainer)
+
+
 def test_topics_are_listed_and_linked(client):
     """The explainer links to each of its topics."""
     html = page(client, live_explainer())
@@ -488,6 +528,23 @@ def test_explainer_page_is_one_query_whatever_its_size(client, django_assert_num
         assert client.get(explainer.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.parametrize("n", [1, 6])
+def test_explainer_page_with_up_next_is_two_queries_whatever_the_links(
+    client, django_assert_num_queries, n
+):
+    """With "Up next" links the page costs one more query, for the targets live now (the
+    section follows them as they are withdrawn, expire or change title), whatever their number.
+    """
+    explainer = factories.ExplainerFactory()
+    for position in range(n):
+        target = live_explainer(title=f"Neighbour {position}")
+        RelatedLink.objects.create(explainer=explainer, target=target, position=position)
+    publish(explainer)
+    with django_assert_num_queries(2):
+        html = client.get(explainer.get_absolute_url()).content.decode()
+    assert f"Neighbour {n - 1}" in html
+
+
 LIST_URLS = [
     "/",
     "/topics/science/",
@@ -553,6 +610,27 @@ def test_explainer_page_answers_if_modified_since_with_304(client):
     last_modified = client.get(url)["Last-Modified"]
     response = client.get(url, headers={"if-modified-since": last_modified})
     assert response.status_code == 304
+
+
+def test_last_modified_moves_when_an_up_next_target_goes(client):
+    """A page revalidated with If-Modified-Since alone is sent again once a target it links to
+    was withdrawn: its Last-Modified is that moment, not the page's own publication."""
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        target = live_explainer(title="Soon withdrawn")
+        explainer = factories.ExplainerFactory()
+        RelatedLink.objects.create(explainer=explainer, target=target, position=0)
+        publish(explainer)
+        last_modified = client.get(explainer.get_absolute_url())["Last-Modified"]
+        clock.shift(3600)
+        publishing.withdraw(target)
+        clock.shift(60)
+        response = client.get(
+            explainer.get_absolute_url(), headers={"if-modified-since": last_modified}
+        )
+    assert response.status_code == 200
+    assert "Soon withdrawn" not in response.content.decode()
+    assert response["Last-Modified"] == "Mon, 02 Mar 2026 10:00:00 GMT"
 
 
 def test_new_version_changes_the_etag(client):
