@@ -52,7 +52,7 @@ def test_search_finds_a_draft_by_a_key_fact(open_page, writer):
     factories.ExplainerFactory(authors=[writer], title="Rail timetable")
     page = open_page(writer)
     page.goto(reverse(CHANGELIST))
-    expect(page.locator("#searchbar_helptext")).to_contain_text("key facts")
+    expect(page.locator(".search-help")).to_contain_text("key facts")
     page.fill("#searchbar", "marmalade")
     page.get_by_role("button", name="Search").click()
     rows = page.locator("#result_list tbody tr")

@@ -145,8 +145,9 @@ def test_second_save_shows_the_conflict_and_loses_nothing(open_page, writer, edi
     second.fill("#id_dek", "The editor's dek, typed over the old form.")
     second.fill("#id_key_facts-0-text", "The editor's rewrite of the first fact.")
     ui.save(second)
-    expect(second.locator(".errornote, .errorlist").first).to_be_visible()
-    assert (writer.get_full_name() or writer.username) in ui.errors(second)
+    refusal = second.locator("ul.messagelist li.error", has_text="saved this explainer at")
+    expect(refusal).to_be_visible()
+    assert (writer.get_full_name() or writer.username) in refusal.inner_text()
 
     explainer.refresh_from_db()
     assert "The writer's new opening paragraph." in explainer.what_happened
