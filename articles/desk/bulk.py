@@ -22,16 +22,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from articles import roles
-from articles.desk.forms import date_help
-from articles.desk.people import PersonChoiceField
 from articles.desk.saving import acting_user
+from articles.desk.workflow_forms import ReviewFields, fact_checkers
 from articles.models import Explainer
 from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
@@ -110,27 +107,12 @@ class UnpublishForm(forms.Form):
     )
 
 
-class BulkAssignForm(forms.Form):
-    assignee = PersonChoiceField(queryset=get_user_model().objects.none(), label="Fact-checker")
-    review_due = forms.DateField(
-        required=False,
-        label="Due",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=date_help(),
-    )
-
+class BulkAssignForm(ReviewFields):
     def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        assignee = self.fields["assignee"]
-        assert isinstance(assignee, PersonChoiceField)  # declared above
         # Every fact-checker: the four-eyes rule (not its author or submitter) is checked per
         # explainer by workflow.assign, which refuses that one and goes on with the others.
-        assignee.queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=roles.FACT_CHECKER)
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-        )
+        self.offer(fact_checkers())
 
 
 class BulkActionsMixin(ExplainerAdminBase):

@@ -191,7 +191,19 @@ def form_for(
     return FORMS.get(move.verb, TransitionForm)(data, move=move, initial=initial)
 
 
-class AssignForm(forms.Form):
+def fact_checkers():
+    """Active fact-checkers, by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.FACT_CHECKER)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ReviewFields(forms.Form):
+    """Who checks an explainer's facts, and by when: assigned one at a time or in bulk."""
+
     assignee = PersonChoiceField(queryset=get_user_model().objects.none(), label="Fact-checker")
     review_due = forms.DateField(
         required=False,
@@ -200,21 +212,23 @@ class AssignForm(forms.Form):
         help_text=date_help(),
     )
 
+    def offer(self, people) -> None:
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, PersonChoiceField)  # declared above
+        assignee.queryset = people
+
+
+class AssignForm(ReviewFields):
     def __init__(
         self, data: Mapping[str, Any] | None = None, *, explainer: Explainer, **kwargs: Any
     ) -> None:
         super().__init__(data, prefix="assign", **kwargs)
-        assignee = self.fields["assignee"]
-        assert isinstance(assignee, PersonChoiceField)  # declared above
         # Fact-checkers who may approve it: the four-eyes rule leaves out its authors and
         # submitter.
-        assignee.queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=roles.FACT_CHECKER)
+        self.offer(
+            fact_checkers()
             .exclude(byline_set__explainer=explainer)
             .exclude(pk=explainer.submitted_by_id or 0)
-            .distinct()
-            .order_by("username")
         )
         self.initial.setdefault("assignee", explainer.assignee_id)
         self.initial.setdefault("review_due", explainer.review_due)
