@@ -314,10 +314,8 @@ def _record_revision(explainer: Explainer, *, user: User | None, comment: str) -
 
     Inside a revision block the caller has open already, the rows join that revision.
     """
-    # Every relation the revision follows is read here, a query each, with the rows those
-    # name (a fact's sources, a viewpoint's stakeholder, a byline's author, a link's target):
-    # django-reversion would otherwise read those one row at a time as it serialises and
-    # labels each version, and the explainer's topics through a server-side cursor.
+    # Every relation the revision follows, a query each with the rows those name: else
+    # django-reversion reads them a row at a time (topics through a server-side cursor).
     prefetch_related_objects(
         [explainer],
         Prefetch("byline_set", Byline.objects.select_related("author")),
