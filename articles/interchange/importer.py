@@ -35,6 +35,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles import revisions
 from articles.interchange.planning import (
     MAX_SLUG,
     KnownTargets,
@@ -309,6 +310,16 @@ def _refuse_update(existing: Explainer, filename: str, *, new_revision: bool) ->
         )
 
 
+def revision_prefetches() -> list[Prefetch]:
+    """One Prefetch per relation the revision follows (articles.revisions.FOLLOWED)."""
+    rows = {
+        "byline_set": Byline.objects.select_related("author"),
+        "viewpoints": Viewpoint.objects.select_related("stakeholder"),
+        "related_links": RelatedLink.objects.select_related("target"),
+    }
+    return [Prefetch(name, rows.get(name)) for name in revisions.FOLLOWED]
+
+
 def _record_revision(explainer: Explainer, *, user: User | None, comment: str) -> None:
     """Record the explainer and every inline it follows as one django-reversion revision.
 
@@ -316,17 +327,7 @@ def _record_revision(explainer: Explainer, *, user: User | None, comment: str) -
     """
     # Every relation the revision follows, a query each with the rows those name: else
     # django-reversion reads them a row at a time (topics through a server-side cursor).
-    prefetch_related_objects(
-        [explainer],
-        Prefetch("byline_set", Byline.objects.select_related("author")),
-        "key_facts__sources",
-        "sources",
-        Prefetch("viewpoints", Viewpoint.objects.select_related("stakeholder")),
-        "timeline",
-        "corrections",
-        Prefetch("related_links", RelatedLink.objects.select_related("target")),
-        "topics",
-    )
+    prefetch_related_objects([explainer], *revision_prefetches(), "key_facts__sources", "topics")
     # The caller's transaction holds the whole import: no savepoint of its own.
     with reversion.create_revision(atomic=False):
         reversion.add_to_revision(explainer)
