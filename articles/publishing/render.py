@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import KeyFact, PublishedVersion
+from articles.timestamps import iso_datetime
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
 JSON_LD_CLOSE = "</script>"
@@ -101,8 +102,8 @@ def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> 
         "description": version.dek,
         "url": canonical,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
-        "datePublished": version.first_published_at.isoformat(),
-        "dateModified": version.go_live_at.isoformat(),
+        "datePublished": iso_datetime(version.first_published_at),
+        "dateModified": iso_datetime(version.go_live_at),
         "inLanguage": settings.NEWSROOM_LANGUAGE,
         "author": [
             {

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime
 
+from urllib.parse import urljoin
+
 from django import template
+from django.conf import settings
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 
 from articles import richtext as richtext_module
+from articles.timestamps import iso_datetime
 
 register = template.Library()
 
@@ -62,3 +66,19 @@ def web_url(value: str | None) -> str:
     """
     value = (value or "").strip()
     return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
+def datetime_attr(value: datetime.datetime | None) -> str:
+    """Return a moment as a ``<time datetime>`` (or machine-readable) value, to the second.
+
+    ``|date:"c"`` writes microseconds, which the HTML standard does not allow (at most three
+    fractional digits)."""
+    return iso_datetime(value) if value else ""
+
+
+@register.filter
+def absolute(value: str | None) -> str:
+    """Return a root-relative address (a path, ``{% static %}``) on the site's public address
+    (settings.NEWSROOM_BASE_URL); an absolute one is returned as it is."""
+    return urljoin(settings.NEWSROOM_BASE_URL + "/", value or "")
