@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-
 from urllib.parse import urljoin
 
 from django import template
