@@ -23,7 +23,7 @@ from articles.site.feeds import (
     TopicFeed,
 )
 from articles.site.ical import CALENDAR_PRECISIONS, calendar_bytes
-from articles.site.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_urls
+from articles.site.sitemaps import NEWS_SITEMAPS, SITEMAP_TEMPLATE, SITEMAPS, sitemap_urls
 from articles.site.views import (
     ICS_HORIZON,
     ICS_MAX_EVENTS,
@@ -90,7 +90,11 @@ topic_feed_atom = public_page(follows_old_slugs(Topic, "articles:topic_feed_atom
 @public_page
 @require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
-    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, template_name=SITEMAP_TEMPLATE)
+    # Django dates the whole sitemap by its newest lastmod. A withdrawal takes URLs out without
+    # a newer one, so like other lists it is validated by its content (ETag) alone.
+    del response["Last-Modified"]
+    return response
 
 
 @public_page

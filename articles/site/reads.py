@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -111,6 +112,13 @@ def public_stakeholders(at: datetime.datetime | None = None) -> QuerySet[Stakeho
     """Return the stakeholders at least one live explainer features."""
     return Stakeholder.objects.filter(
         Exists(list_entries(ListEntry.Kind.STAKEHOLDER, OuterRef("pk"), at))
+    )
+
+
+def public_authors(at: datetime.datetime | None = None) -> QuerySet[Any]:
+    """Return the active users with a byline on a live explainer (those with an author page)."""
+    return get_user_model().objects.filter(
+        Exists(list_entries(ListEntry.Kind.AUTHOR, OuterRef("pk"), at)), is_active=True
     )
 
 

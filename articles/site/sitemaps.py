@@ -3,6 +3,8 @@
 Every list is read from live versions, and each is one query: items are evaluated into a list
 so that the framework's paginator counts them without a second query. URLs use the scheme and
 host of settings.NEWSROOM_BASE_URL, like canonical URLs, whatever host the request came to.
+Each ``lastmod`` is a full moment (``SITEMAP_TEMPLATE``), the newest go-live among the live
+versions a page shows: a page changed twice in a day is worth a second visit.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.models import Site
 from django.contrib.sites.requests import RequestSite
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import PublishedVersion, Stakeholder, Topic
+from articles.models import ListEntry, PublishedVersion, WatchItem
 from articles.publishing.render import absolute_url, explainer_path
 from articles.site import reads as public
 from articles.site.xmltext import xml_safe
@@ -26,6 +30,8 @@ from articles.site.xmltext import xml_safe
 # Google News lists articles published in the last two days, at most 1,000 of them.
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
+# Ours, for lastmod as a full moment (Django's writes the day only).
+SITEMAP_TEMPLATE = "articles/sitemap.xml"
 
 
 class PublicSitemap(Sitemap):
@@ -56,20 +62,87 @@ class ExplainerSitemap(PublicSitemap):
         return item["go_live_at"]
 
 
-class TopicSitemap(PublicSitemap):
+class FixedPagesSitemap(PublicSitemap):
+    """The home page and the watch page, dated by the newest live version each shows."""
+
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self) -> list[dict[str, Any]]:
+        has_watch_items = Exists(WatchItem.objects.filter(version=OuterRef("pk")))
+        dates = PublishedVersion.objects.live().aggregate(
+            home=Max("go_live_at"), watch=Max("go_live_at", filter=Q(has_watch_items))
+        )
+        return [{"name": name, "lastmod": dates[name]} for name in ("home", "watch") if dates[name]]
+
+    def location(self, item: dict[str, Any]) -> str:
+        return reverse(f"articles:{item['name']}")
+
+    def lastmod(self, item: dict[str, Any]) -> datetime.datetime:
+        return item["lastmod"]
+
+
+def newest_on_list(kind: str) -> Subquery:
+    """The newest go-live among the live entries of the outer row's list (``kind``)."""
+    entries = public.list_entries(kind, OuterRef("pk")).order_by("-go_live_at")
+    return Subquery(entries.values("go_live_at")[:1])
+
+
+class ListPagesSitemap(PublicSitemap):
+    """Topic, stakeholder or author pages: those with a live explainer, each dated by the
+    newest go-live on its list."""
+
+    kind: str  # a ListEntry.Kind
+    viewname: str
+    key: str  # the field in the page's address, which the view's URL names ``key``
+    url_kwarg = "slug"
+
+    def owners(self) -> QuerySet:
+        raise NotImplementedError
+
+    def items(self) -> list[dict[str, Any]]:
+        owners = self.owners().annotate(lastmod=newest_on_list(self.kind))
+        return list(owners.order_by(self.key).values(self.key, "lastmod"))
+
+    def location(self, item: dict[str, Any]) -> str:
+        return reverse(self.viewname, kwargs={self.url_kwarg: item[self.key]})
+
+    def lastmod(self, item: dict[str, Any]) -> datetime.datetime:
+        return item["lastmod"]
+
+
+class TopicSitemap(ListPagesSitemap):
     changefreq = "daily"
     priority = 0.5
+    kind = ListEntry.Kind.TOPIC
+    viewname = "articles:topic"
+    key = "slug"
 
-    def items(self) -> list[Topic]:
-        return list(public.public_topics().only("slug"))
+    def owners(self) -> QuerySet:
+        return public.public_topics()
 
 
-class StakeholderSitemap(PublicSitemap):
+class StakeholderSitemap(ListPagesSitemap):
     changefreq = "weekly"
     priority = 0.4
+    kind = ListEntry.Kind.STAKEHOLDER
+    viewname = "articles:stakeholder"
+    key = "slug"
 
-    def items(self) -> list[Stakeholder]:
-        return list(public.public_stakeholders().only("slug"))
+    def owners(self) -> QuerySet:
+        return public.public_stakeholders()
+
+
+class AuthorSitemap(ListPagesSitemap):
+    changefreq = "weekly"
+    priority = 0.3
+    kind = ListEntry.Kind.AUTHOR
+    viewname = "articles:author"
+    key = get_user_model().USERNAME_FIELD
+    url_kwarg = "username"
+
+    def owners(self) -> QuerySet:
+        return public.public_authors()
 
 
 class NewsSitemap(PublicSitemap):
@@ -112,9 +185,11 @@ class NewsSitemap(PublicSitemap):
 
 # Typed as django.contrib.sitemaps' views take them (a dict is invariant in its values).
 SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
+    "pages": FixedPagesSitemap,
     "explainers": ExplainerSitemap,
     "topics": TopicSitemap,
     "stakeholders": StakeholderSitemap,
+    "authors": AuthorSitemap,
 }
 NEWS_SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"news": NewsSitemap}
 

@@ -50,14 +50,66 @@ def test_sitemap_leaves_out_unpublished_and_withdrawn(client):
     assert "/topics/science/" not in urls
 
 
+def lastmods(client) -> dict[str, str]:
+    """Return {location: lastmod} of sitemap.xml."""
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root}
+
+
 def test_sitemap_lastmod_is_the_live_version_time(client):
-    """An explainer's lastmod is when its live version went live."""
+    """An explainer's lastmod is the moment its live version went live, to the second."""
     explainer = factories.complete_explainer()
     went_live = timezone.now() - datetime.timedelta(days=10)
     publish(explainer, go_live_at=went_live)
+    lastmod = lastmods(client)[settings.NEWSROOM_BASE_URL + explainer.get_absolute_url()]
+    assert lastmod == timezone.localtime(went_live).isoformat(timespec="seconds")
+
+
+def test_sitemap_lists_home_watch_and_author_pages(client):
+    """Home, watch and each live byline's author page are in the sitemap; a byline on a draft
+    only is not."""
+    writer = factories.UserFactory(username="ada")
+    factories.complete_explainer(authors=[factories.UserFactory(username="drafty")])
+    live_explainer(authors=[writer])
+    base = settings.NEWSROOM_BASE_URL
+    urls = lastmods(client)
+    assert {f"{base}/", f"{base}/watch/", f"{base}/authors/ada/"} <= set(urls)
+    assert f"{base}/authors/drafty/" not in urls
+
+
+def test_every_sitemap_lastmod_is_a_full_moment(client):
+    """Every URL carries a lastmod with date, time and offset."""
+    live_explainer(authors=[factories.UserFactory(username="ada")])
+    urls = lastmods(client)
+    assert len(urls) == 6  # home, watch, the explainer, its topic, stakeholder and author
+    for location, lastmod in urls.items():
+        moment = datetime.datetime.fromisoformat(lastmod)
+        assert "T" in lastmod and moment.tzinfo is not None, location
+
+
+def test_list_pages_lastmod_is_their_newest_live_explainer(client):
+    """A topic's and an author's lastmod is the newest go-live on their list; home's is the
+    newest of all."""
+    ada = factories.UserFactory(username="ada")
+    older = factories.complete_explainer(authors=[ada])
+    publish(older, go_live_at=timezone.now() - datetime.timedelta(days=5))
+    other = factories.TopicFactory(name="Other", slug="other")
+    newer = live_explainer(topics=[other])
+    base = settings.NEWSROOM_BASE_URL
+    urls = lastmods(client)
+    older_at, newer_at = (urls[base + e.get_absolute_url()] for e in (older, newer))
+    assert urls[f"{base}/authors/ada/"] == urls[f"{base}/topics/science/"] == older_at
+    assert urls[f"{base}/topics/other/"] == urls[f"{base}/"] == newer_at
+    assert newer_at > older_at
+
+
+def test_sitemap_has_no_date_validator(client):
+    """The sitemap is validated by its content only: a withdrawal removes URLs without a
+    newer lastmod."""
+    live_explainer()
     response = client.get("/sitemap.xml")
-    lastmod = ET.fromstring(response.content).find(f"{SM}url/{SM}lastmod").text
-    assert lastmod == timezone.localtime(went_live).date().isoformat()
+    assert "Last-Modified" not in response.headers
+    assert response.headers["ETag"]
 
 
 def news_urls(client) -> list[ET.Element]:
