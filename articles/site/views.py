@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages import views as flatpage_views
 from django.core import signing
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import (
     Http404,
@@ -69,6 +70,7 @@ WATCH_UNDATED_MAX = 100
 ICS_HORIZON = datetime.timedelta(days=549)  # about 18 months ahead
 ICS_MAX_EVENTS = 1000
 CACHEABLE_STATUSES = (200, 301, 304, 410)
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 # --- Caching headers --------------------------------------------------------------------------
@@ -176,15 +178,22 @@ def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class PublicListView(ListView):
-    """A paginated list of live explainers. A bad or out-of-range ``?page=`` shows the
-    nearest real page instead of an error."""
+    """A paginated list of live explainers. A ``?page=`` that is not a page of the list
+    ("abc", "0", "01", past the last) is 404: no page answers under a second address."""
 
     paginate_by = PAGE_SIZE
     http_method_names = ["get", "head"]
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        number = self.request.GET.get(self.page_kwarg, "1")
+        # Paginator.page() takes "01" and " 1" for 1; only the form our links write is a page.
+        if not PAGE_NUMBER.fullmatch(number):
+            raise Http404("No such page.")
+        try:
+            page = paginator.page(number)
+        except InvalidPage as error:
+            raise Http404("No such page.") from error
         return paginator, page, page.object_list, page.has_other_pages()
 
 

@@ -114,11 +114,13 @@ def test_search_results_paginate(client):
     )
 
 
-@pytest.mark.parametrize("page", ["abc", "99", "-3"])
-def test_bad_search_pages_answer_normally(client, page):
-    """A bad ?page= on search answers 200."""
+@pytest.mark.parametrize("page", ["abc", "99", "2", "-3", "0"])
+def test_bad_search_pages_are_404(client, page):
+    """A malformed or out-of-range ?page= on search is 404; page 1 is the first page."""
     live_explainer()
-    assert client.get("/search/", {"q": "explainer", "page": page}).status_code == 200
+    assert client.get("/search/", {"q": "explainer", "page": "1"}).status_code == 200
+    assert client.get("/search/", {"q": "explainer", "page": page}).status_code == 404
+    assert client.get("/search/", {"page": page}).status_code == 404
 
 
 def test_snippet_marks_the_match_and_escapes_text():
