@@ -232,6 +232,10 @@ NEWSROOM_NAME = env.str("NEWSROOM_NAME", default="The Newsroom")
 # when set.
 NEWSROOM_CORRECTIONS_EMAIL = env.str("NEWSROOM_CORRECTIONS_EMAIL", default="")
 NEWSROOM_LANGUAGE = env.str("NEWSROOM_LANGUAGE", default="en")
+# Static files naming the publication to machines: its logo (JSON-LD, at least 112 px square)
+# and the picture shared with a page that has none of its own (og:image).
+NEWSROOM_LOGO = "img/logo.png"
+NEWSROOM_SHARE_IMAGE = "img/logo.png"
 # The site's public address, used for canonical URLs, Open Graph and JSON-LD rendered at publish
 # time (no request is at hand then). Changing it takes effect for each explainer when republished.
 NEWSROOM_BASE_URL = env.str("NEWSROOM_BASE_URL", default="http://localhost:8000").rstrip("/")

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import KeyFact, PublishedVersion
+from articles.publishing import jsonld
 from articles.timestamps import iso_datetime
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
@@ -93,7 +94,6 @@ def _timeline_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> dict[str, Any]:
     """Return the schema.org BackgroundNewsArticle for a version."""
-    policies = policy_urls()
     topics = [t["name"] for t in data.get("topics", [])]
     article: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -113,14 +113,7 @@ def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> 
             }
             for author in data.get("authors", [])
         ],
-        "publisher": {
-            "@type": "NewsMediaOrganization",
-            "name": settings.NEWSROOM_NAME,
-            "url": absolute_url("/"),
-            "publishingPrinciples": policies["principles"],
-            "correctionsPolicy": policies["corrections"],
-            "verificationFactCheckingPolicy": policies["fact_checking"],
-        },
+        "publisher": jsonld.organization(),
     }
     if topics:
         article["articleSection"] = topics[0] if len(topics) == 1 else topics
@@ -136,6 +129,8 @@ def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> 
             }
             for correction in data["corrections"]
         ]
+    if data.get("sources"):
+        article["citation"] = jsonld.citations(data["sources"])
     return article
 
 
@@ -171,6 +166,7 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
             for author in data.get("authors", [])
         ],
         "json_ld": json_for_script(article),
+        "breadcrumbs_json_ld": json_for_script(jsonld.breadcrumbs(data, canonical)),
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
     }
 

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
 # The settings every public template reads, by the names templates use: the publication's
-# name and the address readers write to about an error (may be empty).
-SITE_SETTINGS = ("NEWSROOM_NAME", "NEWSROOM_CORRECTIONS_EMAIL")
+# name, the address readers write to about an error (may be empty), and the static picture
+# shared with a page that has none of its own.
+SITE_SETTINGS = ("NEWSROOM_NAME", "NEWSROOM_CORRECTIONS_EMAIL", "NEWSROOM_SHARE_IMAGE")
 
 # The site's fixed pages that its chrome links to, as ``links.<name>`` in templates.
 SITE_LINKS = {

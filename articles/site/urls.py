@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles.site import endpoints, views
+from articles.site import endpoints, previews, views
 
 app_name = "articles"
 
@@ -27,7 +27,7 @@ urlpatterns = [
     path("sitemap.xml", endpoints.sitemap, name="sitemap"),
     path("news-sitemap.xml", endpoints.news_sitemap, name="news_sitemap"),
     path("robots.txt", endpoints.robots_txt, name="robots"),
-    path("preview/<str:token>/", views.preview, name="preview"),
-    path("share/<str:token>/", views.share, name="share"),
+    path("preview/<str:token>/", previews.preview, name="preview"),
+    path("share/<str:token>/", previews.share, name="share"),
     path("healthz", endpoints.healthz, name="healthz"),
 ]

@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages import views as flatpage_views
-from django.core import signing
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import (
@@ -44,10 +42,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles import entities
-from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
-from articles.publishing import preview as preview_tokens
-from articles.publishing import upnext
-from articles.publishing.render import explainer_path, stored_html
+from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic
+from articles.publishing import jsonld, upnext
+from articles.publishing.render import explainer_path, json_for_script, stored_html
 from articles.site import reads as public
 from articles.site.search import SearchResults, clean_query, search, with_snippets
 
@@ -174,6 +171,17 @@ def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# --- Page metadata ----------------------------------------------------------------------------
+
+
+def page_meta(path: str, title: str, description: str, page: Page | None = None) -> dict[str, str]:
+    """Return what ``includes/page_meta.html`` reads: the description, the canonical address
+    (``path``, with ``?page=`` past the first page of a list) and the Open Graph title."""
+    if page is not None and page.number > 1:
+        path = f"{path}?page={page.number}"
+    return {"meta_path": path, "meta_title": title, "meta_description": description}
+
+
 # --- Lists ------------------------------------------------------------------------------------
 
 
@@ -249,12 +257,17 @@ class CardListView(PublicListView):
             **kwargs,
         )
 
+    def describe(self) -> tuple[str, str, str]:
+        """Return the page's (path, title, description), for its metadata (``page_meta``)."""
+        raise NotImplementedError
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if context["paginator"].count == 0:
             # Unpublished work must not give away a topic, stakeholder or byline to come.
             raise Http404("Nothing is published here.")
         context["cards"] = [stored_html(card) for card in context["page_obj"]]
+        context.update(page_meta(*self.describe(), page=context["page_obj"]))
         return context
 
 
@@ -264,6 +277,12 @@ class TopicView(CardListView):
 
     def get_owner(self) -> Topic:
         return get_object_or_404(Topic, slug=self.kwargs["slug"])
+
+    def describe(self) -> tuple[str, str, str]:
+        topic = self.owner
+        default = f"Explainers about {topic.name} from {settings.NEWSROOM_NAME}."
+        path = reverse("articles:topic", kwargs={"slug": topic.slug})
+        return path, topic.name, topic.description or default
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(topic=self.owner, **kwargs)
@@ -275,6 +294,12 @@ class StakeholderView(CardListView):
 
     def get_owner(self) -> Stakeholder:
         return get_object_or_404(Stakeholder, slug=self.kwargs["slug"])
+
+    def describe(self) -> tuple[str, str, str]:
+        stakeholder = self.owner
+        default = f"Explainers from {settings.NEWSROOM_NAME} featuring {stakeholder.name}."
+        path = reverse("articles:stakeholder", kwargs={"slug": stakeholder.slug})
+        return path, stakeholder.name, stakeholder.description or default
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(stakeholder=self.owner, **kwargs)
@@ -321,9 +346,16 @@ class AuthorView(CardListView):
             user_model, **{user_model.USERNAME_FIELD: username}, is_active=True
         )
 
+    def author_name(self) -> str:
+        return self.owner.get_full_name() or self.owner.get_username()
+
+    def describe(self) -> tuple[str, str, str]:
+        name = self.author_name()
+        path = reverse("articles:author", kwargs={"username": self.owner.get_username()})
+        return path, name, f"Explainers by {name} for {settings.NEWSROOM_NAME}."
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        name = self.owner.get_full_name() or self.owner.get_username()
-        return super().get_context_data(author_name=name, **kwargs)
+        return super().get_context_data(author_name=self.author_name(), **kwargs)
 
 
 class HomeView(TemplateView):
@@ -339,6 +371,13 @@ class HomeView(TemplateView):
             latest=cards[1:],
             topics=list(public.public_topics().order_by("name").only("name", "slug")),
             watch=public.watch_items(limit=HOME_WATCH),
+            json_ld=json_for_script(jsonld.home_page()),
+            **page_meta(
+                reverse("articles:home"),
+                settings.NEWSROOM_NAME,
+                f"{settings.NEWSROOM_NAME} explains the news: what happened, the key facts, "
+                "and why it matters.",
+            ),
             **kwargs,
         )
 
@@ -375,6 +414,11 @@ class WatchView(TemplateView):
         return super().get_context_data(
             dated=public.watch_items(dated=True, limit=WATCH_DATED_MAX),
             undated=public.watch_items(dated=False, limit=WATCH_UNDATED_MAX),
+            **page_meta(
+                reverse("articles:watch"),
+                "What to watch",
+                f"Upcoming dates and open questions from {settings.NEWSROOM_NAME}'s explainers.",
+            ),
             **kwargs,
         )
 
@@ -384,7 +428,16 @@ class CorrectionsView(TemplateView):
     http_method_names = ["get", "head"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(corrections=public.public_corrections(), **kwargs)
+        return super().get_context_data(
+            corrections=public.public_corrections(),
+            **page_meta(
+                reverse("articles:corrections"),
+                "Corrections",
+                f"Every correction, clarification and update to {settings.NEWSROOM_NAME}'s "
+                "explainers, newest first.",
+            ),
+            **kwargs,
+        )
 
 
 home = public_view(HomeView.as_view())
@@ -415,85 +468,3 @@ def policy_page(url: str) -> Callable[[HttpRequest], HttpResponseBase]:
 corrections_policy = policy_page("/about/corrections-policy/")
 fact_checking_policy = policy_page("/about/fact-checking-policy/")
 publishing_principles = policy_page("/about/publishing-principles/")
-
-
-# --- Staff preview ----------------------------------------------------------------------------
-
-
-def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    response = render(request, "articles/preview_refused.html", {"message": message}, status=status)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_safe
-def preview(request: HttpRequest, token: str) -> HttpResponse:
-    """Show a staff member the working copy a signed preview link was made for."""
-    try:
-        explainer_id = preview_tokens.explainer_id_from_token(token)
-    except signing.SignatureExpired:
-        return _refused(request, "This preview link has expired. Ask the desk for a new one.")
-    except signing.BadSignature:
-        return _refused(request, "This preview link is not valid.")
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    explainer = Explainer.objects.visible_to(request.user).filter(pk=explainer_id).first()
-    if explainer is None:
-        return _refused(request, "You do not have access to this explainer.")
-    version = preview_tokens.preview_version(explainer)
-    context, _ = upnext.page_context(version, timezone.now())
-    context.update(explainer=explainer, state=explainer.get_state_display())
-    response = render(request, "articles/preview.html", context)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-# --- Share links ------------------------------------------------------------------------------
-
-SHARE_REFUSALS = {
-    "withdrawn": "This preview link has been withdrawn.",
-    "expired": "This preview link has expired.",
-}
-
-
-def _private_noindex(response: HttpResponse) -> HttpResponse:
-    # Not for shared caches, CDNs nor the page cache (which also skips /share/), not for search.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@require_safe
-def share(request: HttpRequest, token: str) -> HttpResponse:
-    """Show the saved working copy to whoever holds a share link, and record that they did.
-
-    Withdrawn and expired links answer 410 with a plain sentence; unknown ones 404.
-    """
-    link = preview_tokens.share_link_for(token)
-    if link is None:
-        raise Http404("No such preview link.")
-    status = link.status()
-    if request.method == "GET":  # a HEAD shows nobody anything
-        outcome = "shown" if status == "open" else status
-        preview_tokens.record_share_view(link, outcome, request.headers.get("User-Agent", ""))
-    if status != "open":
-        response = render(
-            request,
-            "articles/preview_refused.html",
-            {"message": SHARE_REFUSALS[status]},
-            status=410,
-        )
-        return _private_noindex(response)
-    version = preview_tokens.preview_version(link.explainer)
-    response = render(
-        request,
-        "articles/share_preview.html",
-        {
-            "title": version.title,
-            "head_html": stored_html(version.head_html),
-            "body_html": stored_html(version.body_html),
-            "expires_at": link.expires_at,
-        },
-    )
-    return _private_noindex(response)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import html
 from urllib.parse import urljoin
 
 from django import template
 from django.conf import settings
 from django.utils.dateformat import format as format_date
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from articles import richtext as richtext_module
 from articles.timestamps import iso_datetime
@@ -81,3 +84,12 @@ def absolute(value: str | None) -> str:
     """Return a root-relative address (a path, ``{% static %}``) on the site's public address
     (settings.NEWSROOM_BASE_URL); an absolute one is returned as it is."""
     return urljoin(settings.NEWSROOM_BASE_URL + "/", value or "")
+
+
+@register.filter
+def plain_summary(value: str | None, words: int = 40) -> str:
+    """Return the opening ``words`` of stored HTML as plain text (a page's description).
+
+    The result is a plain string, so the template escapes it wherever it goes."""
+    text = html.unescape(strip_tags(value or ""))
+    return Truncator(" ".join(text.split())).words(words)
