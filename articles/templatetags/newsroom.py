@@ -90,6 +90,8 @@ def absolute(value: str | None) -> str:
 def plain_summary(value: str | None, words: int = 40) -> str:
     """Return the opening ``words`` of stored HTML as plain text (a page's description).
 
-    The result is a plain string, so the template escapes it wherever it goes."""
-    text = html.unescape(strip_tags(value or ""))
+    The HTML is sanitised first (so a script's text goes with it) and normalised (each block
+    ends a line, so blocks do not run together). The result is a plain string, so the template
+    escapes it wherever it goes."""
+    text = html.unescape(strip_tags(richtext_module.normalise(value)))
     return Truncator(" ".join(text.split())).words(words)
