@@ -94,8 +94,8 @@ class ListPagesSitemap(PublicSitemap):
 
     kind: str  # a ListEntry.Kind
     viewname: str
-    key: str  # the field in the page's address, which the view's URL names ``key``
-    url_kwarg = "slug"
+    key: str  # the owner's field that is in the page's address…
+    url_kwarg = "slug"  # …under this name in the URL pattern
 
     def owners(self) -> QuerySet:
         raise NotImplementedError

@@ -4,7 +4,8 @@ The explainer page is one query for HTML stored at publish time (two with "Up ne
 which follow their targets' liveness); list pages are a fixed
 handful of queries whatever the number of items. Anonymous responses are the same for every
 reader, so each carries ``Cache-Control: public`` and a validator, and answers conditional
-requests with 304 (``public_page``). The staff preview and share links are the private pages.
+requests with 304 (``public_page``). The staff preview and share links, the private pages,
+are in ``previews.py``.
 """
 
 from __future__ import annotations
