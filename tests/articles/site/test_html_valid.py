@@ -118,3 +118,19 @@ def test_public_pages_are_valid_html(client, tmp_path):
     assert any(m.get("url", "").endswith(canary.name) for m in messages), (
         "The checker passed a page with an invalid <time datetime>: it did not check."
     )
+
+
+def test_a_missing_checker_is_skipped_on_a_workstation(monkeypatch, tmp_path):
+    """Without vnu.jar the check is skipped, with the reason, when CI is not set."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("VNU_JAR", str(tmp_path / "absent.jar"))
+    with pytest.raises(pytest.skip.Exception, match="absent.jar"):
+        checker_command()
+
+
+def test_a_missing_checker_fails_under_ci(monkeypatch, tmp_path):
+    """Under CI a missing checker is a failure, never a skip."""
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("VNU_JAR", str(tmp_path / "absent.jar"))
+    with pytest.raises(pytest.fail.Exception, match="absent.jar"):
+        checker_command()
