@@ -39,6 +39,8 @@ from django.utils.cache import (
 )
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
@@ -83,12 +85,31 @@ def _public_cache_control(response: HttpResponseBase) -> None:
     )
 
 
-def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Make a reader-facing view cacheable: Cache-Control public, an ETag, and 304s.
+def read_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Serve GET and HEAD; answer any other method 405 with ``Allow: GET, HEAD`` and no body.
 
-    A view may set its own ``ETag``/``Last-Modified`` (the explainer page does, from the
-    version, before rendering); otherwise the ETag is a hash of the rendered body, so lists
-    revalidate correctly when an item is published, withdrawn or expires.
+    The view is also exempt from CSRF checks, which is what lets the 405 come first: without
+    it, ``CsrfViewMiddleware`` refuses an anonymous POST, PUT or DELETE with its 403 page before
+    the view can say which methods it takes. The exemption is safe because CSRF protects only
+    requests that change something, and ``require_safe`` (inside it) turns every such request
+    away before the view runs: a forged request has nothing here to act on.
+    """
+    return csrf_exempt(require_safe(view))
+
+
+def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Make a reader-facing view read-only, cacheable and compressed.
+
+    GET and HEAD only (``read_only``); Cache-Control public, an ETag, and 304s. A view may set
+    its own ``ETag``/``Last-Modified`` (the explainer page does, from the version, before
+    rendering); otherwise the ETag is a hash of the rendered body, so lists revalidate
+    correctly when an item is published, withdrawn or expires.
+
+    The body is gzipped for a client that accepts it, with ``Vary: Accept-Encoding``
+    (``gzip_page``, after the ETag is set: Django makes it weak, and 304s still match).
+    Compression is safe here because a public page holds no secret for a BREACH-style attack
+    to guess: the same page goes to every reader, with no CSRF token and nothing personal. The
+    admin, previews and share links do not pass through here and stay uncompressed.
     """
 
     @functools.wraps(view)
@@ -114,12 +135,7 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         # Given a response, Django returns it or a 304/412 in its place: None only without one.
         return conditional if conditional is not None else response
 
-    return wrapped
-
-
-def public_view(view: Callable) -> Callable:
-    """``public_page`` for a class-based view."""
-    return public_page(require_safe(view))
+    return read_only(gzip_page(wrapped))
 
 
 # --- Explainer pages --------------------------------------------------------------------------
@@ -155,7 +171,6 @@ def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
-@require_safe
 def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Serve an explainer: one query for the HTML stored when it was published, in the page
     template, and one more when it has "Up next" links, for the targets live now
@@ -378,15 +393,15 @@ class CorrectionsView(TemplateView):
         return super().get_context_data(corrections=public.public_corrections(), **kwargs)
 
 
-home = public_view(HomeView.as_view())
-topic_detail = public_view(follows_old_slugs(Topic, "articles:topic")(TopicView.as_view()))
-stakeholder_detail = public_view(
+home = public_page(HomeView.as_view())
+topic_detail = public_page(follows_old_slugs(Topic, "articles:topic")(TopicView.as_view()))
+stakeholder_detail = public_page(
     follows_old_slugs(Stakeholder, "articles:stakeholder")(StakeholderView.as_view())
 )
-author_detail = public_view(AuthorView.as_view())
-search_view = public_view(SearchView.as_view())
-watch = public_view(WatchView.as_view())
-corrections = public_view(CorrectionsView.as_view())
+author_detail = public_page(AuthorView.as_view())
+search_view = public_page(SearchView.as_view())
+watch = public_page(WatchView.as_view())
+corrections = public_page(CorrectionsView.as_view())
 
 
 # --- Policy pages ---------------------------------------------------------------------------
@@ -396,7 +411,6 @@ def policy_page(url: str) -> Callable[[HttpRequest], HttpResponseBase]:
     """Serve the flat page at ``url`` (editable in the admin under Flat pages)."""
 
     @public_page
-    @require_safe
     def view(request: HttpRequest) -> HttpResponseBase:
         return flatpage_views.flatpage(request, url)
 
@@ -417,7 +431,7 @@ def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpRespo
     return response
 
 
-@require_safe
+@read_only
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     """Show a staff member the working copy a signed preview link was made for."""
     try:
@@ -455,7 +469,7 @@ def _private_noindex(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_safe
+@read_only
 def share(request: HttpRequest, token: str) -> HttpResponse:
     """Show the saved working copy to whoever holds a share link, and record that they did.
 
