@@ -138,6 +138,11 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
     return read_only(gzip_page(wrapped))
 
 
+def public_view(view: Callable) -> Callable:
+    """``public_page`` for a class-based view."""
+    return public_page(view)
+
+
 # --- Explainer pages --------------------------------------------------------------------------
 
 
@@ -393,15 +398,15 @@ class CorrectionsView(TemplateView):
         return super().get_context_data(corrections=public.public_corrections(), **kwargs)
 
 
-home = public_page(HomeView.as_view())
-topic_detail = public_page(follows_old_slugs(Topic, "articles:topic")(TopicView.as_view()))
-stakeholder_detail = public_page(
+home = public_view(HomeView.as_view())
+topic_detail = public_view(follows_old_slugs(Topic, "articles:topic")(TopicView.as_view()))
+stakeholder_detail = public_view(
     follows_old_slugs(Stakeholder, "articles:stakeholder")(StakeholderView.as_view())
 )
-author_detail = public_page(AuthorView.as_view())
-search_view = public_page(SearchView.as_view())
-watch = public_page(WatchView.as_view())
-corrections = public_page(CorrectionsView.as_view())
+author_detail = public_view(AuthorView.as_view())
+search_view = public_view(SearchView.as_view())
+watch = public_view(WatchView.as_view())
+corrections = public_view(CorrectionsView.as_view())
 
 
 # --- Policy pages ---------------------------------------------------------------------------
