@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.site.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A public address typed in upper case, which would be a 404, redirects to its lower-case
+    # page when that exists (articles/site/lowercase.py).
+    "articles.site.lowercase.LowercaseRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -228,6 +231,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # What readers see as the publisher (JSON-LD, feeds, news sitemap).
 NEWSROOM_NAME = env.str("NEWSROOM_NAME", default="The Newsroom")
+# Under a home-screen icon (the web app manifest): about 12 characters fit.
+NEWSROOM_SHORT_NAME = env.str("NEWSROOM_SHORT_NAME", default="") or NEWSROOM_NAME
 # Where readers write about an error: shown in every public page's footer and on /corrections/
 # when set.
 NEWSROOM_CORRECTIONS_EMAIL = env.str("NEWSROOM_CORRECTIONS_EMAIL", default="")

@@ -31,6 +31,7 @@ import datetime
 import hashlib
 import logging
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -307,8 +308,21 @@ def _vary_key(url_key: str) -> str:
     return f"{PAGE_KEY_PREFIX}:vary:{hashlib.sha256(url_key.encode()).hexdigest()}"
 
 
+# Public pages vary on Accept-Encoding only to be gzipped or not (``views.public_page``), so a
+# page is kept twice at most, not once per browser's spelling of the header. The test is the
+# one Django's GZipMiddleware makes (the word "gzip" anywhere in the header).
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _vary_value(request: HttpRequest, header: str) -> str:
+    value = request.META.get(header, "")
+    if header == "HTTP_ACCEPT_ENCODING":
+        return "gzip" if ACCEPTS_GZIP.search(value) else ""
+    return value
+
+
 def _page_key(url_key: str, vary: tuple[str, ...], request: HttpRequest) -> str:
-    varying = "\n".join(request.META.get(header, "") for header in vary)
+    varying = "\n".join(_vary_value(request, header) for header in vary)
     digest = hashlib.sha256(f"{url_key}\n{varying}".encode()).hexdigest()
     return f"{PAGE_KEY_PREFIX}:{digest}"
 

@@ -24,6 +24,7 @@ SITE_LINKS = {
     "publishing_principles": "articles:publishing_principles",
     "fact_checking_policy": "articles:fact_checking_policy",
     "corrections_policy": "articles:corrections_policy",
+    "manifest": "articles:manifest",
 }
 
 
@@ -40,4 +41,7 @@ def site_links(script_prefix: str) -> dict[str, str]:
 def site(request: HttpRequest) -> dict[str, Any]:
     context = {name: getattr(settings, name) for name in SITE_SETTINGS}
     context["links"] = site_links(get_script_prefix())
+    # The page's address on the public site, printed under the masthead (site.css, print).
+    # Only the path: the page cache keys pages on it, and a query string may hold anything.
+    context["page_url"] = settings.NEWSROOM_BASE_URL + request.path
     return context

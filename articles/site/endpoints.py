@@ -1,21 +1,30 @@
 """The site's machine-readable addresses: timeline JSON, the calendar, feeds, sitemaps,
-robots.txt and the health check. Cached and conditional like the pages (``views.public_page``).
+robots.txt, the icon and web app manifest, and the health check. Cached and conditional like
+the pages (``views.public_page``).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from articles.models import PublishedVersion, Topic
 from articles.publishing.render import absolute_url, explainer_path
+from articles.site import icons, timelinejs
 from articles.site import reads as public
-from articles.site import timelinejs
 from articles.site.feeds import (
     LatestExplainersAtomFeed,
     LatestExplainersFeed,
@@ -29,11 +38,11 @@ from articles.site.views import (
     ICS_MAX_EVENTS,
     follows_old_slugs,
     public_page,
+    read_only,
 )
 
 
 @public_page
-@require_safe
 def timeline_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Return the explainer's timeline in TimelineJS's JSON format."""
     row = (
@@ -59,7 +68,6 @@ def timeline_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @public_page
-@require_safe
 def watch_ics(request: HttpRequest) -> HttpResponse:
     """The dated watch items as an iCalendar feed (see calendar.py for how precision maps)."""
     today = timezone.localdate()
@@ -88,7 +96,6 @@ topic_feed_atom = public_page(follows_old_slugs(Topic, "articles:topic_feed_atom
 
 
 @public_page
-@require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
     response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, template_name=SITEMAP_TEMPLATE)
     # Django dates the whole sitemap by its newest lastmod. A withdrawal takes URLs out without
@@ -98,7 +105,6 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-@require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     return sitemap_views.sitemap(
         request, sitemaps=NEWS_SITEMAPS, template_name="articles/news_sitemap.xml"
@@ -106,7 +112,6 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -118,8 +123,47 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@public_page
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Send clients that ask for /favicon.ico by habit to the static icon (pages link it)."""
+    return HttpResponsePermanentRedirect(static("icons/favicon.ico"))
+
+
+@public_page
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: the name and icons a phone shows for a page saved to its home
+    screen. ``display: minimal-ui`` keeps the back button and the address, which a reader
+    checking a source needs."""
+    manifest = {
+        "name": settings.NEWSROOM_NAME,
+        "short_name": settings.NEWSROOM_SHORT_NAME,
+        "lang": settings.NEWSROOM_LANGUAGE,
+        "start_url": reverse("articles:home"),
+        "scope": reverse("articles:home"),
+        "display": "minimal-ui",
+        "background_color": icons.PAPER,
+        "theme_color": icons.RED,
+        "icons": [
+            *(
+                {
+                    "src": static(f"icons/icon-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                }
+                for size in icons.PNG_SIZES
+            ),
+            {"src": static("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 @never_cache
-@require_safe
+@read_only
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the database answers, 503 otherwise."""
     try:

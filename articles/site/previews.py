@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from articles.models import Explainer
 from articles.publishing import preview as preview_tokens
 from articles.publishing import upnext
 from articles.publishing.render import stored_html
+from articles.site.views import read_only
 
 # --- Staff preview ----------------------------------------------------------------------------
 
@@ -28,7 +28,7 @@ def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpRespo
     return response
 
 
-@require_safe
+@read_only
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     """Show a staff member the working copy a signed preview link was made for."""
     try:
@@ -66,7 +66,7 @@ def _private_noindex(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_safe
+@read_only
 def share(request: HttpRequest, token: str) -> HttpResponse:
     """Show the saved working copy to whoever holds a share link, and record that they did.
 

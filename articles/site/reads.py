@@ -218,6 +218,7 @@ class PublicCorrection:
     dated: datetime.date
     slug: str
     title: str
+    published_at: datetime.datetime  # when readers first saw it (``corrections_first_seen``)
 
     @property
     def url(self) -> str:
@@ -228,13 +229,43 @@ class PublicCorrection:
         return self.kind.capitalize()
 
 
-def public_corrections() -> list[PublicCorrection]:
-    """Return every correction of every live version, newest first."""
-    rows = (
-        PublishedVersion.objects.live()
+CorrectionKey = tuple[int, str, str, str]
+
+
+def corrections_first_seen(
+    explainer_ids: list[int], now: datetime.datetime
+) -> dict[CorrectionKey, datetime.datetime]:
+    """Return when each correction of these explainers was first published.
+
+    A correction reaches readers with the first version that carries it, so its time is that
+    version's go-live time. Only versions readers could see count (gone live, and not
+    cancelled before then); a correction is known by its explainer, kind, text and date, so
+    one whose text was edited later counts as published again with the edit.
+    """
+    versions = (
+        PublishedVersion.objects.filter(explainer_id__in=explainer_ids, go_live_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=F("go_live_at")))
         .exclude(data__corrections=[])
-        .values("slug", "title", "data__corrections")
+        .order_by("go_live_at")
+        .values_list("explainer_id", "go_live_at", "data__corrections")
     )
+    seen: dict[CorrectionKey, datetime.datetime] = {}
+    for explainer_id, go_live_at, corrections in versions:
+        for c in corrections or []:
+            seen.setdefault((explainer_id, c["kind"], c["text"], c["dated"]), go_live_at)
+    return seen
+
+
+def public_corrections() -> list[PublicCorrection]:
+    """Return every correction of every live version, newest first: by its date, and on the
+    same date by the time it was first published (two queries)."""
+    now = timezone.now()
+    rows = list(
+        PublishedVersion.objects.live(now)
+        .exclude(data__corrections=[])
+        .values("explainer_id", "go_live_at", "slug", "title", "data__corrections")
+    )
+    first_seen = corrections_first_seen([row["explainer_id"] for row in rows], now)
     found = [
         PublicCorrection(
             kind=c["kind"],
@@ -242,8 +273,12 @@ def public_corrections() -> list[PublicCorrection]:
             dated=datetime.date.fromisoformat(c["dated"]),
             slug=row["slug"],
             title=row["title"],
+            published_at=first_seen.get(
+                (row["explainer_id"], c["kind"], c["text"], c["dated"]), row["go_live_at"]
+            ),
         )
         for row in rows
         for c in row["data__corrections"] or []
     ]
-    return sorted(found, key=lambda c: (c.dated, c.title), reverse=True)
+    # A stable sort: one version's corrections of the same moment keep the desk's order.
+    return sorted(found, key=lambda c: (c.dated, c.published_at), reverse=True)

@@ -39,6 +39,8 @@ from django.utils.cache import (
 )
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
@@ -83,12 +85,31 @@ def _public_cache_control(response: HttpResponseBase) -> None:
     )
 
 
-def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Make a reader-facing view cacheable: Cache-Control public, an ETag, and 304s.
+def read_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Serve GET and HEAD; answer any other method 405 with ``Allow: GET, HEAD`` and no body.
 
-    A view may set its own ``ETag``/``Last-Modified`` (the explainer page does, from the
-    version, before rendering); otherwise the ETag is a hash of the rendered body, so lists
-    revalidate correctly when an item is published, withdrawn or expires.
+    The view is also exempt from CSRF checks, which is what lets the 405 come first: without
+    it, ``CsrfViewMiddleware`` refuses an anonymous POST, PUT or DELETE with its 403 page before
+    the view can say which methods it takes. The exemption is safe because CSRF protects only
+    requests that change something, and ``require_safe`` (inside it) turns every such request
+    away before the view runs: a forged request has nothing here to act on.
+    """
+    return csrf_exempt(require_safe(view))
+
+
+def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Make a reader-facing view read-only, cacheable and compressed.
+
+    GET and HEAD only (``read_only``); Cache-Control public, an ETag, and 304s. A view may set
+    its own ``ETag``/``Last-Modified`` (the explainer page does, from the version, before
+    rendering); otherwise the ETag is a hash of the rendered body, so lists revalidate
+    correctly when an item is published, withdrawn or expires.
+
+    The body is gzipped for a client that accepts it, with ``Vary: Accept-Encoding``
+    (``gzip_page``, after the ETag is set: Django makes it weak, and 304s still match).
+    Compression is safe here because a public page holds no secret for a BREACH-style attack
+    to guess: the same page goes to every reader, with no CSRF token and nothing personal. The
+    admin, previews and share links do not pass through here and stay uncompressed.
     """
 
     @functools.wraps(view)
@@ -114,12 +135,12 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         # Given a response, Django returns it or a 304/412 in its place: None only without one.
         return conditional if conditional is not None else response
 
-    return wrapped
+    return read_only(gzip_page(wrapped))
 
 
 def public_view(view: Callable) -> Callable:
     """``public_page`` for a class-based view."""
-    return public_page(require_safe(view))
+    return public_page(view)
 
 
 # --- Explainer pages --------------------------------------------------------------------------
@@ -155,7 +176,6 @@ def _gone_or_moved(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
-@require_safe
 def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Serve an explainer: one query for the HTML stored when it was published, in the page
     template, and one more when it has "Up next" links, for the targets live now
@@ -459,7 +479,6 @@ def policy_page(url: str) -> Callable[[HttpRequest], HttpResponseBase]:
     """Serve the flat page at ``url`` (editable in the admin under Flat pages)."""
 
     @public_page
-    @require_safe
     def view(request: HttpRequest) -> HttpResponseBase:
         return flatpage_views.flatpage(request, url)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,7 +15,7 @@ from articles.publishing import freeze as publishing
 from articles.publishing.render import explainer_path
 from articles.site import reads
 from tests import factories
-from tests.articles.publicsite import live_explainer
+from tests.articles.publicsite import live_explainer, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,61 @@ def test_draft_is_never_served(client):
     draft = factories.complete_explainer(title="Not yet checked")
     assert reads.live_page(draft.slug) is None
     assert client.get(explainer_path(draft.slug)).status_code == 404
+
+
+# --- Corrections, newest first by time ----------------------------------------------------------
+
+DAY = datetime.date(2026, 3, 2)
+NINE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def publish_at(explainer, at: datetime.datetime):
+    with time_machine.travel(at, tick=False):
+        publish(explainer)
+
+
+def test_corrections_of_one_day_are_newest_first_by_the_time_they_were_published():
+    """Same date: the one published at 10:00 comes before the one published at 9:00, even
+    when the 9:00 one's explainer was republished later (its note was not new then)."""
+    alpha = factories.complete_explainer(title="Alpha story")
+    factories.CorrectionFactory(explainer=alpha, dated=DAY, text="Alpha fix.")
+    beta = factories.complete_explainer(title="Beta story")
+    factories.CorrectionFactory(explainer=beta, dated=DAY, text="Beta fix.")
+    publish_at(beta, NINE)
+    publish_at(alpha, NINE + datetime.timedelta(hours=1))
+    publish_at(beta, NINE + datetime.timedelta(hours=2))
+    with time_machine.travel(NINE + datetime.timedelta(hours=3), tick=False):
+        found = reads.public_corrections()
+    assert [c.text for c in found] == ["Alpha fix.", "Beta fix."]
+    assert found[1].published_at == NINE
+
+
+def test_a_later_date_comes_first_and_a_new_note_on_a_corrected_explainer_leads():
+    """A later date leads whatever the times; a note added in a later version comes before the
+    same explainer's older note of the same date."""
+    story = factories.complete_explainer(title="Story")
+    factories.CorrectionFactory(explainer=story, dated=DAY, text="First note.")
+    publish_at(story, NINE)
+    factories.CorrectionFactory(explainer=story, dated=DAY, text="Second note.")
+    publish_at(story, NINE + datetime.timedelta(hours=1))
+    other = factories.complete_explainer(title="Other")
+    factories.CorrectionFactory(
+        explainer=other, dated=DAY + datetime.timedelta(days=1), text="Next day's note."
+    )
+    publish_at(other, NINE - datetime.timedelta(hours=5))
+    with time_machine.travel(NINE + datetime.timedelta(hours=3), tick=False):
+        found = reads.public_corrections()
+    assert [c.text for c in found] == ["Next day's note.", "Second note.", "First note."]
+
+
+def test_corrections_page_shows_them_in_that_order(client):
+    """/corrections/ lists the same order as the read."""
+    alpha = factories.complete_explainer(title="Alpha story")
+    factories.CorrectionFactory(explainer=alpha, dated=DAY, text="Alpha fix.")
+    beta = factories.complete_explainer(title="Beta story")
+    factories.CorrectionFactory(explainer=beta, dated=DAY, text="Beta fix.")
+    publish_at(beta, NINE)
+    publish_at(alpha, NINE + datetime.timedelta(hours=1))
+    with time_machine.travel(NINE + datetime.timedelta(hours=3), tick=False):
+        html = client.get("/corrections/").content.decode()
+    assert html.index("Alpha fix.") < html.index("Beta fix.")
