@@ -322,9 +322,9 @@ class SearchResults:
             cursor.execute(
                 f"SELECT rowid, snippet({FTS_TABLE}, 2, %s, %s, %s, %s) FROM {FTS_TABLE}"  # noqa: S608
                 f" WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})",
-                [START_SEL, STOP_SEL, "…", FTS_SNIPPET_TOKENS, self.fts_query, *ids],
+                [START_SEL, STOP_SEL, " … ", FTS_SNIPPET_TOKENS, self.fts_query, *ids],
             )
-            return dict(cursor.fetchall())
+            return {pk: snippet.strip() for pk, snippet in cursor.fetchall()}
 
     def _from_index(self, read: Callable[[], T]) -> T:
         """Return ``read()``, on PostgreSQL with the matches taken from the GIN index.

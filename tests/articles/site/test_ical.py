@@ -12,6 +12,7 @@ from icalendar import Calendar
 from articles.models import TimelineEvent
 from articles.site import reads as public
 from articles.site.ical import build_calendar, calendar_bytes
+from articles.site.views import ICS_HORIZON
 from tests import factories
 from tests.articles.publicsite import days, explainer_with, publish
 
@@ -66,6 +67,21 @@ def test_ics_year_precision_spans_the_year(client):
     assert str(event["SUMMARY"]) == f"Some year thing (date in {next_year.year} to be confirmed)"
     html = client.get("/watch/").content.decode()
     assert "Some year thing" in html and f">{next_year.year}</time>" in html
+
+
+def test_ics_holds_year_entries_that_start_within_its_horizon(client):
+    """A year starting within the calendar's 18 months is in it, though it ends after them; a
+    year starting after them is not (yet)."""
+    horizon = timezone.localdate() + ICS_HORIZON
+    inside = datetime.date(horizon.year, 1, 1)
+    outside = datetime.date(horizon.year + 1, 1, 1)
+    publish(
+        explainer_with(
+            {"kind": "upcoming", "date": inside, "precision": "year", "text": "Inside"},
+            {"kind": "upcoming", "date": outside, "precision": "year", "text": "Outside"},
+        )
+    )
+    assert [event.decoded("DTSTART") for event in ics_events(client)] == [inside]
 
 
 def test_ics_month_and_year_entries_start_on_their_periods_first_day():
