@@ -55,6 +55,7 @@ from articles.models import (
     WatchItem,
 )
 from articles.publishing.freeze import feed_labels, render_version, search_text
+from articles.publishing.fulltext import index_versions
 from articles.site.cache import invalidate_public_pages
 from articles.snapshot import SNAPSHOT_SCHEMA
 
@@ -557,6 +558,7 @@ def insert_batch(plans: list[dict[str, Any]], pools: Pools) -> None:
         for e, plan in zip(explainers, plans, strict=True)
     ]
     PublishedVersion.objects.bulk_create(versions)
+    index_versions(versions)
     WatchItem.objects.bulk_create(
         [
             item

@@ -16,15 +16,24 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Explainer, ListEntry, PublishedVersion, WatchItem
+from articles.publishing.fulltext import index_versions
 from articles.snapshot import snapshot
 
 
 def search_text(data: dict[str, Any]) -> str:
-    """Return the plain text a reader can search for (SQLite fallback and highlights)."""
+    """Return the plain text of a version's body, that search snippets are drawn from.
+
+    The sections, key facts and viewpoints, without the title and dek: a result's card shows
+    those already, so a snippet should show the passage that matched. (The full-text indexes
+    hold the title and dek as well, weighted above this text.)
+    """
+    from html import unescape
+
     from django.utils.html import strip_tags
 
-    parts = [data["title"], data["dek"]]
-    parts += [strip_tags(data[k]) for k in ("what_happened", "background", "why_it_matters")]
+    parts = [
+        unescape(strip_tags(data[k])) for k in ("what_happened", "background", "why_it_matters")
+    ]
     parts += [f["text"] for f in data["key_facts"]]
     parts += [v["stakeholder"]["name"] + " " + v["text"] for v in data["viewpoints"]]
     return "\n".join(p for p in parts if p)
@@ -127,6 +136,7 @@ def freeze(
     # Its places on the topic, stakeholder and author pages.
     ListEntry.objects.bulk_create(ListEntry.for_version(version))
     update_search_vector(version)
+    index_versions([version])
     return version
 
 

@@ -43,11 +43,41 @@ class WritesOnce(SyndicationFeed):
         outfile.write(buffer.getvalue())
 
 
-class BufferedRssFeed(WritesOnce, Rss201rev2Feed):
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+class RssAuthors(Rss201rev2Feed):
+    """RSS items naming each author in a ``<dc:creator>`` of their own.
+
+    RSS's own ``<author>`` must be an e-mail address, which we do not publish; Django writes
+    one ``dc:creator`` for a single name, which would make "Ann, Bo" one person.
+    """
+
+    def rss_attributes(self) -> dict[str, str]:
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        for name in item.get("author_names") or ():
+            handler.addQuickElement("dc:creator", name)
+
+
+class AtomAuthors(Atom1Feed):
+    """Atom entries with an ``<author>`` for each author (Django's writer takes one name)."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        for name in item.get("author_names") or ():
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+class BufferedRssFeed(WritesOnce, RssAuthors):
     pass
 
 
-class BufferedAtomFeed(WritesOnce, Atom1Feed):
+class BufferedAtomFeed(WritesOnce, AtomAuthors):
     pass
 
 
@@ -82,8 +112,10 @@ class ExplainerFeed(Feed):
     def item_updateddate(self, item: dict[str, Any]) -> datetime:
         return item["go_live_at"]
 
-    def item_author_name(self, item: dict[str, Any]) -> str | None:
-        return ", ".join(item["author_names"]) or None
+    def item_extra_kwargs(self, item: dict[str, Any]) -> dict[str, Any]:
+        # Each author is written on their own by the feed writers (RssAuthors, AtomAuthors);
+        # the framework's author_name field holds one name only.
+        return {"author_names": list(item["author_names"])}
 
     def item_categories(self, item: dict[str, Any]) -> list[str]:
         return item["topic_names"]

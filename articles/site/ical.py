@@ -1,13 +1,17 @@
 """The watch calendar as iCalendar (``/watch.ics``), built with the ``icalendar`` library.
 
 What goes in: the dated items of ``public.watch_items()`` (upcoming events and items to watch,
-read from live versions). How precision appears in a calendar:
+read from live versions). Each appears as ``/watch/`` lists it, at the precision it is known to:
 
 - day precision: a one-day, all-day event (``DTSTART;VALUE=DATE``);
 - month precision: an all-day event spanning the whole month, its title ending "(date in
   March 2026 to be confirmed)", because a calendar has no "sometime in March";
-- year precision and undated items: left out (a year-long block helps nobody); they are listed
-  on ``/watch/``.
+- year precision: the same over the whole year, "(date in 2027 to be confirmed)";
+- undated items: left out (a calendar needs a day); they are listed on ``/watch/``.
+
+The calendar asks subscribers to fetch it again every hour (``REFRESH-INTERVAL`` of RFC 7986,
+and Outlook's ``X-PUBLISHED-TTL``): a withdrawn explainer's dates should leave their calendars
+within the hour, not whenever the application's default (often a day or a week) comes round.
 """
 
 from __future__ import annotations
@@ -18,18 +22,25 @@ import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
+from articles.models import period_end
 from articles.publishing.render import absolute_url
 from articles.site.reads import WatchItem
 from articles.templatetags.newsroom import precise_date
 
-CALENDAR_PRECISIONS = ("day", "month")
+CALENDAR_PRECISIONS = ("day", "month", "year")
 SUMMARY_MAX = 160
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+def period_start(day: datetime.date, precision: str) -> datetime.date:
+    """Return the first day of the period a dated event stands for."""
+    if precision == "year":
+        return day.replace(month=1, day=1)
+    if precision == "month":
+        return day.replace(day=1)
+    return day
 
 
 def event_uid(item: WatchItem) -> str:
@@ -77,6 +88,8 @@ def _calendar() -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{settings.NEWSROOM_NAME}: dates to watch")
     cal.add("x-wr-caldesc", "Upcoming dates from our published explainers.")
+    cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     return cal
 
 
@@ -99,16 +112,17 @@ def _event(item: WatchItem) -> Event:
     if item.date is None:
         raise ValueError("An undated watch item has no day to put in a calendar.")
     summary = item.text if len(item.text) <= SUMMARY_MAX else item.text[: SUMMARY_MAX - 1] + "…"
-    if item.precision == "month":
-        end = _next_month(item.date)
-        summary += f" (date in {precise_date(item.date, 'month')} to be confirmed)"
-    else:
-        end = item.date + datetime.timedelta(days=1)
+    precision = item.precision or "day"
+    start = period_start(item.date, precision)
+    # All-day events end on the day after their last (DTEND is exclusive).
+    end = period_end(item.date, precision) + datetime.timedelta(days=1)
+    if precision != "day":
+        summary += f" (date in {precise_date(item.date, precision)} to be confirmed)"
     url = absolute_url(item.url)
     event = Event()
     event.add("uid", event_uid(item))
     event.add("dtstamp", item.stamp)
-    event.add("dtstart", item.date)
+    event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", summary)
     event.add("description", f"{item.text}\n\nFrom the explainer “{item.title}”: {url}")

@@ -189,7 +189,7 @@ def watch_items(
 
     One query over ``WatchItem`` rows (written when each version was frozen) joined to their
     version for liveness, the same test as ``PublishedVersion.objects.live()``. ``dated``
-    keeps only dated (True) or undated (False) items, ``until`` only periods ending by that
+    keeps only dated (True) or undated (False) items, ``until`` only periods starting by that
     day, ``precisions`` only those precisions, and ``limit`` caps the rows read.
     """
     now = timezone.now()
@@ -200,7 +200,7 @@ def watch_items(
     if dated is not None:
         rows = rows.filter(date__isnull=not dated)
     if until is not None:
-        rows = rows.filter(period_end__lte=until)
+        rows = rows.filter(date__lte=until)
     if precisions is not None:
         rows = rows.filter(precision__in=precisions)
     values = rows.order_by(

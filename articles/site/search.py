@@ -9,9 +9,14 @@ docs/performance.md). So title matches come first, then dek matches, then body m
 first. The headline is computed over a window of ``search_text`` around the first match, not
 the whole text.
 
-On SQLite: every word must appear in ``search_text`` (case-insensitive for ASCII), with a
-plain snippet around the first match. Either way the reader's text never reaches SQL except
-as a parameter, and snippets are escaped before any highlight markup is added.
+On SQLite: the FTS5 table ``articles_search_fts`` (``publishing.fulltext``; title, dek and
+body columns), ranked by ``bm25`` with the title and dek weighted above the body, and snippets
+from FTS5's ``snippet()`` over the body. The reader's query becomes FTS5 syntax with every
+word or phrase quoted, so no input is read as an operator or column name.
+
+Either way the matches are taken through ``PublishedVersion.objects.live()``, the reader's text
+never reaches SQL except as a parameter, and snippets are escaped before any highlight markup
+is added.
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import NotSupportedError, connection, connections, transaction
-from django.db.models import Expression, F, Q, QuerySet, TextField, Value
+from django.db.models import Expression, F, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import PublishedVersion
+from articles.publishing.fulltext import FTS_TABLE
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -44,7 +51,9 @@ T = TypeVar("T")
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-SNIPPET_CHARS = 240
+# SQLite's bm25() weights of the title, dek and body columns, and its snippets' length (tokens).
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+FTS_SNIPPET_TOKENS = 30
 # The headline's window of search_text (characters), from a little before the first match:
 # ts_headline parses all of its input, and whole texts average 6 kB: a page of headlines over
 # a short window costs a fraction of one over whole texts (docs/performance.md). One fragment
@@ -94,6 +103,35 @@ def wanted_words(query: str) -> list[str]:
         elif word.casefold() != "or" and word.strip("-"):
             words.append(word)
     return words[:MAX_TERMS]
+
+
+def fts_query(query: str) -> str:
+    """Return a web-search query in FTS5's syntax: every word and phrase a quoted string.
+
+    The same syntax as PostgreSQL's ``websearch_to_tsquery``: words are all wanted, "a
+    phrase" is wanted as written, ``or`` between words wants either, and ``-word`` or
+    ``-"a phrase"`` excludes. Terms without a letter or digit are dropped. Return "" when
+    nothing is left to look for.
+    """
+    groups: list[list[str]] = [[]]
+    excluded: list[str] = []
+    terms = 0
+    for match in _QUERY_TOKENS.finditer(query):
+        phrase, word = match.group("phrase"), match.group("word")
+        if word is not None and word.casefold() == "or" and not match.group("excluded"):
+            groups.append([])
+            continue
+        text = phrase if phrase is not None else word
+        if not _has_letters(text) or terms >= MAX_TERMS:
+            continue
+        terms += 1
+        quoted = '"' + text.replace('"', '""') + '"'
+        (excluded if match.group("excluded") else groups[-1]).append(quoted)
+    wanted = " OR ".join(f"({' '.join(group)})" for group in groups if group)
+    if not wanted or not excluded:
+        return wanted
+    # NOT binds tighter than OR: the exclusions apply to the whole of what is wanted.
+    return " NOT ".join([f"({wanted})", *excluded])
 
 
 class RankVector(Expression):
@@ -164,11 +202,12 @@ class SnippetWindow(Expression):
 class SearchResults:
     """The live versions matching a query, best first, for Django's ``Paginator``.
 
-    The first use runs one narrow query: the ids of the best ``COUNT_CAP + 1`` matches, in
-    order (on PostgreSQL, ranked from the in-row title-and-dek vector). That gives the count,
-    capped (``capped`` tells that there are more), and every page's ids. A page is then read
-    whole, with its snippets, by id: sorting the matches with their JSON ``data`` and text
-    read 3,700 rows' worth of both for a common word.
+    The first use reads the ids of the best ``COUNT_CAP + 1`` matches, in order: on
+    PostgreSQL in one narrow query, ranked from the in-row title-and-dek vector; on SQLite in
+    two, the scores from the FTS5 index and the live versions among its matches. That gives
+    the count, capped (``capped`` tells that there are more), and every page's ids. A page is
+    then read whole, with its snippets, by id: sorting the matches with their JSON ``data``
+    and text read 3,700 rows' worth of both for a common word.
     """
 
     def __init__(self, query: str):
@@ -179,7 +218,10 @@ class SearchResults:
         self.capped = False
         self._ids: list[int] | None = None
         live = PublishedVersion.objects.live()
-        if self.notice:
+        self.fts_query = "" if connection.vendor == "postgresql" else fts_query(query)
+        # Nothing for the index to look for (the notice, or on SQLite only excluded words).
+        self.empty = bool(self.notice) or (connection.vendor != "postgresql" and not self.fts_query)
+        if self.empty:
             self.matches = live.none()
         elif connection.vendor == "postgresql":
             self.ts_query = SearchQuery(query, search_type="websearch", config="english")
@@ -194,22 +236,40 @@ class SearchResults:
                 .order_by("-rank", "-first_published_at", "-pk")
             )
         else:
-            condition = Q()
-            for term in self.words:
-                condition &= Q(search_text__icontains=term)
-            self.matches = live.filter(condition).order_by("-first_published_at", "-pk")
+            # Through live(), as every public read: the index holds versions of every state.
+            self.matches = live.filter(
+                # The query travels as a parameter; the table name is our constant.
+                pk__in=RawSQL(  # noqa: S611
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                    (self.fts_query,),
+                )
+            ).order_by("-first_published_at", "-pk")
 
     def ids(self) -> list[int]:
         """Return the ids of the best matches, best first, at most ``COUNT_CAP``."""
         if self._ids is None:
-            if self.notice:
-                found = []
-            else:
-                best = self.matches.values_list("pk", flat=True)[: COUNT_CAP + 1]
-                found = self._from_index(lambda: list(best))
+            found = [] if self.empty else self._best_ids()
             self.capped = len(found) > COUNT_CAP
             self._ids = found[:COUNT_CAP]
         return self._ids
+
+    def _best_ids(self) -> list[int]:
+        if connection.vendor == "postgresql":
+            best = self.matches.values_list("pk", flat=True)[: COUNT_CAP + 1]
+            return self._from_index(lambda: list(best))
+        # SQLite: every match's bm25 score from the index, in one query, then the live ones
+        # among them (newest first), sorted by score; equal scores keep the newest first.
+        weights = ", ".join(f"{w:f}" for w in FTS_WEIGHTS)
+        with connections[self.matches.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE}"  # noqa: S608
+                f" WHERE {FTS_TABLE} MATCH %s",
+                [self.fts_query],
+            )
+            scores = dict(cursor.fetchall())
+        newest_first = list(self.matches.values_list("pk", flat=True))
+        # bm25() is lower for better matches.
+        return sorted(newest_first, key=lambda pk: scores.get(pk, 0.0))[: COUNT_CAP + 1]
 
     def count(self) -> int:
         return len(self.ids())
@@ -232,9 +292,9 @@ class SearchResults:
         if not page_ids:
             return []
         live = PublishedVersion.objects.live().filter(pk__in=page_ids)
-        rows: QuerySet[Any, dict[str, Any]]
+        rows: list[dict[str, Any]]
         if connection.vendor == "postgresql":
-            rows = live.annotate(
+            headlines = live.annotate(
                 snippet=SearchHeadline(
                     SnippetWindow(self.words),
                     self.ts_query,
@@ -246,10 +306,25 @@ class SearchResults:
                     max_fragments=1,
                 )
             ).values("pk", "card_html", "snippet")
+            rows = list(headlines)
         else:
-            rows = live.values("pk", "card_html", "search_text")
+            rows = list(live.values("pk", "card_html"))
+            snippets = self._fts_snippets(page_ids)
+            for row in rows:
+                row["snippet"] = snippets.get(row["pk"], "")
         position = {pk: n for n, pk in enumerate(page_ids)}
         return sorted(rows, key=lambda row: position[row["pk"]])
+
+    def _fts_snippets(self, ids: list[int]) -> dict[int, str]:
+        """Return SQLite's snippet of each version's body, matches between the markers."""
+        marks = ", ".join(["%s"] * len(ids))
+        with connections[self.matches.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet({FTS_TABLE}, 2, %s, %s, %s, %s) FROM {FTS_TABLE}"  # noqa: S608
+                f" WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})",
+                [START_SEL, STOP_SEL, " … ", FTS_SNIPPET_TOKENS, self.fts_query, *ids],
+            )
+            return {pk: snippet.strip() for pk, snippet in cursor.fetchall()}
 
     def _from_index(self, read: Callable[[], T]) -> T:
         """Return ``read()``, on PostgreSQL with the matches taken from the GIN index.
@@ -303,34 +378,6 @@ def highlight_headline(headline: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308
 
 
-def plain_snippet(text: str, query: str) -> SafeString:
-    """Return an escaped excerpt of ``text`` around the first query word, that word marked."""
-    folded = text.casefold()
-    for term in query.split()[:MAX_TERMS]:
-        at = folded.find(term.casefold())
-        if at != -1:
-            break
-    else:
-        return format_html("{}", text[:SNIPPET_CHARS])
-    start = max(0, at - SNIPPET_CHARS // 2)
-    end = min(len(text), at + len(term) + SNIPPET_CHARS // 2)
-    # Cut at spaces, not mid-word.
-    if start:
-        space = text.find(" ", start, at)
-        start = space + 1 if space != -1 else start
-    if end < len(text):
-        space = text.rfind(" ", at + len(term), end)
-        end = space if space != -1 else end
-    return format_html(
-        "{}{}<mark>{}</mark>{}{}",
-        "… " if start else "",
-        text[start:at],
-        text[at : at + len(term)],
-        text[at + len(term) : end],
-        " …" if end < len(text) else "",
-    )
-
-
 def card_with_snippet(card_html: str, snippet: SafeString) -> SafeString:
     """Return a version's stored list card with ``snippet`` as a paragraph above its date."""
     at = card_html.find(_CARD_META)
@@ -344,7 +391,7 @@ def card_with_snippet(card_html: str, snippet: SafeString) -> SafeString:
     return mark_safe(card_html[:at] + paragraph + card_html[at:])  # noqa: S308
 
 
-def with_snippets(rows: list[dict[str, Any]], query: str) -> list[SafeString]:
+def with_snippets(rows: list[dict[str, Any]]) -> list[SafeString]:
     """Return one page of results as list cards, each with its snippet, as safe HTML.
 
     The cards are those stored at publish time (``card_html``, as list pages show them):
@@ -353,9 +400,6 @@ def with_snippets(rows: list[dict[str, Any]], query: str) -> list[SafeString]:
     """
     cards = []
     for row in rows:
-        if "search_text" in row:
-            snippet = plain_snippet(row["search_text"], query)
-        else:
-            snippet = highlight_headline(row.get("snippet") or "")
+        snippet = highlight_headline(row.get("snippet") or "")
         cards.append(card_with_snippet(row["card_html"], snippet))
     return cards

@@ -416,7 +416,7 @@ class SearchView(PublicListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(query=self.query, **kwargs)
-        context["results"] = with_snippets(list(context["page_obj"].object_list), self.query)
+        context["results"] = with_snippets(list(context["page_obj"].object_list))
         return context
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:

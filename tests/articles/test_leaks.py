@@ -17,7 +17,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import caches
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +28,8 @@ from articles.models import Explainer, PublishedVersion, RelatedLink
 from articles.publishing import freeze as publishing
 from articles.publishing import moves as publication
 from articles.publishing import preview
-from articles.site import cache
+from articles.publishing.fulltext import FTS_TABLE
+from articles.site import cache, search
 from articles.workflow import comments as talk
 from tests import factories
 from tests.articles.publicsite import (
@@ -174,6 +177,30 @@ def test_search_for_the_canary_finds_nothing(client, state):
     html = client.get("/search/", {"q": canary.lower()}).content.decode()
     assert "0 results" in html
     assert explainer.get_absolute_url() not in html
+
+
+def indexed_versions(word: str) -> list[int]:
+    """Return the ids of versions of any state that the database's full-text index matches."""
+    if connection.vendor == "postgresql":
+        found = PublishedVersion.objects.filter(search_vector=SearchQuery(word, config="english"))
+        return list(found.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            [search.fts_query(word)],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("state", ["scheduled_tomorrow", "expired", "archived"])
+def test_search_filters_the_index_through_live(client, state):
+    """The full-text index (PostgreSQL's vector, SQLite's FTS5 table) holds the canary's
+    version, not live; search must still find nothing."""
+    canary = f"CanaryXq{state.title().replace('_', '')}"
+    explainer = build(state, canary, factories.UserFactory(username="leak_author"))
+    assert indexed_versions(canary.lower()) == [explainer.versions.get().pk]
+    html = client.get("/search/", {"q": canary.lower()}).content.decode()
+    assert "0 results" in html and canary not in html
 
 
 def test_the_live_version_is_still_served_beside_unpublished_edits(client):

@@ -27,6 +27,7 @@ from tests.articles.workflow_helpers import explainer_in
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 def rss_items(client, url: str) -> list[ET.Element]:
@@ -107,6 +108,55 @@ def test_feed_item_names_its_authors(client):
     publish(explainer)
     (entry,) = atom_entries(client, "/feeds/latest.atom")
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Wendy Writer"
+
+
+def two_author_explainer() -> Explainer:
+    authors = [
+        factories.UserFactory(username="ann", first_name="Ann", last_name="Ash"),
+        factories.UserFactory(username="bo", first_name="Bo", last_name="Berg"),
+    ]
+    explainer = factories.complete_explainer(title="Co-written", authors=authors)
+    publish(explainer)
+    return explainer
+
+
+def test_atom_entry_has_an_author_element_per_author(client):
+    """Two bylines make two Atom <author> elements, one name each."""
+    two_author_explainer()
+    (entry,) = atom_entries(client, "/feeds/latest.atom")
+    names = [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")]
+    assert names == ["Ann Ash", "Bo Berg"]
+
+
+def test_rss_item_has_a_dc_creator_per_author(client):
+    """Two bylines make two RSS <dc:creator> elements; the dc namespace is declared once, on
+    the root."""
+    two_author_explainer()
+    response = client.get("/feeds/latest.rss")
+    (item,) = ET.fromstring(response.content).findall("./channel/item")
+    assert [c.text for c in item.findall(f"{DC}creator")] == ["Ann Ash", "Bo Berg"]
+    assert item.find("author") is None  # RSS's <author> is for e-mail addresses
+    assert response.content.count(b'xmlns:dc="http://purl.org/dc/elements/1.1/"') == 1
+    assert b"<rss " in response.content.split(b"xmlns:dc")[0]
+
+
+@pytest.mark.parametrize("url", ["/topics/science/feed.rss", "/topics/science/feed.atom"])
+def test_topic_feeds_name_each_author_too(client, url):
+    """The per-topic feeds write the same per-author elements."""
+    two_author_explainer()
+    root = ET.fromstring(client.get(url).content)
+    names = [e.text for e in root.iter(f"{DC}creator")] + [
+        e.findtext(f"{ATOM}name") for e in root.iter(f"{ATOM}author")
+    ]
+    assert names == ["Ann Ash", "Bo Berg"]
+
+
+def test_an_item_without_authors_names_nobody(client):
+    """A version with no byline has no author elements, not an empty one."""
+    publish(factories.ExplainerFactory(title="Unsigned"))
+    (item,) = rss_items(client, "/feeds/latest.rss")
+    (entry,) = atom_entries(client, "/feeds/latest.atom")
+    assert item.findall(f"{DC}creator") == [] and entry.findall(f"{ATOM}author") == []
 
 
 # --- Feeds of every shape, and their query budget -------------------------------------------

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from articles.models import TimelineEvent
 from articles.site import reads as public
 from articles.site.ical import build_calendar, calendar_bytes
+from articles.site.views import ICS_HORIZON
 from tests import factories
 from tests.articles.publicsite import days, explainer_with, publish
 
@@ -51,18 +52,81 @@ def test_ics_month_precision_spans_the_month(client):
     assert "to be confirmed" in str(event["SUMMARY"])
 
 
-def test_ics_leaves_out_year_precision_and_undated_items(client):
-    """Year-precision and undated items are on /watch/ only, not in the calendar."""
+def test_ics_year_precision_spans_the_year(client):
+    """A year-precision date is an all-day entry for the whole year, marked unconfirmed, as
+    /watch/ lists it under the year."""
     next_year = datetime.date(timezone.localdate().year + 1, 1, 1)
     publish(
         explainer_with(
-            {"kind": "upcoming", "date": next_year, "precision": "year", "text": "Some year thing"},
-            {"kind": "watch", "date": None, "precision": "", "text": "Undated question"},
+            {"kind": "upcoming", "date": next_year, "precision": "year", "text": "Some year thing"}
         )
     )
-    assert ics_events(client) == []
+    (event,) = ics_events(client)
+    assert event.decoded("DTSTART") == next_year
+    assert event.decoded("DTEND") == next_year.replace(year=next_year.year + 1)
+    assert str(event["SUMMARY"]) == f"Some year thing (date in {next_year.year} to be confirmed)"
     html = client.get("/watch/").content.decode()
-    assert "Some year thing" in html and "Undated question" in html
+    assert "Some year thing" in html and f">{next_year.year}</time>" in html
+
+
+def test_ics_holds_year_entries_that_start_within_its_horizon(client):
+    """A year starting within the calendar's 18 months is in it, though it ends after them; a
+    year starting after them is not (yet)."""
+    horizon = timezone.localdate() + ICS_HORIZON
+    inside = datetime.date(horizon.year, 1, 1)
+    outside = datetime.date(horizon.year + 1, 1, 1)
+    publish(
+        explainer_with(
+            {"kind": "upcoming", "date": inside, "precision": "year", "text": "Inside"},
+            {"kind": "upcoming", "date": outside, "precision": "year", "text": "Outside"},
+        )
+    )
+    assert [event.decoded("DTSTART") for event in ics_events(client)] == [inside]
+
+
+def test_ics_month_and_year_entries_start_on_their_periods_first_day():
+    """A month or year date stored on another day still spans exactly its month or year."""
+
+    def item(day: datetime.date, precision: str) -> public.WatchItem:
+        return public.WatchItem(
+            date=day,
+            precision=precision,
+            kind="upcoming",
+            text="Sometime",
+            explainer_id=1,
+            slug="s",
+            title="T",
+            stamp=timezone.now(),
+        )
+
+    (event,) = build_calendar([item(datetime.date(2027, 3, 17), "month")]).walk("VEVENT")
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        datetime.date(2027, 3, 1),
+        datetime.date(2027, 4, 1),
+    )
+    (event,) = build_calendar([item(datetime.date(2027, 6, 5), "year")]).walk("VEVENT")
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        datetime.date(2027, 1, 1),
+        datetime.date(2028, 1, 1),
+    )
+
+
+def test_ics_leaves_out_undated_items(client):
+    """Undated items are on /watch/ only: a calendar needs a day."""
+    publish(
+        explainer_with({"kind": "watch", "date": None, "precision": "", "text": "Undated question"})
+    )
+    assert ics_events(client) == []
+    assert "Undated question" in client.get("/watch/").content.decode()
+
+
+def test_ics_asks_to_be_fetched_again_hourly(client):
+    """The calendar carries RFC 7986's REFRESH-INTERVAL and Outlook's X-PUBLISHED-TTL, one hour."""
+    response = client.get("/watch.ics")
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in response.content
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in response.content
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.decoded("REFRESH-INTERVAL") == datetime.timedelta(hours=1)
 
 
 def test_watch_page_lists_soonest_first(client):
@@ -162,6 +226,12 @@ def test_calendar_bytes_equal_the_librarys_whole_calendar(client, settings):
     explainer = explainer_with(
         {"kind": "upcoming", "date": days(5), "text": "Vote on the levy."},
         {"kind": "watch", "date": days(40), "precision": "month", "text": "Ruling due."},
+        {
+            "kind": "upcoming",
+            "date": datetime.date(timezone.localdate().year + 1, 1, 1),
+            "precision": "year",
+            "text": "Review of the levy.",
+        },
         {"kind": "watch", "date": None, "precision": "", "text": "Whether it holds."},
         title="Levy",
     )

@@ -123,12 +123,6 @@ def test_bad_search_pages_are_404(client, page):
     assert client.get("/search/", {"page": page}).status_code == 404
 
 
-def test_snippet_marks_the_match_and_escapes_text():
-    """The plain snippet escapes the text and marks the matched word."""
-    snippet = search.plain_snippet("Costs <b>rose</b> & fell sharply", "FELL")
-    assert snippet == "Costs &lt;b&gt;rose&lt;/b&gt; &amp; <mark>fell</mark> sharply"
-
-
 def test_headline_markers_become_marks_after_escaping():
     """ts_headline markers become <mark>; markup in the text is escaped; marks balance."""
     headline = f"a <i>{search.START_SEL}tide{search.STOP_SEL}</i> {search.START_SEL}open"
@@ -149,9 +143,7 @@ def test_snippet_shown_in_results_is_escaped(client):
     assert "&lt;b&gt;bold&lt;/b&gt;" in html or "A  bold  claim" in html
 
 
-@pytest.mark.postgres
-@postgres_only
-def test_postgres_ranks_title_matches_first(client):
+def test_ranks_title_matches_first(client):
     """A title match (weight A) ranks above a match in the body (weight C)."""
     body = factories.ExplainerFactory(title="Something else")
     factories.KeyFactFactory(explainer=body, text="The word lighthouse appears here.")
@@ -171,9 +163,7 @@ def test_postgres_highlights_with_search_headline(client):
     assert "<mark>flooding</mark>" in results(client, "flood")
 
 
-@pytest.mark.postgres
-@postgres_only
-def test_postgres_websearch_syntax(client):
+def test_websearch_syntax(client):
     """Web search syntax works: a quoted phrase and an excluded word."""
     live_explainer(title="Solar farms and wind farms")
     live_explainer(title="Solar eclipse")
@@ -191,16 +181,6 @@ def test_postgres_search_vector_has_a_gin_index():
         )
         row = cursor.fetchone()
     assert row and "gin" in row[0].lower()
-
-
-def test_plain_snippet_cuts_at_word_boundaries():
-    """A long text is cut at spaces around the match, with ellipses."""
-    text = (
-        " ".join(f"word{n}" for n in range(200)) + " target " + " ".join("tail" for _ in range(80))
-    )
-    snippet = str(search.plain_snippet(text, "target"))
-    assert snippet.startswith("… word") and snippet.endswith("tail …")
-    assert "<mark>target</mark>" in snippet
 
 
 @pytest.mark.parametrize(
@@ -271,9 +251,7 @@ def test_search_query_count_does_not_grow_with_results(client):
     assert len(many) == len(one)
 
 
-@pytest.mark.postgres
-@postgres_only
-def test_postgres_title_beats_newer_dek_and_body_matches(client):
+def test_title_beats_newer_dek_and_body_matches(client):
     """Title match (oldest) first, then the dek match, then the newest body match."""
     live_explainer(title="Kestrel numbers fall")
     live_explainer(title="Birds of prey", dek="Why kestrel counts matter.")
@@ -284,9 +262,7 @@ def test_postgres_title_beats_newer_dek_and_body_matches(client):
     assert html.index("Kestrel numbers fall") < html.index("Birds of prey") < html.index("Farmland")
 
 
-@pytest.mark.postgres
-@postgres_only
-def test_postgres_title_with_one_of_two_words_beats_body_matches(client):
+def test_title_with_one_of_two_words_beats_body_matches(client):
     """A title holding one query word ranks above a newer version holding both only in its body."""
     title = factories.ExplainerFactory(title="Ferry timetables")
     factories.KeyFactFactory(explainer=title, text="Strikes cancelled sailings.")
@@ -298,9 +274,7 @@ def test_postgres_title_with_one_of_two_words_beats_body_matches(client):
     assert html.index("Ferry timetables") < html.index("Transport news")
 
 
-@pytest.mark.postgres
-@postgres_only
-def test_postgres_headline_marks_a_match_far_into_the_text(client):
+def test_headline_marks_a_match_far_into_the_text(client):
     """A word found only after thousands of characters is shown and marked in the snippet."""
     long_text = "<p>" + " ".join(f"filler{n}" for n in range(800)) + "</p>"
     explainer = factories.ExplainerFactory(title="Long read", background=long_text)
@@ -342,7 +316,8 @@ def test_snippet_goes_into_the_stored_card_above_its_date():
         '<article class="card">\n  <p class="card-dek">D</p>\n'
         '  <p class="card-meta">M</p>\n</article>\n'
     )
-    html = str(search.card_with_snippet(card, search.plain_snippet("a <b> tide", "tide")))
+    snippet = search.highlight_headline(f"a <b> {search.START_SEL}tide{search.STOP_SEL}")
+    html = str(search.card_with_snippet(card, snippet))
     assert html.index('class="card-dek"') < html.index('class="card-snippet"')
     assert html.index('class="card-snippet"') < html.index('class="card-meta"')
     assert "a &lt;b&gt; <mark>tide</mark>" in html
