@@ -31,7 +31,7 @@ from django.urls import reverse
 from reversion.admin import VersionAdmin
 
 from articles import entities, revisions, richtext
-from articles.desk import columns, search
+from articles.desk import columns, conflicts, search
 from articles.desk.bulk import BulkActionsMixin
 from articles.desk.calendar_views import CalendarAdminMixin
 from articles.desk.comments import CommentsAdminMixin, with_threads
@@ -372,7 +372,12 @@ class ExplainerAdmin(
             for message in error.messages
         ]
         if stale:
-            messages.error(request, " ".join(stale))
+            messages.error(
+                request,
+                conflicts.refusal(
+                    " ".join(stale), context["adminform"].form, obj, self.admin_site.name
+                ),
+            )
             only_stale = list(form_errors) == [NON_FIELD_ERRORS] and len(stale) == len(
                 form_errors[NON_FIELD_ERRORS]
             )

@@ -168,7 +168,8 @@ class LocksAdminMixin(ExplainerAdminBase):
             # Any cache backend error: the form works without presence; the script retries.
             logger.exception("Presence: the cache failed")
             return JsonResponse({"others": [], "available": False}, status=503)
-        return JsonResponse({"others": here, "available": True, "lock": self._lock_state(obj, user)})
+        lock = self._lock_state(obj, user)
+        return JsonResponse({"others": here, "available": True, "lock": lock})
 
     def _lock_state(self, obj: Explainer, user: Any) -> dict[str, Any] | None:
         if not obj.lock_active():

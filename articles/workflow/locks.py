@@ -51,14 +51,13 @@ def duration() -> timedelta:
 
 def can_lock(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` may take (or renew) the edit lock of ``explainer`` now."""
-    return (
-        bool(user.is_active and user.has_perm("articles.edit_any_explainer"))
-        and not explainer.locked_for(user)
-    )
+    return bool(
+        user.is_active and user.has_perm("articles.edit_any_explainer")
+    ) and not explainer.locked_for(user)
 
 
 def can_unlock(user: Viewer, explainer: Explainer) -> bool:
-    """Return True if ``explainer`` is locked and ``user`` may unlock it: the holder or an editor."""
+    """Return True if ``explainer`` is locked and ``user`` may unlock it (holder or editor)."""
     if not (user.is_active and explainer.lock_active()):
         return False
     return explainer.locked_by_id == user.pk or user.has_perm("articles.edit_any_explainer")

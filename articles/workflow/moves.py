@@ -25,6 +25,8 @@ Decisions beyond the plain table (see docs/workflow.md):
   a version is live or scheduled: otherwise there is nothing to take down.
 * **Revise.** A change to the text of an in-review, approved or published working copy moves it
   back to draft (``revise``) and drops any approval; the admin calls it on save.
+* **Edit locks.** While an editor holds an explainer's edit lock (``articles.workflow.locks``),
+  every move, assignment and revision by anyone else is refused with ``Locked``.
 """
 
 from __future__ import annotations

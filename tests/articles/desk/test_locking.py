@@ -3,6 +3,7 @@ and every way of changing the explainer refused to them while the lock holds."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -61,7 +62,7 @@ def test_an_editor_locks_with_the_button(editor):
     """The Lock button (a POST) takes the lock and comes back to the form, which says so."""
     explainer = complete_explainer()
     client = logged_in(editor)
-    assert 'data-lock' in client.get(change_url(explainer)).text
+    assert "data-lock" in client.get(change_url(explainer)).text
     response = client.post(url("lock", explainer))
     assert response.status_code == 302
     assert response["Location"] == change_url(explainer)
@@ -197,6 +198,32 @@ def test_a_concurrent_save_is_still_refused_naming_who_saved(editor, writer):
     assert response.status_code == 200
     assert "Wendy Writer saved this explainer at" in response.text
     assert Explainer.objects.get(pk=explainer.pk).title == "Writer's title"
+
+
+def test_the_refusal_shows_what_the_other_person_changed(editor, writer):
+    """The stale save's refusal lists what the first save changed and links to the History
+    comparison of the version the form was opened on with theirs, which shows their words."""
+    named(writer, "Wendy", "Writer")
+    explainer = complete_explainer(authors=[writer], title="Original")
+    writers, editors = logged_in(writer), logged_in(editor)
+    # A first save, so that the version both forms are opened on is a stored revision.
+    data = form_data(writers.get(change_url(explainer)).text, "explainer_form")
+    data["dek"] = "A first saved summary."
+    writers.post(change_url(explainer), data)
+    writers_form = form_data(writers.get(change_url(explainer)).text, "explainer_form")
+    editors_form = form_data(editors.get(change_url(explainer)).text, "explainer_form")
+    writers_form["title"] = "Writer's title"
+    writers.post(change_url(explainer), writers_form)
+    editors_form["dek"] = "The editor's summary."
+    response = editors.post(change_url(explainer), editors_form)
+
+    [said] = [m for m in messages_of(response) if "saved this explainer" in m]
+    assert "Changed since you opened it: Title." in said
+    compare = re.search(r'href="([^"]+)"', said).group(1).replace("&amp;", "&")
+    assert compare.startswith(url("compare", explainer))
+    diff = editors.get(compare).text
+    assert "Writer&#x27;s title" in diff or "Writer's title" in diff
+    assert "The editor" not in diff
 
 
 def test_workflow_moves_by_others_are_refused_with_a_message(holder, writer):

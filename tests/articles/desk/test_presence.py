@@ -193,9 +193,9 @@ def test_a_broken_cache_leaves_the_form_working(editor, writer, settings):
 def test_the_change_form_carries_the_notice_and_its_script(writer):
     """The form has the polite live region the script fills, with the heartbeat's URLs."""
     explainer = complete_explainer(authors=[writer])
-    html = logged_in(writer).get(
-        reverse("admin:articles_explainer_change", args=[explainer.pk])
-    ).text
+    html = (
+        logged_in(writer).get(reverse("admin:articles_explainer_change", args=[explainer.pk])).text
+    )
     assert 'id="presence-notice"' in html and 'aria-live="polite"' in html
     assert f'data-heartbeat-url="{heartbeat_url(explainer)}"' in html
     assert "js/admin-presence.js" in html
