@@ -15,6 +15,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -57,7 +58,7 @@ def lock_panel(request: HttpRequest, obj: Explainer, admin_name: str) -> dict[st
         "can_unlock": locks.can_unlock(user, obj),
         "lock_url": reverse(f"{admin_name}:articles_explainer_lock", args=args),
         "unlock_url": reverse(f"{admin_name}:articles_explainer_unlock", args=args),
-        "minutes": locks.duration().seconds // 60,
+        "minutes": settings.NEWSROOM_LOCK_MINUTES,
         "heartbeat_url": reverse(f"{admin_name}:articles_explainer_presence", args=args),
         "leave_url": reverse(f"{admin_name}:articles_explainer_presence_leave", args=args),
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
