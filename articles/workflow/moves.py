@@ -322,7 +322,6 @@ def refuse_if_locked(user: Viewer, explainer: Explainer) -> None:
 
 def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> Move:
     move = MOVES[verb]
-    refuse_if_locked(user, explainer)
     if not CAN[verb](user, explainer):
         if verb == "approve" and _perm(user, "approve_explainer"):
             raise FourEyesRefusal(
@@ -330,6 +329,7 @@ def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> M
                 "means another fact-checker or editor must approve it."
             )
         raise PermissionDenied(f"You may not {move.label.lower()} this explainer.")
+    refuse_if_locked(user, explainer)
     if not allowed_now(move, explainer):
         if move.verb == "unpublish" and explainer.state in _reach(move):
             raise InvalidTransition("Nothing to take down: no version is live or scheduled.")
