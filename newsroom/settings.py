@@ -244,6 +244,9 @@ NEWSROOM_SHARE_IMAGE = "img/logo.png"
 # The site's public address, used for canonical URLs, Open Graph and JSON-LD rendered at publish
 # time (no request is at hand then). Changing it takes effect for each explainer when republished.
 NEWSROOM_BASE_URL = env.str("NEWSROOM_BASE_URL", default="http://localhost:8000").rstrip("/")
+# How long an editor's edit lock on an explainer lasts without renewal (their open change form
+# renews it; articles/workflow/locks.py).
+NEWSROOM_LOCK_MINUTES = env.int("NEWSROOM_LOCK_MINUTES", default=30)
 # Cache-Control on anonymous public pages: browsers keep a page briefly, a CDN longer (publishing
 # purges the server-side page cache; a CDN is trusted to expire within s-maxage).
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)

@@ -31,7 +31,7 @@ from django.urls import reverse
 from reversion.admin import VersionAdmin
 
 from articles import entities, revisions, richtext
-from articles.desk import columns, search
+from articles.desk import columns, conflicts, search
 from articles.desk.bulk import BulkActionsMixin
 from articles.desk.calendar_views import CalendarAdminMixin
 from articles.desk.comments import CommentsAdminMixin, with_threads
@@ -48,6 +48,7 @@ from articles.desk.inlines import (
     ViewpointInline,
 )
 from articles.desk.live_status import LiveFilter, LiveStatusAdminMixin
+from articles.desk.locking import LocksAdminMixin
 from articles.desk.people import PersonListFilter
 from articles.desk.queues import QueueFilter
 from articles.desk.revert import RevertAdminMixin
@@ -112,6 +113,7 @@ def deletion_refusal(explainer: Explainer) -> str | None:
 
 @admin.register(Explainer)
 class ExplainerAdmin(
+    LocksAdminMixin,
     CalendarAdminMixin,
     LiveStatusAdminMixin,
     BulkActionsMixin,
@@ -257,7 +259,10 @@ class ExplainerAdmin(
     # Who may change what.
 
     def _may_edit(self, request, obj) -> bool:
-        return obj is None or workflow.can_edit(request.user, obj)
+        # Editing the text; while someone else holds the edit lock, nobody else may (locking.py).
+        return obj is None or (
+            workflow.can_edit(request.user, obj) and not obj.locked_for(request.user)
+        )
 
     def has_change_permission(self, request, obj=None) -> bool:
         if not super().has_change_permission(request, obj):
@@ -318,6 +323,12 @@ class ExplainerAdmin(
         fieldsets = super().get_fieldsets(request, obj)
         if self._may_edit(request, obj):
             return fieldsets
+        if obj is not None and obj.locked_for(request.user):
+            # Django's read-only form (has_change_permission says no): nothing to post back.
+            fieldsets = [
+                (title, {**opts, "fields": [f for f in opts["fields"] if f != "base_lock_version"]})
+                for title, opts in fieldsets
+            ]
         # Read-only story sections are shown rendered (sanitised), not as HTML source.
         shown = {name: f"{name}_rendered" for name in RICH_TEXT_FIELDS}
         return [
@@ -361,7 +372,12 @@ class ExplainerAdmin(
             for message in error.messages
         ]
         if stale:
-            messages.error(request, " ".join(stale))
+            messages.error(
+                request,
+                conflicts.refusal(
+                    " ".join(stale), context["adminform"].form, obj, self.admin_site.name
+                ),
+            )
             only_stale = list(form_errors) == [NON_FIELD_ERRORS] and len(stale) == len(
                 form_errors[NON_FIELD_ERRORS]
             )
@@ -388,6 +404,11 @@ class ExplainerAdmin(
         if not change:
             obj.save()
             return
+        # The edit lock as it is now, its row held until this save commits: a lock taken since
+        # the page was checked still refuses the save (the admin's transaction undoes it all).
+        workflow.refuse_if_locked(
+            request.user, Explainer.objects.select_for_update().get(pk=obj.pk)
+        )
         # The stored text of an in-review copy, read before this save writes the row and its
         # inlines: save_related compares the saved text with it (the form lives for this request).
         form.text_before = text_digest_if_in_review(obj.pk)

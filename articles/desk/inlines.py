@@ -45,7 +45,10 @@ class TextInlineMixin(InlineBase):
     """Inline rows are part of the text: only people who may edit the text change them."""
 
     def _may_edit(self, request, obj) -> bool:
-        return obj is None or workflow.can_edit(request.user, obj)
+        # While someone else holds the edit lock, nobody else changes a row.
+        return obj is None or (
+            workflow.can_edit(request.user, obj) and not obj.locked_for(request.user)
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return super().has_add_permission(request, obj) and self._may_edit(request, obj)
@@ -192,6 +195,8 @@ class KeyFactInline(OrderedInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Fact-checkers change the check of facts they cannot otherwise edit.
+        if obj is not None and obj.locked_for(request.user):
+            return False
         return admin.TabularInline.has_change_permission(self, request, obj) and (
             self._may_edit(request, obj) or workflow.can_check_facts(request.user, obj)
         )

@@ -37,8 +37,8 @@ from articles.models import Explainer, PublishedVersion
 from articles.publishing import moves as publication
 from articles.publishing import upnext
 from articles.publishing.preview import make_token
+from articles.workflow import locks, readiness
 from articles.workflow import moves as workflow
-from articles.workflow import readiness
 
 State = Explainer.State
 
@@ -142,9 +142,10 @@ class WorkflowAdminMixin(ExplainerAdminBase):
         func = publication.function_for(move.verb)
         try:
             result = func(obj, by=request.user, **kwargs)
-        except workflow.FourEyesRefusal as exc:
-            # A reviewer approving their own work is a rule of the desk, not a forged request:
-            # say so on the form rather than with a bare 403. Other refusals stay 403.
+        except (workflow.FourEyesRefusal, workflow.Locked) as exc:
+            # A reviewer approving their own work, or a colleague's edit lock, is a rule of the
+            # desk, not a forged request: say so on the form rather than with a bare 403.
+            # Other refusals stay 403.
             messages.error(request, refused + str(exc))
         except (workflow.InvalidTransition, ValidationError) as exc:
             # Includes NotReady, whose message lists the checks that fail.
@@ -176,7 +177,7 @@ class WorkflowAdminMixin(ExplainerAdminBase):
                     assignee=form.cleaned_data["assignee"],
                     due=form.cleaned_data["review_due"],
                 )
-            except (workflow.InvalidTransition, ValidationError) as exc:
+            except (workflow.InvalidTransition, workflow.Locked, ValidationError) as exc:
                 text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 messages.error(request, text)
             else:
@@ -238,6 +239,7 @@ class WorkflowAdminMixin(ExplainerAdminBase):
             .order_by("-number")
         )
         history = list(obj.transitions.select_related("actor")[:100])
+        moves_only = [t for t in history if t.name not in locks.NOT_MOVES]
         try:
             preview = reverse("articles:preview", kwargs={"token": _preview_token(obj)})
         except NoReverseMatch:  # the public preview view is not installed yet
@@ -272,8 +274,10 @@ class WorkflowAdminMixin(ExplainerAdminBase):
             # What a fact-checker asked for when they sent the draft back, at the top where
             # the writer looks first, until the draft moves on.
             "sent_back": (
-                history[0]
-                if history and obj.state == State.DRAFT and history[0].name == "request_changes"
+                moves_only[0]
+                if moves_only
+                and obj.state == State.DRAFT
+                and moves_only[0].name == "request_changes"
                 else None
             ),
             "versions": [

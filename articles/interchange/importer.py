@@ -422,6 +422,9 @@ def _import(
                 f'"{existing.title}" already exists and you may not edit it; '
                 "ask one of its authors or an editor",
             )
+        if by is not None:
+            # An editor's edit lock holds for imports too (the command-line operator excepted).
+            workflow.refuse_if_locked(by, existing)
         if existing.state != State.DRAFT:
             _refuse_update(existing, filename, new_revision=new_revision)
         own_slug = existing.slug

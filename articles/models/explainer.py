@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -56,6 +57,10 @@ class Explainer(FSMModelMixin, models.Model):
         "approved_by",
         "approved_at",
         "approved_digest",
+        # The edit lock (articles/workflow/locks.py): taken and given up, never saved by a form.
+        "locked_by",
+        "locked_at",
+        "lock_expires_at",
     )
 
     title = models.CharField(max_length=200)
@@ -141,12 +146,33 @@ class Explainer(FSMModelMixin, models.Model):
         editable=False,
     )
 
+    # The edit lock: an editor takes the explainer for themself for a while and everyone else
+    # sees it read-only. A lock past lock_expires_at is no lock (nothing clears it).
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lock_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = ExplainerQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["state", "-updated_at"], name="explainer_state_updated"),
+        ]
+        constraints = [
+            # A lock has both a start and an end, or neither.
+            models.CheckConstraint(
+                condition=models.Q(locked_at__isnull=True, lock_expires_at__isnull=True)
+                | models.Q(locked_at__isnull=False, lock_expires_at__isnull=False),
+                name="explainer_lock_has_start_and_end",
+            ),
         ]
         permissions = [
             ("submit_explainer", "Can submit an explainer for review"),
@@ -171,6 +197,15 @@ class Explainer(FSMModelMixin, models.Model):
         for field in ("what_happened", "background", "why_it_matters"):
             setattr(self, field, richtext.normalise(getattr(self, field)))
         super().save(*args, **kwargs)
+
+    def lock_active(self, at: datetime | None = None) -> bool:
+        """Return True if someone holds the edit lock at ``at`` (now by default)."""
+        at = at or timezone.now()
+        return self.lock_expires_at is not None and self.lock_expires_at > at
+
+    def locked_for(self, user: Any, at: datetime | None = None) -> bool:
+        """Return True if the edit lock is held by someone other than ``user``."""
+        return self.lock_active(at) and self.locked_by_id != getattr(user, "pk", None)
 
     def clean(self) -> None:
         if self.hero_image and not self.hero_alt.strip():

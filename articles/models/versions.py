@@ -25,7 +25,8 @@ class Transition(models.Model):
     # Each move as done, said after the fact: the one place the trail's names become words
     # (the desk reads them through articles.desk.wording). Besides the workflow's moves, the
     # trail names "schedule" (a publish with a go-live time), "revise" (an edit that sent a
-    # reviewed copy back to draft) and "assign" (naming the fact-checker).
+    # reviewed copy back to draft), "assign" (naming the fact-checker), and "lock" and "unlock"
+    # (an editor's edit lock, articles/workflow/locks.py), which keep the state.
     DONE: ClassVar[dict[str, str]] = {
         "submit": "Sent for fact-check",
         "request_changes": "Asked for changes",
@@ -38,6 +39,8 @@ class Transition(models.Model):
         "restore": "Restored to draft",
         "revise": "Edited: back to draft",
         "assign": "Review assigned",
+        "lock": "Locked for editing",
+        "unlock": "Unlocked",
     }
 
     explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="transitions")

@@ -25,6 +25,8 @@ Decisions beyond the plain table (see docs/workflow.md):
   a version is live or scheduled: otherwise there is nothing to take down.
 * **Revise.** A change to the text of an in-review, approved or published working copy moves it
   back to draft (``revise``) and drops any approval; the admin calls it on save.
+* **Edit locks.** While an editor holds an explainer's edit lock (``articles.workflow.locks``),
+  every move, assignment and revision by anyone else is refused with ``Locked``.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ class InvalidTransition(Exception):
 
 class FourEyesRefusal(PermissionDenied):
     """A reviewer may approve, but not this explainer: they wrote or submitted it."""
+
+
+class Locked(PermissionDenied):
+    """Someone else holds the explainer's edit lock: nobody else changes it or moves it."""
 
 
 class NotReady(InvalidTransition):
@@ -254,6 +260,8 @@ def _reach(move: Move) -> tuple[str, ...]:
 
 def available_moves(user: Viewer, explainer: Explainer) -> list[Move]:
     """Return the moves ``user`` may make on ``explainer`` in its current state."""
+    if explainer.locked_for(user):
+        return []
     return [
         move
         for verb, move in MOVES.items()
@@ -291,6 +299,27 @@ def sync(caller: Explainer, fresh: Explainer) -> Explainer:
     return fresh
 
 
+def name_of(user: Viewer | None) -> str:
+    """Return how the workflow names ``user`` in a message: full name, else username."""
+    if user is None or not user.is_authenticated:
+        return "Someone"
+    return user.get_full_name() or user.get_username()
+
+
+def refuse_if_locked(user: Viewer, explainer: Explainer) -> None:
+    """Raise ``Locked`` if someone other than ``user`` holds the edit lock of ``explainer``."""
+    if not explainer.locked_for(user):
+        return
+    since = timezone.localtime(explainer.locked_at) if explainer.locked_at else None
+    until = timezone.localtime(explainer.lock_expires_at)
+    raise Locked(
+        f"{name_of(explainer.locked_by)} locked this explainer"
+        + (f" at {since:%H:%M on %d %b %Y}" if since else "")
+        + f": nobody else can change it until they unlock it or the lock runs out at "
+        f"{until:%H:%M}."
+    )
+
+
 def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> Move:
     move = MOVES[verb]
     if not CAN[verb](user, explainer):
@@ -300,6 +329,7 @@ def check_move(user: Viewer, explainer: Explainer, verb: str, comment: str) -> M
                 "means another fact-checker or editor must approve it."
             )
         raise PermissionDenied(f"You may not {move.label.lower()} this explainer.")
+    refuse_if_locked(user, explainer)
     if not allowed_now(move, explainer):
         if move.verb == "unpublish" and explainer.state in _reach(move):
             raise InvalidTransition("Nothing to take down: no version is live or scheduled.")
@@ -405,6 +435,7 @@ def revise(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     e = locked(explainer)
     if not (can_edit(by, e) or can_check_facts(by, e)):
         raise PermissionDenied("You may not edit this explainer.")
+    refuse_if_locked(by, e)
     if e.state not in _REVISABLE:
         raise InvalidTransition(f"A {e.get_state_display().lower()} explainer is not revised.")
     from_state = e.state
@@ -428,6 +459,7 @@ def assign(
     e = locked(explainer)
     if not can_assign(by, e):
         raise PermissionDenied("You may not assign reviews.")
+    refuse_if_locked(by, e)
     if e.state != State.IN_REVIEW:
         raise InvalidTransition("Only an explainer in review can be assigned to a fact-checker.")
     if assignee is None or not can_check_facts(assignee, e):

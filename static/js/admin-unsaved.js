@@ -1,8 +1,8 @@
 /*
- * The explainer change form's workflow moves (submit, approve, publish, assign...) post small
- * forms of their own, outside the main form: edits typed into the main form and not yet saved
- * would be dropped without a word. Before such a move, ask when the main form has changed since
- * the page loaded (its fields, or a rich-text editor's content).
+ * The explainer change form's workflow moves (submit, approve, publish, assign...) and its edit
+ * lock buttons post small forms of their own, outside the main form: edits typed into the main
+ * form and not yet saved would be dropped without a word. Before such a move, ask when the main
+ * form has changed since the page loaded (its fields, or a rich-text editor's content).
  */
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
@@ -27,7 +27,8 @@ document.addEventListener("DOMContentLoaded", function () {
   main.addEventListener("submit", function () {
     loaded = null; // saving: nothing will be lost
   });
-  document.querySelectorAll("form.workflow-move, form.workflow-assign").forEach(function (form) {
+  var separate = "form.workflow-move, form.workflow-assign, form.edit-lock-form";
+  document.querySelectorAll(separate).forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (loaded === null || (fields() === loaded && !editorsChanged())) return;
       var ask =

@@ -20,6 +20,7 @@ import time_machine
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from articles.publishing import preview
 from articles.publishing.fulltext import FTS_TABLE
 from articles.site import cache, search
 from articles.workflow import comments as talk
+from articles.workflow import locks
 from tests import factories
 from tests.articles.publicsite import (
     publish,
@@ -431,3 +433,36 @@ def test_expired_explainer_is_gone_from_every_page_at_its_end(client, page_cache
 
         assert traces(client, urls) == {}
         assert client.get(gone.get_absolute_url()).status_code == 410
+
+
+# --- Presence and edit locks ----------------------------------------------------------------------
+
+
+def test_locks_and_presence_never_reach_readers(client):
+    """Who holds an edit lock and who has the desk form open stay on the desk: no public page,
+    preview or share link says it, and the heartbeat is the admin's, behind its login."""
+    canary = "CanaryXqLocker"
+    author = factories.UserFactory(username="leak_author")
+    explainer = factories.complete_explainer(authors=[author], slug="leak-locked")
+    publish(explainer)
+    holder = desk_editor()
+    holder.first_name, holder.last_name = canary, "Holder"
+    holder.save()
+    locks.lock(explainer, by=holder)
+    desk = Client()
+    desk.force_login(holder)
+    heartbeat = reverse("admin:articles_explainer_presence", args=[explainer.pk])
+    assert desk.post(heartbeat).json()["lock"]["holder"].startswith(canary)  # it is said there
+    _, token = preview.create_share_link(explainer, by=holder, for_whom="Lawyer")
+    urls = [
+        *public_urls(explainer, author, canary),
+        preview.share_url(token),
+        reverse("articles:preview", kwargs={"token": preview.make_token(explainer)}),
+    ]
+    offenders = [url for url in urls if canary in client.get(url).content.decode()]
+    assert offenders == []
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "presence-notice" not in html and "edit-lock" not in html and heartbeat not in html
+    anonymous = client.post(heartbeat)
+    assert anonymous.status_code == 302 and canary not in anonymous.content.decode()

@@ -36,7 +36,7 @@ from articles.models import (
 )
 from articles.publishing import freeze as publishing
 from articles.publishing import preview
-from articles.workflow import comments
+from articles.workflow import comments, locks
 from articles.workflow import moves as workflow
 from tests import factories
 from tests.adminform import form_data
@@ -84,6 +84,12 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # Share links send a draft outside the newsroom: an editor's call, even for its author.
     ("articles_explainer_share", "POST"): EDITORS,
     ("articles_explainer_share_revoke", "POST"): EDITORS,
+    # Edit locks: only editors lock; the holder (the superuser here) and editors unlock. The
+    # presence heartbeat and its goodbye: whoever may open the explainer.
+    ("articles_explainer_lock", "POST"): EDITORS,
+    ("articles_explainer_unlock", "POST"): EDITORS,
+    ("articles_explainer_presence", "POST"): AUTHOR_AND_EDITORS,
+    ("articles_explainer_presence_leave", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -145,6 +151,10 @@ POST_ONLY = {
     "articles_explainer_thread_action",
     "articles_explainer_share",
     "articles_explainer_share_revoke",
+    "articles_explainer_lock",
+    "articles_explainer_unlock",
+    "articles_explainer_presence",
+    "articles_explainer_presence_leave",
 }
 
 
@@ -192,6 +202,9 @@ def world(writer, other_writer, fact_checker, editor, superuser):
     version = PublishedVersion.objects.get(explainer=explainer)
     thread = comments.start_thread(explainer, by=writer, anchor="section:dek", body="The dek?")
     share_link, _ = preview.create_share_link(explainer, by=editor, for_whom="Our lawyer")
+    # The writer's draft the superuser has locked: the target of Unlock.
+    locked = factories.complete_explainer(authors=[writer], title="Writer's locked draft")
+    locks.lock(locked, by=superuser)
     return {
         "users": {
             "writer": writer,
@@ -214,6 +227,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
         "checker": fact_checker,
         "thread": thread,
         "share_link": share_link,
+        "locked": locked,
     }
 
 
@@ -261,6 +275,14 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
             return f"{base}{explainer.pk}/share/", {"for_whom": "A lawyer", "days": "7"}
         case "share_revoke":
             return f"{base}{explainer.pk}/share/{world['share_link'].pk}/withdraw/", data
+        case "lock":
+            return f"{base}{explainer.pk}/lock/", data
+        case "unlock":
+            return f"{base}{world['locked'].pk}/unlock/", data
+        case "presence":
+            return f"{base}{explainer.pk}/presence/", data
+        case "presence_leave":
+            return f"{base}{explainer.pk}/presence/leave/", data
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "calendar":
@@ -289,7 +311,7 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
 
 def _state(world: dict) -> tuple:
     e = Explainer.objects.order_by("pk").values_list(
-        "pk", "state", "title", "lock_version", "assignee_id"
+        "pk", "state", "title", "lock_version", "assignee_id", "locked_by_id", "lock_expires_at"
     )
     return (
         tuple(e),
@@ -313,6 +335,8 @@ ACTS = {
     "articles_explainer_thread_action",
     "articles_explainer_share",
     "articles_explainer_share_revoke",
+    "articles_explainer_lock",
+    "articles_explainer_unlock",
 }
 # Adding, changing or deleting a topic or stakeholder by POST is judged by its effect too, so
 # that "ok" means the row really was written (a 200 could be a form shown again with errors).
@@ -339,7 +363,7 @@ def outcome(response, *, name: str, method: str, changed: bool) -> str:
         return DENIED  # the admin's "does not exist" redirect
     if method == "GET" and status == 302 and location == changelist:
         return DENIED  # django-reversion's refusal to show a revision
-    if status in (200, 302):
+    if status in (200, 204, 302):
         return OK
     return f"status {status}"
 
