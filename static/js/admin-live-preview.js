@@ -24,6 +24,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var pending = null; // the AbortController of the request in flight
   var shown = 0; // the number of the newest update shown, so a slow answer never replaces a newer one
   var sent = 0;
+  var lastKey = null; // the form as last posted: the same form is not posted again
+  var lastSaid = "";
 
   function say(text) {
     status.textContent = text;
@@ -74,13 +76,20 @@ document.addEventListener("DOMContentLoaded", function () {
   function update() {
     timer = null;
     if (!isOpen()) return;
+    var data = formData();
+    var key = new URLSearchParams(data).toString();
+    if (key === lastKey) {
+      say(lastSaid); // a change event that changed nothing (a field left), or a reopened panel
+      return;
+    }
+    lastKey = key;
     if (pending) pending.abort();
     pending = new AbortController();
     var number = ++sent;
     say("Updating…");
     fetch(url, {
       method: "POST",
-      body: formData(),
+      body: data,
       credentials: "same-origin",
       signal: pending.signal,
       headers: { "X-Requested-With": "fetch" },
@@ -102,12 +111,14 @@ document.addEventListener("DOMContentLoaded", function () {
             minute: "2-digit",
             second: "2-digit",
           });
-          say(outcome === "shown" ? "Updated " + time : "Needs corrections (" + time + ")");
+          lastSaid = outcome === "shown" ? "Updated " + time : "Needs corrections (" + time + ")";
+          say(lastSaid);
           panel.setAttribute("data-preview-state", outcome);
         });
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;
+        lastKey = null; // try again on the next edit
         say(error.message);
         panel.setAttribute("data-preview-state", "failed");
       });
