@@ -84,6 +84,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # Share links send a draft outside the newsroom: an editor's call, even for its author.
     ("articles_explainer_share", "POST"): EDITORS,
     ("articles_explainer_share_revoke", "POST"): EDITORS,
+    # The live preview: whoever may change this explainer (a fact-checker only once it is in
+    # review); it writes nothing, and a refusal answers nothing of what was posted.
+    ("articles_explainer_live_preview", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -145,6 +148,7 @@ POST_ONLY = {
     "articles_explainer_thread_action",
     "articles_explainer_share",
     "articles_explainer_share_revoke",
+    "articles_explainer_live_preview",
 }
 
 
@@ -261,6 +265,8 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
             return f"{base}{explainer.pk}/share/", {"for_whom": "A lawyer", "days": "7"}
         case "share_revoke":
             return f"{base}{explainer.pk}/share/{world['share_link'].pk}/withdraw/", data
+        case "live_preview":
+            return f"{base}{explainer.pk}/live-preview/", {"title": "Previewed, never saved"}
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "calendar":
