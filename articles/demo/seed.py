@@ -4,7 +4,8 @@ Each file in ``explainers/`` is imported as a draft by its first author, exactly
 file would be; the writer then adds on the desk what the format cannot carry (the manifest), and
 the explainer is taken to its demo state through the real workflow: the writer submits, the
 fact-checker checks the key facts and approves, the editor publishes. The demo's audit trail,
-approvals and versions are therefore the ones the desk itself would have made.
+approvals and versions are therefore the ones the desk itself would have made. Last, the desk's
+work in progress is staged (``activity``): staff threads, a share link, a scheduled revision.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from articles.demo import logins
+from articles.demo import activity, logins
 from articles.demo.manifest import (
     ACCOUNTS,
     CHECKER,
@@ -86,6 +87,7 @@ class SeedResult:
     published: list[str] = field(default_factory=list)  # slugs published by this run
     kept: list[str] = field(default_factory=list)  # explainer slugs that existed already
     passwords_set: list[str] = field(default_factory=list)  # existing users given the file's
+    share_links: list[tuple[str, str]] = field(default_factory=list)  # (for whom, URL path) made
 
     @property
     def changed(self) -> bool:
@@ -158,6 +160,9 @@ def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> Se
         for plan, explainer in new:
             _advance(plan, explainer, users, today, result)
             _count(explainer, result)
+        # Threads, a share link and a scheduled revision: the desk's work in progress.
+        for plan, explainer in new:
+            result.share_links += activity.stage(plan.slug, explainer, users, result.created)
 
     text = logins.format_logins(accounts)
     if not path.exists() or path.read_text(encoding="utf-8") != text:

@@ -47,6 +47,7 @@ from articles.desk.inlines import (
     TimelineEventInline,
     ViewpointInline,
 )
+from articles.desk.live_preview import LivePreviewAdminMixin
 from articles.desk.live_status import LiveFilter, LiveStatusAdminMixin
 from articles.desk.locking import LocksAdminMixin
 from articles.desk.people import PersonListFilter
@@ -121,6 +122,7 @@ class ExplainerAdmin(
     SaveAndMoveAdminMixin,
     CommentsAdminMixin,
     ShareLinksAdminMixin,
+    LivePreviewAdminMixin,
     WorkflowAdminMixin,
     TimelineAdminMixin,
     RevertAdminMixin,

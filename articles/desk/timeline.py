@@ -1,9 +1,12 @@
-"""One history per explainer: saves, workflow moves and published versions on one timeline.
+"""One history per explainer: saves, workflow moves, published versions and staff threads on
+one timeline.
 
-``entries()`` interleaves the three, newest first, each said in words with the person's full
+``entries()`` interleaves them, newest first, each said in words with the person's full
 name; saves and published versions are points that can be compared (``textdiff.compare``) and
 saves can be reverted to (``revert.RevertAdminMixin``). ``TimelineAdminMixin`` puts the
-timeline on the admin's own History page and serves the comparison.
+timeline on the admin's own History page and serves the comparison. A staff thread is said
+when it started and, if it is resolved now, when it was; a thread keeps only its latest
+resolution, so a resolve undone by a reopen is not on the timeline.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import Truncator
 from reversion.models import Version
 
 from articles.desk import history, points, textdiff, wording
 from articles.desk.saving import who
-from articles.models import Explainer, PublishedVersion, Transition
+from articles.models import Comment, Explainer, PublishedVersion, Thread, Transition
 
 # A publish (or schedule) move and the version it froze are written in one transaction: a
 # move this soon after a version, by the same person, is said together with it.
@@ -113,7 +118,50 @@ def entries(explainer: Explainer) -> list[Entry]:
             entry.comment = "\n".join(filter(None, [move.comment, entry.comment]))
         published.append(entry)
     said = [Entry(at=t.at, who=who(t.actor), what=_move_words(t), comment=t.comment) for t in moves]
-    return sorted(saves + published + said, key=lambda e: e.at, reverse=True)
+    everything = saves + published + said + thread_entries(explainer)
+    return sorted(everything, key=lambda e: e.at, reverse=True)
+
+
+def _thread_subject(thread: Thread) -> str:
+    """Return what a thread is about, as it was when it started: the key fact “The weir…”."""
+    if thread.anchor == Thread.Anchor.SECTION:
+        return f"“{thread.get_section_display()}”"
+    text = Truncator(thread.anchor_text).chars(60)
+    return f"the {thread.get_anchor_display().lower()} “{text}”" if text else "a deleted row"
+
+
+def thread_entries(explainer: Explainer) -> list[Entry]:
+    """Return an entry for each staff thread's start and, for a resolved one, its resolution."""
+    comments = Comment.objects.order_by("created_at", "pk")
+    threads = explainer.threads.select_related("created_by", "resolved_by").prefetch_related(
+        Prefetch("comments", queryset=comments)
+    )
+    found: list[Entry] = []
+    for thread in threads:
+        subject = _thread_subject(thread)
+        said = list(thread.comments.all())
+        first = Truncator(said[0].body).chars(200) if said else ""
+        replies = len(said) - 1
+        count = f" ({replies} repl{'y' if replies == 1 else 'ies'} since)" if replies > 0 else ""
+        found.append(
+            Entry(
+                at=thread.created_at,
+                who=who(thread.created_by),
+                what=f"Started a thread on {subject}{count}",
+                comment=first,
+                kind="thread",
+            )
+        )
+        if thread.resolved_at is not None:
+            found.append(
+                Entry(
+                    at=thread.resolved_at,
+                    who=who(thread.resolved_by),
+                    what=f"Resolved the thread on {subject}",
+                    kind="thread",
+                )
+            )
+    return found
 
 
 def _move_words(transition: Transition) -> str:

@@ -16,7 +16,7 @@ import datetime
 import hashlib
 import re
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db.models import Max
@@ -58,13 +58,17 @@ def preview_url(explainer: Explainer) -> str:
     return reverse("articles:preview", kwargs={"token": make_token(explainer)})
 
 
-def preview_version(explainer: Explainer) -> PublishedVersion:
-    """Return an unsaved version of the working copy, rendered as publishing would render it."""
+def preview_version(explainer: Explainer, data: dict[str, Any] | None = None) -> PublishedVersion:
+    """Return an unsaved version of the working copy, rendered as publishing would render it.
+
+    ``data`` is the snapshot to render instead of the saved working copy's (the desk's live
+    preview of a form not yet saved).
+    """
     now = timezone.now()
     history = PublishedVersion.objects.filter(explainer=explainer).aggregate(
         number=Max("number"), first=Max("first_published_at")
     )
-    data = snapshot(explainer)
+    data = snapshot(explainer) if data is None else data
     version = PublishedVersion(
         explainer=explainer,
         number=(history["number"] or 0) + 1,

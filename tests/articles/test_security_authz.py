@@ -90,6 +90,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_explainer_unlock", "POST"): EDITORS,
     ("articles_explainer_presence", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_presence_leave", "POST"): AUTHOR_AND_EDITORS,
+    # The live preview: whoever may change this explainer (a fact-checker only once it is in
+    # review); it writes nothing, and a refusal answers nothing of what was posted.
+    ("articles_explainer_live_preview", "POST"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -155,6 +158,7 @@ POST_ONLY = {
     "articles_explainer_unlock",
     "articles_explainer_presence",
     "articles_explainer_presence_leave",
+    "articles_explainer_live_preview",
 }
 
 
@@ -283,6 +287,8 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
             return f"{base}{explainer.pk}/presence/", data
         case "presence_leave":
             return f"{base}{explainer.pk}/presence/leave/", data
+        case "live_preview":
+            return f"{base}{explainer.pk}/live-preview/", {"title": "Previewed, never saved"}
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "calendar":

@@ -52,3 +52,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  Desk (admin): {base}/admin/")
         for slug in demo.published_slugs():
             self.stdout.write(f"  Explainer:    {base}/explainers/{slug}/")
+        for for_whom, path in result.share_links:
+            self.stdout.write(f"  Share link for {for_whom} (shown only now): {base}{path}")

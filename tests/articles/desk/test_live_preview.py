@@ -1,0 +1,260 @@
+"""The change form's live preview: who may use it, what it shows, and that it saves nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Explainer, KeyFact, PublishedVersion, Source, Transition
+from articles.snapshot import snapshot
+from tests.adminform import form_data
+from tests.factories import UserFactory, complete_explainer
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(explainer: Explainer) -> str:
+    return reverse("admin:articles_explainer_change", args=[explainer.pk])
+
+
+def preview_url(explainer: Explainer) -> str:
+    return reverse("admin:articles_explainer_live_preview", args=[explainer.pk])
+
+
+def as_user(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def the_form(client: Client, explainer: Explainer) -> dict:
+    """The change form's data as the browser would post it, unchanged."""
+    response = client.get(change_url(explainer))
+    assert response.status_code == 200
+    return form_data(response.content.decode(), "explainer_form")
+
+
+def traces(explainer: Explainer) -> tuple:
+    """Everything a save would change: the content, the row's bookkeeping, revisions, audit."""
+    row = Explainer.objects.get(pk=explainer.pk)
+    return (
+        snapshot(row),
+        row.updated_at,
+        row.lock_version,
+        row.state,
+        Version.objects.get_for_object(row).count(),
+        Transition.objects.filter(explainer=row).count(),
+        PublishedVersion.objects.filter(explainer=row).count(),
+        Source.objects.filter(explainer=row).count(),
+    )
+
+
+def test_writer_previews_a_changed_headline_and_nothing_is_saved(writer):
+    """The preview shows the typed headline and fact; the database is as it was."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    data = the_form(client, explainer)
+    before = traces(explainer)
+    data["title"] = "A headline typed but never saved"
+    data["key_facts-0-text"] = "A fact typed but never saved."
+    response = client.post(preview_url(explainer), data)
+    assert response.status_code == 200
+    assert response.headers["Live-Preview"] == "shown"
+    page = response.content.decode()
+    assert "A headline typed but never saved" in page
+    assert "A fact typed but never saved." in page
+    assert "Live preview — not saved." in page
+    assert traces(explainer) == before
+
+
+def test_preview_shows_a_new_row_citing_a_new_source(writer):
+    """Rows added in the form (a source, and a fact citing it by number) are shown, not kept."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    data = the_form(client, explainer)
+    before = traces(explainer)
+    data.update(
+        {
+            "sources-TOTAL_FORMS": str(int(data["sources-TOTAL_FORMS"]) + 1),
+            "sources-1-citation": "A brand new report",
+            "sources-1-publisher": "Preview Office",
+            "sources-1-url": "https://example.org/new-report",
+            "sources-1-kind": Source.Kind.REPORT,
+            "key_facts-TOTAL_FORMS": str(int(data["key_facts-TOTAL_FORMS"]) + 1),
+            "key_facts-2-text": "A new fact on the new source.",
+            "key_facts-2-sources": "2",
+            "key_facts-2-check_status": KeyFact.Check.UNCHECKED,
+        }
+    )
+    response = client.post(preview_url(explainer), data)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    page = response.content.decode()
+    assert "A brand new report" in page
+    assert "A new fact on the new source." in page
+    assert traces(explainer) == before
+
+
+def test_rich_text_is_sanitised_in_the_preview(writer):
+    """Script typed into a story section is removed by the nh3 path, as on save."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    data = the_form(client, explainer)
+    data["background"] = (
+        '<p>Kept words<script>alert("x")</script><img src=x onerror="alert(1)"></p>'
+        '<p><a href="javascript:alert(2)">link</a></p>'
+    )
+    response = client.post(preview_url(explainer), data)
+    page = response.content.decode()
+    assert "Kept words" in page
+    assert "alert" not in page
+    assert "onerror" not in page
+
+
+def test_invalid_form_shows_the_messages_and_saves_nothing(writer):
+    """A form a save would refuse gives its messages, labelled (not a 500)."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    data = the_form(client, explainer)
+    before = traces(explainer)
+    data["title"] = ""
+    data["key_facts-0-sources"] = "7"
+    response = client.post(preview_url(explainer), data)
+    assert response.status_code == 200
+    assert response.headers["Live-Preview"] == "invalid"
+    page = response.content.decode()
+    assert "Correct these to see the preview" in page
+    assert "Title: This field is required." in page
+    assert "Key facts" in page and "Row 1, sources:" in page
+    assert traces(explainer) == before
+
+
+def test_stale_form_is_said_in_the_preview(writer, editor):
+    """Someone saved since the form was opened: the preview says a save would be refused."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    data = the_form(client, explainer)
+    Explainer.objects.filter(pk=explainer.pk).update(lock_version=99, updated_by=editor)
+    response = client.post(preview_url(explainer), data)
+    assert response.headers["Live-Preview"] == "invalid"
+    assert "after you opened it" in response.content.decode()
+
+
+def test_response_headers_keep_it_private_and_script_free(writer):
+    """Not stored, not indexed, and a policy that runs no script and cannot be framed."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    response = client.post(preview_url(explainer), the_form(client, explainer))
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+
+
+def test_a_chosen_file_is_not_read(writer, tmp_path):
+    """A hero image sent with the form is neither stored nor shown: files are not previewed."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    data = the_form(client, explainer)
+    image = tmp_path / "hero.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    with image.open("rb") as handle:
+        response = client.post(preview_url(explainer), {**data, "hero_image": handle})
+    assert response.status_code == 200
+    assert "hero.png" not in response.content.decode()
+    assert not Explainer.objects.get(pk=explainer.pk).hero_image
+
+
+def test_editor_may_preview_any_explainer(writer, editor):
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(editor)
+    response = client.post(preview_url(explainer), the_form(client, explainer))
+    assert response.status_code == 200
+
+
+def test_writer_without_a_byline_is_refused(writer, other_writer):
+    """Another writer's explainer: 403, whatever is posted."""
+    explainer = complete_explainer(authors=[writer])
+    data = the_form(as_user(writer), explainer)
+    data["title"] = "Not mine"
+    response = as_user(other_writer).post(preview_url(explainer), data)
+    assert response.status_code == 403
+    assert "Not mine" not in response.content.decode()
+
+
+def test_staff_who_may_only_view_are_refused(writer):
+    """A staff member who may view explainers but not change them gets 403."""
+    explainer = complete_explainer(authors=[writer])
+    data = the_form(as_user(writer), explainer)
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_explainer"),
+        Permission.objects.get(codename="edit_any_explainer"),
+    )
+    response = as_user(viewer).post(preview_url(explainer), data)
+    assert response.status_code == 403
+
+
+def test_fact_checker_previews_checks_only(writer, fact_checker):
+    """A fact-checker may preview their checks; the text they cannot edit is not taken from
+    the post."""
+    explainer = complete_explainer(authors=[writer])
+    Explainer.objects.filter(pk=explainer.pk).update(state="in_review", assignee=fact_checker)
+    client = as_user(fact_checker)
+    data = the_form(client, explainer)
+    data["title"] = "Rewritten by the checker"
+    response = client.post(preview_url(explainer), data)
+    assert response.status_code == 200, response.content.decode()
+    page = response.content.decode()
+    assert "Rewritten by the checker" not in page
+    assert explainer.title in page
+
+
+def test_anonymous_is_sent_to_log_in(writer):
+    explainer = complete_explainer(authors=[writer])
+    response = Client().post(preview_url(explainer), {"title": "Anonymous"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("admin:login"))
+
+
+def test_get_is_refused(writer):
+    explainer = complete_explainer(authors=[writer])
+    response = as_user(writer).get(preview_url(explainer))
+    assert response.status_code == 405
+
+
+def test_post_needs_the_csrf_token(writer):
+    """The preview is a POST of the desk's form: without its token it is refused."""
+    explainer = complete_explainer(authors=[writer])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(writer)
+    response = client.post(preview_url(explainer), {"title": "No token"})
+    assert response.status_code == 403
+
+
+def test_change_form_offers_the_panel_to_those_who_may_preview(writer):
+    explainer = complete_explainer(authors=[writer])
+    page = as_user(writer).get(change_url(explainer)).content.decode()
+    assert 'id="live-preview"' in page
+    assert f'data-url="{preview_url(explainer)}"' in page
+    assert "js/admin-live-preview.js" in page
+    assert 'sandbox="allow-same-origin"' in page  # the frame runs no script
+
+
+def test_no_panel_on_a_view_only_change_form(writer):
+    explainer = complete_explainer(authors=[writer])
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_explainer"),
+        Permission.objects.get(codename="edit_any_explainer"),
+    )
+    response = as_user(viewer).get(change_url(explainer))
+    assert response.status_code == 200
+    assert 'id="live-preview"' not in response.content.decode()
