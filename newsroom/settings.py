@@ -49,9 +49,14 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "articles",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
+    # First, so that every request (page-cache hits too) gets a request id and a log line
+    # (newsroom/observability.py), and is measured for /metrics (django-prometheus).
+    "newsroom.observability.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole anonymous public pages, before sessions and the view (articles/site/cache.py).
@@ -64,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.site.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -246,6 +252,9 @@ CKEDITOR_BASEPATH = STATIC_URL + "ckeditor/ckeditor/"
 # Security headers. Production values are the defaults; DEBUG relaxes only what needs HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+# Load balancers and Prometheus ask app servers directly over plain HTTP: the health checks and
+# the (token-guarded) metrics answer there instead of redirecting to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -285,18 +294,36 @@ if MEDIA_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_ORIGIN)
 
 log_level = env.str("LOG_LEVEL", default="WARNING")
+# LOG_FORMAT=json writes each record as one JSON object (python-json-logger) for a log
+# collector; every record made during a request carries its request_id. LOG_REQUESTS adds one
+# line per request on "newsroom.request" (status, duration_ms, db_ms, queries, user_id for
+# staff): on by default with JSON, where it replaces gunicorn's access log.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "newsroom.observability.RequestIdFilter"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": log_level},
@@ -309,8 +336,23 @@ LOGGING = {
         # Configuring "django" resets its children, so runserver's one line per request is
         # set up again as Django's defaults have it.
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "newsroom.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
     },
 }
+
+# Metrics at /metrics for Prometheus, only with this bearer token (newsroom/metrics.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Error reports to Sentry when a DSN is given (no personal data is sent).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from newsroom.observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # ckeditor.W001 warns that CKEditor 4 is past its end of life. We keep it because editors
 # asked for it, and contain it: no uploads, a five-group toolbar, an allowedContent rule,

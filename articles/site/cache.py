@@ -55,9 +55,18 @@ GENERATION_KEY = "articles:public-generation"
 PAGE_KEY_PREFIX = "articles:page"
 
 # Never cached, whoever asks: staff pages, previews and share links (each view of a share link is
-# recorded, and a withdrawn one must close at once), health checks (they must reflect the
-# database now), and files that WhiteNoise or the media server answer anyway.
-EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/share/", "/healthz", "/static/", "/media/")
+# recorded, and a withdrawn one must close at once), health checks and metrics (they must
+# reflect now), and files that WhiteNoise or the media server answer anyway.
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/preview/",
+    "/share/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/static/",
+    "/media/",
+)
 # The only query parameters a cacheable URL may carry: search's ?q= and pagination's ?page=.
 # Anything else (tracking parameters, odd probes) goes to the view uncached.
 ALLOWED_PARAMS = frozenset({"q", "page"})

@@ -5,11 +5,9 @@ robots.txt and the health check. Cached and conditional like the pages (``views.
 from __future__ import annotations
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import http_date
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import PublishedVersion, Topic
@@ -112,15 +110,3 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         *(f"Sitemap: {url}" for url in sitemap_urls()),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})

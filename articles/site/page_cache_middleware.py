@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 
 from articles.site import cache
+from newsroom.metrics import page_cache_requests
 
 
 class PageCacheMiddleware:
@@ -35,9 +36,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         hit = self.page_cache.lookup(generation, url, request)
         if hit is not None:
+            page_cache_requests.labels(result="hit").inc()
             return hit
         response = self.get_response(request)
         # HEAD answers are not stored: a GET fills the entry that both then use.
         if request.method == "GET" and self.page_cache.store(generation, url, request, response):
             response.headers["X-Page-Cache"] = "miss"
+            page_cache_requests.labels(result="miss").inc()
         return response

@@ -29,5 +29,4 @@ urlpatterns = [
     path("robots.txt", endpoints.robots_txt, name="robots"),
     path("preview/<str:token>/", views.preview, name="preview"),
     path("share/<str:token>/", views.share, name="share"),
-    path("healthz", endpoints.healthz, name="healthz"),
 ]

@@ -1,0 +1,55 @@
+"""Prometheus metrics: what the app counts, and the token-guarded endpoint that exports it.
+
+django-prometheus's middleware measures every request (latency histograms per view and method,
+status codes, exceptions). The counters here add what only this app knows: how the page cache
+answers and which workflow moves are made. ``/metrics`` answers only with
+``Authorization: Bearer $METRICS_TOKEN`` and is a 404 when no token is set, so a public
+deployment shows nothing by default. Under gunicorn, set ``PROMETHEUS_MULTIPROC_DIR`` so that
+every worker's numbers are added up (``gunicorn.conf.py`` clears the directory at start).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import Counter
+
+page_cache_requests = Counter(
+    "newsroom_page_cache_requests_total",
+    "Anonymous public requests the page cache answered (hit) or stored after the view (miss).",
+    ["result"],
+)
+workflow_moves = Counter(
+    "newsroom_workflow_moves_total",
+    "Workflow moves made (submit, approve, publish, schedule, unpublish, …).",
+    ["move"],
+)
+
+
+def count_workflow_move(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A ``post_save`` receiver for ``Transition``: every move is one new row."""
+    if created:
+        workflow_moves.labels(move=instance.name).inc()
+
+
+@never_cache
+@require_safe
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    token = settings.METRICS_TOKEN
+    if not token:
+        raise Http404("Metrics are not enabled.")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return HttpResponse(
+            "A valid metrics token is required.\n",
+            status=401,
+            content_type="text/plain",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return ExportToDjangoView(request)
