@@ -83,35 +83,51 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = _request_id.set(request_id)
-        stats = QueryStats()
-        started = time.perf_counter()
         try:
-            with counting_queries(stats):
+            if logger.isEnabledFor(logging.INFO):
+                response = self.logged_response(request, request_id)
+            else:
                 response = self.get_response(request)
             response.headers[REQUEST_ID_HEADER] = request_id
-            duration = time.perf_counter() - started
-            logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "request_id": request_id,
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round(duration * 1000, 2),
-                    "db_ms": round(stats.seconds * 1000, 2),
-                    "queries": stats.count,
-                    "user_id": staff_user_id(request),
-                },
-            )
             return response
         finally:
             _request_id.reset(token)
+
+    def logged_response(self, request: HttpRequest, request_id: str) -> HttpResponseBase:
+        stats = QueryStats()
+        started = time.perf_counter()
+        with counting_queries(stats):
+            response = self.get_response(request)
+        log_request(request, response, request_id, time.perf_counter() - started, stats)
+        return response
+
+
+def log_request(
+    request: HttpRequest,
+    response: HttpResponseBase,
+    request_id: str,
+    duration: float,
+    stats: QueryStats,
+) -> None:
+    logger.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "request_id": request_id,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(duration * 1000, 2),
+            "db_ms": round(stats.seconds * 1000, 2),
+            "queries": stats.count,
+            "user_id": staff_user_id(request),
+        },
+    )
 
 
 def staff_user_id(request: HttpRequest) -> int | None:
