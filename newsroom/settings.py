@@ -340,6 +340,22 @@ LOGGING = {
     },
 }
 
+# Frontend cache (CDN or proxy) purged by tag after every change (articles/site/purge.py):
+# varnish (FRONTEND_CACHE_VARNISH_URLS: each proxy's address), fastly (SERVICE = service id,
+# TOKEN = API key), cloudflare (SERVICE = zone id, TOKEN = API token) or cloudfront (SERVICE =
+# distribution id, AWS credentials as boto3 reads them). FRONTEND_CACHE_API_URL replaces the
+# provider's API address (a gateway, or a stand-in server in tests).
+FRONTEND_CACHE_BACKEND = env.str("FRONTEND_CACHE_BACKEND", default="")
+if FRONTEND_CACHE_BACKEND not in {"", "varnish", "fastly", "cloudflare", "cloudfront"}:
+    raise ImproperlyConfigured(
+        "FRONTEND_CACHE_BACKEND must be varnish, fastly, cloudflare, cloudfront or empty."
+    )
+FRONTEND_CACHE_VARNISH_URLS = env.list("FRONTEND_CACHE_VARNISH_URLS", default=[])
+FRONTEND_CACHE_API_URL = env.str("FRONTEND_CACHE_API_URL", default="")
+FRONTEND_CACHE_SERVICE = env.str("FRONTEND_CACHE_SERVICE", default="")
+FRONTEND_CACHE_TOKEN = env.str("FRONTEND_CACHE_TOKEN", default="")
+FRONTEND_CACHE_TIMEOUT = env.float("FRONTEND_CACHE_TIMEOUT", default=5.0)
+
 # Metrics at /metrics for Prometheus, only with this bearer token (newsroom/metrics.py).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
