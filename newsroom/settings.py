@@ -121,6 +121,10 @@ if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# After a publishing move, how long to wait for the replica to replay it before the caches are
+# told (newsroom/dbrouters.py wait_for_replica): a cache refilled from a replica still behind
+# would show a withdrawn explainer again.
+REPLICA_WAIT_SECONDS = env.float("REPLICA_WAIT_SECONDS", default=30.0)
 DATABASE_ROUTERS = ["newsroom.dbrouters.PublicReadReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}

@@ -49,6 +49,7 @@ from django.utils.cache import cc_delim_re, get_conditional_response, patch_cach
 from django.utils.http import parse_http_date_safe, urlencode
 
 from articles.models import PublishedVersion
+from newsroom.dbrouters import wait_for_replica
 
 logger = logging.getLogger(__name__)
 
@@ -453,7 +454,10 @@ def _changed(sender, using: str | None = None, **kwargs) -> None:
 
 
 def _published(sender, **kwargs) -> None:
-    # Sent after commit already (articles.publishing.moves).
+    # Sent after commit already (articles.publishing.moves). Public pages are read from the
+    # replica when there is one: let it catch up first, so that no page is cached again from
+    # a replica still showing what was just withdrawn (the frontend purge comes after this).
+    wait_for_replica()
     invalidate_public_pages()
 
 
