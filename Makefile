@@ -9,7 +9,7 @@ PORT ?= 8000
 # names another.
 SITE_ENV := $(if $(NEWSROOM_BASE_URL)$(shell grep -s '^NEWSROOM_BASE_URL=' .env),,NEWSROOM_BASE_URL=http://$(HOST):$(PORT))
 
-.PHONY: run test setup dev-setup migrate demo lint typecheck format bench load faults clean
+.PHONY: run test setup dev-setup migrate demo lint typecheck format bench load faults clean cluster cluster-stop
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ load: $(VENV)/.installed-dev
 
 faults: $(VENV)/.installed-dev
 	$(PY) bench/faults.py $(FAULT_ARGS)
+
+# Varnish, two gunicorn app servers, a PostgreSQL primary with a streaming replica, and Redis,
+# all on this machine (deploy/cluster/cluster.sh; README, Deploying).
+cluster: $(VENV)/.installed
+	deploy/cluster/cluster.sh start
+
+cluster-stop:
+	deploy/cluster/cluster.sh stop
 
 clean:
 	rm -rf $(VENV) var/static

@@ -6,6 +6,7 @@ never held long, and each worker keeps its own in-process page cache. Size them 
 
 import multiprocessing
 import os
+from pathlib import Path
 
 
 def _int(name: str, default: int) -> int:
@@ -56,3 +57,25 @@ def post_worker_init(worker) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+# Prometheus with several workers (newsroom/metrics.py): with PROMETHEUS_MULTIPROC_DIR set, each
+# worker writes its numbers to files there and /metrics adds them up. The directory is emptied
+# when gunicorn starts (stale files would count old workers forever), and a worker's gauges are
+# dropped when it exits.
+_METRICS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server) -> None:
+    if _METRICS_DIR:
+        metrics_dir = Path(_METRICS_DIR)
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        for stale in metrics_dir.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    if _METRICS_DIR:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -13,11 +13,15 @@ the page cache re-reads the generation's scheduling boundary from the primary fo
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PUBLIC_MODELS = frozenset(
@@ -59,3 +63,43 @@ class PublicReadReplicaRouter:
         if db == REPLICA:
             return False
         return None
+
+
+def wait_for_replica(timeout: float | None = None, poll: float = 0.02) -> bool:
+    """Wait until the replica has replayed everything the primary has written so far.
+
+    Called after a publishing move commits and before the caches are told: the first reader
+    to ask again is served from the replica, and a replica still behind would put the old page
+    (a withdrawn explainer, say) back into the page cache and the proxy. True once caught up,
+    or when there is no PostgreSQL replica; False (logged) after ``timeout`` seconds
+    (``REPLICA_WAIT_SECONDS``), when the caches are told anyway: pages then cached from the
+    replica may show the previous state until the next change or ``s-maxage``.
+    """
+    if timeout is None:
+        timeout = settings.REPLICA_WAIT_SECONDS
+    if REPLICA not in settings.DATABASES or connections[REPLICA].vendor != "postgresql":
+        return True
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            (written,) = cursor.fetchone()
+        return replayed(written, time.monotonic() + timeout, poll)
+    except DatabaseError:
+        logger.exception("Could not tell whether the read replica has caught up")
+        return False
+
+
+def replayed(written: str, deadline: float, poll: float) -> bool:
+    with connections[REPLICA].cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [written])
+            (caught_up,) = cursor.fetchone()
+            if caught_up:
+                return True
+            if time.monotonic() >= deadline:
+                logger.error(
+                    "The read replica is still behind the primary: caches are refreshed "
+                    "anyway and may show the previous state until the next change."
+                )
+                return False
+            time.sleep(poll)

@@ -49,9 +49,14 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "articles",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
+    # First, so that every request (page-cache hits too) gets a request id and a log line
+    # (newsroom/observability.py), and is measured for /metrics (django-prometheus).
+    "newsroom.observability.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole anonymous public pages, before sessions and the view (articles/site/cache.py).
@@ -67,6 +72,7 @@ MIDDLEWARE = [
     # A public address typed in upper case, which would be a 404, redirects to its lower-case
     # page when that exists (articles/site/lowercase.py).
     "articles.site.lowercase.LowercaseRedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -118,6 +124,10 @@ if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# After a publishing move, how long to wait for the replica to replay it before the caches are
+# told (newsroom/dbrouters.py wait_for_replica): a cache refilled from a replica still behind
+# would show a withdrawn explainer again.
+REPLICA_WAIT_SECONDS = env.float("REPLICA_WAIT_SECONDS", default=30.0)
 DATABASE_ROUTERS = ["newsroom.dbrouters.PublicReadReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
@@ -258,6 +268,9 @@ CKEDITOR_BASEPATH = STATIC_URL + "ckeditor/ckeditor/"
 # Security headers. Production values are the defaults; DEBUG relaxes only what needs HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+# Load balancers and Prometheus ask app servers directly over plain HTTP: the health checks and
+# the (token-guarded) metrics answer there instead of redirecting to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -297,18 +310,36 @@ if MEDIA_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_ORIGIN)
 
 log_level = env.str("LOG_LEVEL", default="WARNING")
+# LOG_FORMAT=json writes each record as one JSON object (python-json-logger) for a log
+# collector; every record made during a request carries its request_id. LOG_REQUESTS adds one
+# line per request on "newsroom.request" (status, duration_ms, db_ms, queries, user_id for
+# staff): on by default with JSON, where it replaces gunicorn's access log.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "newsroom.observability.RequestIdFilter"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": log_level},
@@ -321,8 +352,39 @@ LOGGING = {
         # Configuring "django" resets its children, so runserver's one line per request is
         # set up again as Django's defaults have it.
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "newsroom.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
     },
 }
+
+# Frontend cache (CDN or proxy) purged by tag after every change (articles/site/purge.py):
+# varnish (FRONTEND_CACHE_VARNISH_URLS: each proxy's address), fastly (SERVICE = service id,
+# TOKEN = API key), cloudflare (SERVICE = zone id, TOKEN = API token) or cloudfront (SERVICE =
+# distribution id, AWS credentials as boto3 reads them). FRONTEND_CACHE_API_URL replaces the
+# provider's API address (a gateway, or a stand-in server in tests).
+FRONTEND_CACHE_BACKEND = env.str("FRONTEND_CACHE_BACKEND", default="")
+if FRONTEND_CACHE_BACKEND not in {"", "varnish", "fastly", "cloudflare", "cloudfront"}:
+    raise ImproperlyConfigured(
+        "FRONTEND_CACHE_BACKEND must be varnish, fastly, cloudflare, cloudfront or empty."
+    )
+FRONTEND_CACHE_VARNISH_URLS = env.list("FRONTEND_CACHE_VARNISH_URLS", default=[])
+FRONTEND_CACHE_API_URL = env.str("FRONTEND_CACHE_API_URL", default="")
+FRONTEND_CACHE_SERVICE = env.str("FRONTEND_CACHE_SERVICE", default="")
+FRONTEND_CACHE_TOKEN = env.str("FRONTEND_CACHE_TOKEN", default="")
+FRONTEND_CACHE_TIMEOUT = env.float("FRONTEND_CACHE_TIMEOUT", default=5.0)
+
+# Metrics at /metrics for Prometheus, only with this bearer token (newsroom/metrics.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Error reports to Sentry when a DSN is given (no personal data is sent).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from newsroom.observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # ckeditor.W001 warns that CKEditor 4 is past its end of life. We keep it because editors
 # asked for it, and contain it: no uploads, a five-group toolbar, an allowedContent rule,

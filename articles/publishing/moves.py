@@ -44,8 +44,8 @@ def function_for(verb: str) -> Callable[..., Explainer | PublishedVersion]:
     return globals()[verb] if verb in VERBS else getattr(workflow, verb)
 
 
-def _announce() -> None:
-    public_pages_changed.send(sender=PublishedVersion)
+def _announce(explainer_id: int) -> None:
+    public_pages_changed.send(sender=PublishedVersion, explainer_id=explainer_id)
 
 
 @transaction.atomic
@@ -90,7 +90,7 @@ def publish(
     name = "schedule" if go_live_at is not None else "publish"
     record(e, name, from_state, by=by, comment=comment)
     after_commit(notifications.explainer_published, e, by=by, version=version)
-    after_commit(_announce)
+    after_commit(_announce, e.pk)
     sync(explainer, e)
     return version
 
@@ -110,7 +110,7 @@ def unpublish(explainer: Explainer, *, by: User, comment: str = "") -> Explainer
         e.fsm_unpublish()
         e.save()
     record(e, "unpublish", from_state, by=by, comment=comment)
-    after_commit(_announce)
+    after_commit(_announce, e.pk)
     return sync(explainer, e)
 
 
@@ -152,7 +152,7 @@ def cancel_schedule(explainer: Explainer, *, by: User, comment: str = "") -> Exp
             e.change_note = version.change_note
         e.save()
     record(e, "cancel_schedule", from_state, by=by, comment=f"{what} {comment}".strip())
-    after_commit(_announce)
+    after_commit(_announce, e.pk)
     return sync(explainer, e)
 
 
@@ -188,7 +188,7 @@ def reschedule(
         e.fsm_reschedule()
         e.save()
     record(e, "reschedule", from_state, by=by, comment=f"{what} {comment}".strip())
-    after_commit(_announce)
+    after_commit(_announce, e.pk)
     sync(explainer, e)
     return version
 
@@ -203,5 +203,5 @@ def restore(explainer: Explainer, *, by: User, comment: str = "") -> Explainer:
     clear_approval(e)
     e.save()
     record(e, "restore", from_state, by=by, comment=comment)
-    after_commit(_announce)
+    after_commit(_announce, e.pk)
     return sync(explainer, e)

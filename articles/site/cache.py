@@ -45,10 +45,11 @@ from django.db import DatabaseError, router, transaction
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
-from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, urlencode
 
 from articles.models import PublishedVersion
+from newsroom.dbrouters import wait_for_replica
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,18 @@ GENERATION_KEY = "articles:public-generation"
 PAGE_KEY_PREFIX = "articles:page"
 
 # Never cached, whoever asks: staff pages, previews and share links (each view of a share link is
-# recorded, and a withdrawn one must close at once), health checks (they must reflect the
-# database now), and files that WhiteNoise or the media server answer anyway.
-EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/share/", "/healthz", "/static/", "/media/")
+# recorded, and a withdrawn one must close at once), health checks and metrics (they must
+# reflect now), and files that WhiteNoise or the media server answer anyway.
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/preview/",
+    "/share/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/static/",
+    "/media/",
+)
 # The only query parameters a cacheable URL may carry: search's ?q= and pagination's ?page=.
 # Anything else (tracking parameters, odd probes) goes to the view uncached.
 ALLOWED_PARAMS = frozenset({"q", "page"})
@@ -152,6 +162,12 @@ class PageCache:
         if known is not None and 0 <= now - known.checked_at < micro and now < known.boundary:
             return known.number
         return self._refresh(now, known)
+
+    def next_boundary(self) -> float:
+        """The next scheduled boundary as of the generation last read (call after
+        ``current_generation``); inf when none is known."""
+        known = self._generation
+        return known.boundary if known is not None else math.inf
 
     def _refresh(self, now: float, known: Generation | None) -> int | None:
         number = self._shared(self._read_generation)
@@ -375,6 +391,20 @@ def cacheable_for(response: HttpResponseBase) -> int | None:
     return None
 
 
+S_MAXAGE = re.compile(r"\bs-maxage=(\d+)")
+
+
+def cap_shared_max_age(response: HttpResponseBase, boundary: float, now: float) -> None:
+    """Keep a proxy's copy (``s-maxage``) from outliving the next scheduled go-live or
+    expiry: no process purges the proxy at that moment, so it must ask again by then."""
+    found = S_MAXAGE.search(response.headers.get("Cache-Control", ""))
+    if found is None or boundary == math.inf:
+        return
+    remaining = max(0, math.floor(boundary - now))
+    if remaining < int(found.group(1)):
+        patch_cache_control(response, s_maxage=remaining)
+
+
 def request_url(request: HttpRequest) -> str | None:
     """Return the cache identity of an anonymous public GET or HEAD, or None to bypass."""
     if request.method not in ("GET", "HEAD"):
@@ -437,7 +467,10 @@ def _changed(sender, using: str | None = None, **kwargs) -> None:
 
 
 def _published(sender, **kwargs) -> None:
-    # Sent after commit already (articles.publishing.moves).
+    # Sent after commit already (articles.publishing.moves). Public pages are read from the
+    # replica when there is one: let it catch up first, so that no page is cached again from
+    # a replica still showing what was just withdrawn (the frontend purge comes after this).
+    wait_for_replica()
     invalidate_public_pages()
 
 
@@ -454,9 +487,11 @@ def connect_signals() -> None:
 
     from articles.models import SlugRedirect, Stakeholder, Topic
     from articles.publishing.signals import public_pages_changed
+    from articles.site import purge
 
     public_pages_changed.connect(_published, dispatch_uid="page-cache-published")
-
     for model in (Topic, Stakeholder, SlugRedirect, FlatPage):
         post_save.connect(_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-d-{model.__name__}")
+    # After the page cache's receivers, so that a proxy asking again at once gets the new page.
+    purge.connect_signals()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.db import connection
 from django.http import (
     Http404,
     HttpRequest,
@@ -19,7 +18,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from django.views.decorators.cache import never_cache
 
 from articles.models import PublishedVersion, Topic
 from articles.publishing.render import absolute_url, explainer_path
@@ -38,7 +36,6 @@ from articles.site.views import (
     ICS_MAX_EVENTS,
     follows_old_slugs,
     public_page,
-    read_only,
 )
 
 
@@ -160,15 +157,3 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-@never_cache
-@read_only
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})

@@ -7,11 +7,14 @@ across app servers, is decided in ``articles/site/cache.py``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 from articles.site import cache
+from newsroom.metrics import page_cache_requests
 
 
 class PageCacheMiddleware:
@@ -25,7 +28,11 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not cache.is_enabled():
-            return self.get_response(request)
+            response = self.get_response(request)
+            if settings.FRONTEND_CACHE_BACKEND:
+                # No page cache to know the next scheduled moment: ask the database.
+                cache.cap_shared_max_age(response, cache.next_boundary(), time.time())
+            return response
         url = cache.request_url(request)
         if url is None:
             return self.get_response(request)
@@ -35,9 +42,13 @@ class PageCacheMiddleware:
             return self.get_response(request)
         hit = self.page_cache.lookup(generation, url, request)
         if hit is not None:
+            page_cache_requests.labels(result="hit").inc()
+            cache.cap_shared_max_age(hit, self.page_cache.next_boundary(), time.time())
             return hit
         response = self.get_response(request)
         # HEAD answers are not stored: a GET fills the entry that both then use.
         if request.method == "GET" and self.page_cache.store(generation, url, request, response):
             response.headers["X-Page-Cache"] = "miss"
+            page_cache_requests.labels(result="miss").inc()
+        cache.cap_shared_max_age(response, self.page_cache.next_boundary(), time.time())
         return response

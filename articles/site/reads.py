@@ -49,6 +49,7 @@ def live_page(slug: str, at: datetime.datetime | None = None) -> PublishedVersio
         .order_by("-go_live_at")
         .only(
             "pk",
+            "explainer_id",
             "number",
             "title",
             "go_live_at",

@@ -31,5 +31,4 @@ urlpatterns = [
     path("manifest.webmanifest", endpoints.web_manifest, name="manifest"),
     path("preview/<str:token>/", previews.preview, name="preview"),
     path("share/<str:token>/", previews.share, name="share"),
-    path("healthz", endpoints.healthz, name="healthz"),
 ]

@@ -48,6 +48,7 @@ from articles import entities
 from articles.models import ListEntry, PublishedVersion, Stakeholder, Topic
 from articles.publishing import jsonld, upnext
 from articles.publishing.render import explainer_path, json_for_script, stored_html
+from articles.site import purge
 from articles.site import reads as public
 from articles.site.search import SearchResults, clean_query, search, with_snippets
 
@@ -118,6 +119,7 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         if response.status_code not in CACHEABLE_STATUSES:
             return response
         _public_cache_control(response)
+        purge.tag_response(request, response)
         # A streaming response (StreamingHttpResponse, FileResponse) has no body to hash.
         if response.status_code != 200 or not isinstance(response, HttpResponse):
             return response
@@ -187,6 +189,7 @@ def explainer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _gone_or_moved(request, slug)
     context, section = upnext.page_context(version, now)
     response = render(request, EXPLAINER_TEMPLATE, context)
+    purge.tag_response(request, response, *purge.explainer_page_tags(version))
     changed_at = section.changed_at or version.go_live_at
     response.headers["Last-Modified"] = http_date(int(changed_at.timestamp()))
     return response

@@ -335,13 +335,6 @@ def test_unpublished_slug_change_does_not_redirect(client):
     assert client.get("/explainers/draft-rename/").status_code == 404
 
 
-def test_healthz_answers_200(client):
-    """/healthz answers 200 when the database answers."""
-    response = client.get(reverse("articles:healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
-
-
 def test_500_page_renders_without_a_request():
     """The 500 page renders with no context (the way Django's handler renders it)."""
     html = render_to_string("500.html")

@@ -6,7 +6,7 @@ import gc
 import runpy
 from pathlib import Path
 
-CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def test_settings_come_from_the_environment(monkeypatch):
@@ -31,3 +31,14 @@ def test_worker_freezes_what_it_loaded_and_collects_less_often():
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_metrics_directory_is_emptied_at_start(monkeypatch, tmp_path):
+    """Stale per-worker metric files from an earlier run are removed when gunicorn starts."""
+    metrics_dir = tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    conf = runpy.run_path(str(CONF))
+    conf["on_starting"](server=None)
+    (metrics_dir / "counter_123.db").write_bytes(b"old")
+    conf["on_starting"](server=None)
+    assert list(metrics_dir.iterdir()) == []
