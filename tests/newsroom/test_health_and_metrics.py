@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.db import connections
 from django.db.utils import ConnectionHandler
+from django.test import Client
 
 from articles.models import Explainer
 from newsroom import health
