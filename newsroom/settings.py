@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "reversion",
     "axes",
+    "imagekit",
     "articles",
 ]
 
@@ -118,6 +119,11 @@ if env.str("REPLICA_DATABASE_URL", default=""):
 DATABASE_ROUTERS = ["newsroom.dbrouters.PublicReadReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Image renditions (articles/publishing/images.py) ask the storage whether a file exists, not a
+# cache that could outlive the files or differ between servers: they are made at publish time.
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+IMAGEKIT_CACHE_BACKEND = "renditions"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # An unreachable Redis must cost a page half a second at most, not hang it: the page cache
     # then serves uncached (CACHE_URL query parameters override these).

@@ -50,7 +50,10 @@ class ExplainerForm(forms.ModelForm):
             "why_it_matters",
             "hero_image",
             "hero_alt",
+            "hero_caption",
             "hero_credit",
+            "hero_focal_x",
+            "hero_focal_y",
             "change_note",
         ]
         widgets = {"dek": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}

@@ -33,6 +33,7 @@ FEED_FIELDS = (
     "go_live_at",
     "topic_names",
     "author_names",
+    "image",
 )
 
 
