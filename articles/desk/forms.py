@@ -60,6 +60,11 @@ class ExplainerForm(forms.ModelForm):
         # Hero images are checked by content before Pillow decodes them (validators.py).
         field_classes = {"hero_image": HeroImageFormField}
 
+    class Media:
+        # Click on the saved image to set its focal point (the hero's and each figure's).
+        js = ["js/admin-focal-point.js"]
+        css = {"all": ["css/admin-focal-point.css"]}
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "base_lock_version" in self.fields:

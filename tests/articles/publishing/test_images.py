@@ -250,3 +250,14 @@ def test_feed_item_without_hero_has_no_enclosure(client):
     """An item without a hero encloses nothing (the site card is not the item's image)."""
     _publish(explainer_in(State.DRAFT))
     assert "<enclosure" not in client.get("/feeds/latest.rss").content.decode()
+
+
+def test_a_lost_source_file_does_not_stop_publication(client):
+    """A hero whose file is gone from the storage: the version is published without it."""
+    explainer = explainer_in(State.DRAFT, hero_alt="Lost")
+    explainer.hero_image.name = "heroes/2026/01/gone.jpg"
+    explainer.save()
+    version = _publish(explainer)
+    assert version.image == images.site_image()
+    html = client.get(explainer.get_absolute_url()).content.decode()
+    assert "gone.jpg" not in html and "<picture>" not in html
