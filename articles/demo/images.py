@@ -35,7 +35,7 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 CLOCK_CENTRE = (0.72, 0.45)
 
 
-def leap_second_hero(width: int = 1600, height: int = 1000) -> bytes:
+def leap_second_hero(width: int = 1200, height: int = 750) -> bytes:
     """Return a JPEG: a night-blue field of ticks and a clock at 23:59:60."""
     image = Image.new("RGB", (width, height), NIGHT)
     draw = ImageDraw.Draw(image)
