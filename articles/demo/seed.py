@@ -367,7 +367,16 @@ def _correct(
 def _count(explainer: Explainer, result: SeedResult) -> None:
     """Add the rows a new explainer brought with it to ``result.created``."""
     result.created["explainers"] += 1
-    for model in (Byline, KeyFact, Source, Viewpoint, TimelineEvent, RelatedLink, Correction):
+    for model in (
+        Byline,
+        KeyFact,
+        Source,
+        Viewpoint,
+        TimelineEvent,
+        RelatedLink,
+        Correction,
+        Figure,
+    ):
         result.created[str(model._meta.verbose_name_plural)] += model.objects.filter(
             explainer=explainer
         ).count()

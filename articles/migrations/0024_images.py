@@ -5,6 +5,34 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+BATCH = 200
+
+
+def render_again(apps, schema_editor):
+    """Give versions published before renditions existed their share image and pictures.
+
+    Their frozen ``data`` names the hero by its URL only; the renderer finds the file from it
+    (``images.source_name``). A version whose hero file is gone is shown without it.
+    """
+    from articles.publishing.images import has_source, share_image
+    from articles.publishing.render import render_card, render_html
+
+    version_model = apps.get_model("articles", "PublishedVersion")
+    versions = version_model.objects.using(schema_editor.connection.alias)
+    fields = ["image", "body_html", "body_end_html", "head_html", "card_html"]
+    batch = []
+    for version in versions.order_by("id").iterator(chunk_size=BATCH):
+        hero = (version.data or {}).get("hero")
+        version.image = share_image(hero if has_source(hero) else None)
+        version.body_html, version.body_end_html, version.head_html = render_html(version)
+        version.card_html = render_card(version)
+        batch.append(version)
+        if len(batch) == BATCH:
+            versions.bulk_update(batch, fields)
+            batch = []
+    versions.bulk_update(batch, fields)
+
+
 def sync_roles(apps, schema_editor):
     from articles.roles import sync_roles
 
@@ -57,4 +85,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
+        migrations.RunPython(render_again, migrations.RunPython.noop),
     ]

@@ -134,6 +134,12 @@ def _source_info(source: File) -> tuple[int, int, str]:
     return width, height, source_format
 
 
+def offered_widths(full_width: int, widths: tuple[int, ...]) -> list[int]:
+    """Return the widths of ``widths`` below ``full_width``, then the widest one allowed."""
+    widest = min(full_width, widths[-1])
+    return [w for w in widths if w < widest] + [widest]
+
+
 def picture(
     image: dict[str, Any], *, widths: tuple[int, ...], ratio: float | None, sizes: str
 ) -> dict[str, Any]:
@@ -148,7 +154,7 @@ def picture(
         ratio = ratio or source_width / source_height
         # The largest crop of that shape the source holds, and the offered widths within it.
         full_width = min(source_width, round(source_height * ratio))
-        chosen = [w for w in widths if w < full_width] + [min(full_width, widths[-1])]
+        chosen = offered_widths(full_width, widths)
         focal = _focal(image)
         fallback = "PNG" if source_format == "PNG" else "JPEG"
         sizes_by_format: dict[str, list[tuple[str, int]]] = {}

@@ -97,6 +97,14 @@ def _timeline_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
     return groups
 
 
+def share_image_of(version: PublishedVersion) -> dict[str, Any]:
+    """Return the image ``version`` is shared with (made by ``render_version``), or the card.
+
+    Migration 0023 renders versions with the model of its time, which has no ``image`` yet.
+    """
+    return getattr(version, "image", None) or site_image()
+
+
 def _figures_by_section(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Return each prose section's figures as pictures, in order."""
     by_section: dict[str, list[dict[str, Any]]] = {}
@@ -146,7 +154,7 @@ def json_ld(
         article["articleSection"] = topics[0] if len(topics) == 1 else topics
         article["keywords"] = topics
     # The share crop (or the site's card), and the hero's widest 16:9 crop when it has one.
-    article["image"] = [version.image["url"]] if version.image else [site_image()["url"]]
+    article["image"] = [share_image_of(version)["url"]]
     if hero:
         article["image"].append(absolute(hero["largest"]))
     if data.get("corrections"):
@@ -189,7 +197,7 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         "policies": policy_urls(),
         "hero": hero,
         "figures": _figures_by_section(data),
-        "share_image": version.image or site_image(),
+        "share_image": share_image_of(version),
         "section": data["topics"][0]["name"] if data.get("topics") else "",
         "authors": [
             {**author, "path": author_path(author["username"])}

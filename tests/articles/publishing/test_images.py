@@ -261,3 +261,43 @@ def test_a_lost_source_file_does_not_stop_publication(client):
     assert version.image == images.site_image()
     html = client.get(explainer.get_absolute_url()).content.decode()
     assert "gone.jpg" not in html and "<picture>" not in html
+
+
+@pytest.mark.parametrize(
+    ("full_width", "expected"),
+    [
+        (3000, [480, 800, 1200, 1600]),
+        (1600, [480, 800, 1200, 1600]),
+        (1000, [480, 800, 1000]),
+        (300, [300]),
+    ],
+)
+def test_offered_widths_never_enlarge_nor_repeat(full_width, expected):
+    """A srcset offers each width once, none wider than the source's crop."""
+    assert images.offered_widths(full_width, images.HERO_WIDTHS) == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migration_gives_earlier_versions_their_pictures(client):
+    """A version frozen before renditions (its hero named by URL only) gets its share image
+    and a <picture> when the migration renders it again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    version = _published_with_hero()
+    old_hero = {k: v for k, v in version.data["hero"].items() if k in ("url", "alt", "credit")}
+    PublishedVersion.objects.filter(pk=version.pk).update(
+        data={**version.data, "hero": old_hero}, image={}, body_html="<p>old</p>"
+    )
+    executor = MigrationExecutor(connection)
+    this = next(
+        key
+        for key in executor.loader.graph.nodes
+        if key[0] == "articles" and key[1].endswith("_images")
+    )
+    executor.migrate(executor.loader.get_migration(*this).dependencies[:1])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("articles"))
+    version.refresh_from_db()
+    assert version.image["width"] == 1200 and version.image["length"] > 0
+    assert '<figure class="hero">' in version.body_html and "<picture>" in version.body_html
