@@ -15,6 +15,7 @@ from articles.models import (
     Byline,
     Correction,
     Explainer,
+    Figure,
     KeyFact,
     RelatedLink,
     Source,
@@ -36,12 +37,22 @@ FOLLOWED = (
     "timeline",
     "corrections",
     "related_links",
+    "figures",
 )
 
 
 def register() -> None:
     """Register the explainer and its inlines with django-reversion (idempotent)."""
-    for model in (Byline, KeyFact, Source, Viewpoint, TimelineEvent, Correction, RelatedLink):
+    for model in (
+        Byline,
+        KeyFact,
+        Source,
+        Viewpoint,
+        TimelineEvent,
+        Correction,
+        RelatedLink,
+        Figure,
+    ):
         if not reversion.is_registered(model):
             reversion.register(model)
     if not reversion.is_registered(Explainer):

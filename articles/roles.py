@@ -16,6 +16,7 @@ _CONTENT = [
     "correction",
     "relatedlink",
     "byline",
+    "figure",
 ]
 
 

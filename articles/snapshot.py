@@ -27,7 +27,7 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
     number_of = {source.pk: n for n, source in enumerate(sources, start=1)}
     facts = explainer.key_facts.prefetch_related("sources").select_related("checked_by")
     bylines = explainer.byline_set.select_related("author")
-    return {
+    data: dict[str, Any] = {
         "schema": SNAPSHOT_SCHEMA,
         "title": explainer.title,
         "slug": explainer.slug,
@@ -49,8 +49,11 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
         "hero": (
             {
                 "url": explainer.hero_image.url,
+                "name": explainer.hero_image.name,
                 "alt": explainer.hero_alt,
+                "caption": explainer.hero_caption,
                 "credit": explainer.hero_credit,
+                "focal": [explainer.hero_focal_x, explainer.hero_focal_y],
             }
             if explainer.hero_image
             else None
@@ -112,6 +115,23 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
             for link in explainer.related_links.select_related("target")
         ],
     }
+    figures = [
+        {
+            "section": f.section,
+            "url": f.image.url,
+            "name": f.image.name,
+            "alt": f.alt,
+            "caption": f.caption,
+            "credit": f.credit,
+            "focal": [f.focal_x, f.focal_y],
+        }
+        for f in explainer.figures.all()
+    ]
+    # Only when there are figures: the fingerprint of an explainer without any stays the one
+    # its approval recorded before figures existed.
+    if figures:
+        data["figures"] = figures
+    return data
 
 
 def content_digest(data: dict[str, Any]) -> str:

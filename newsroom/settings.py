@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "reversion",
     "axes",
+    "imagekit",
     "articles",
     "newsroom.apps.NewsroomConfig",
 ]
@@ -131,6 +132,11 @@ REPLICA_WAIT_SECONDS = env.float("REPLICA_WAIT_SECONDS", default=30.0)
 DATABASE_ROUTERS = ["newsroom.dbrouters.PublicReadReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Image renditions (articles/publishing/images.py) ask the storage whether a file exists, not a
+# cache that could outlive the files or differ between servers: they are made at publish time.
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+IMAGEKIT_CACHE_BACKEND = "renditions"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # An unreachable Redis must cost a page half a second at most, not hang it: the page cache
     # then serves uncached (CACHE_URL query parameters override these).
@@ -250,7 +256,7 @@ NEWSROOM_LANGUAGE = env.str("NEWSROOM_LANGUAGE", default="en")
 # Static files naming the publication to machines: its logo (JSON-LD, at least 112 px square)
 # and the picture shared with a page that has none of its own (og:image).
 NEWSROOM_LOGO = "img/logo.png"
-NEWSROOM_SHARE_IMAGE = "img/logo.png"
+NEWSROOM_SHARE_IMAGE = "img/share-card.jpg"  # 1200 × 630 (articles/publishing/images.py)
 # The site's public address, used for canonical URLs, Open Graph and JSON-LD rendered at publish
 # time (no request is at hand then). Changing it takes effect for each explainer when republished.
 NEWSROOM_BASE_URL = env.str("NEWSROOM_BASE_URL", default="http://localhost:8000").rstrip("/")

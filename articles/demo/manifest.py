@@ -23,11 +23,13 @@ a rule, and the seeder gives it the date that rule yields on the day it runs, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from articles import roles
+from articles.demo import images as demo_images
 from articles.models import Correction, Explainer, Source, Stakeholder, TimelineEvent
 
 # --------------------------------------------------------------------------------------------
@@ -310,6 +312,19 @@ class DemoCorrection:
 
 
 @dataclass(frozen=True)
+class DemoPicture:
+    """An image added on the desk: drawn by ``articles.demo.images`` when the demo is seeded."""
+
+    draw: Callable[[], bytes]
+    filename: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    focal: tuple[int, int] = (50, 50)  # percent across, percent down
+    section: str = "what_happened"  # figures only: the section it follows
+
+
+@dataclass(frozen=True)
 class DemoExplainer:
     slug: str  # the file is explainers/<slug>.txt
     dek: str
@@ -321,6 +336,8 @@ class DemoExplainer:
     timeline_sources: tuple[str | None, ...] = ()  # per timeline bullet: a source key or None
     moving_dates: dict[int, dict[str, Any]] = field(default_factory=dict)  # bullet (from 0): rule
     correction: DemoCorrection | None = None
+    hero: DemoPicture | None = None
+    figures: tuple[DemoPicture, ...] = ()
 
 
 LEAP_SECOND = DemoExplainer(
@@ -347,6 +364,25 @@ LEAP_SECOND = DemoExplainer(
     ),
     timeline_sources=("iers", "iers", None, "iers", "bipm", "iers", "bipm", None, None),
     moving_dates={5: next_month_among(1, 7)},
+    hero=DemoPicture(
+        demo_images.leap_second_hero,
+        "leap-second-clock.jpg",
+        alt="A clock face against a night-blue sky, its second hand on the extra second.",
+        caption="23:59:60: the extra second the world's clocks have shown 27 times since 1972.",
+        credit="Illustration: The Newsroom",
+        focal=(round(demo_images.CLOCK_CENTRE[0] * 100), round(demo_images.CLOCK_CENTRE[1] * 100)),
+    ),
+    figures=(
+        DemoPicture(
+            demo_images.leap_second_chart,
+            "utc-behind-atomic-time.png",
+            alt="Bar chart: UTC was 10 seconds behind atomic time in January 1972, 11 seconds "
+            "after the first leap second that July, and 37 seconds after the 27th, from 2017.",
+            caption="How far UTC has fallen behind International Atomic Time, in seconds.",
+            credit="Chart: The Newsroom, from the figures above",
+            section="background",
+        ),
+    ),
 )
 
 HEAT_DOME = DemoExplainer(

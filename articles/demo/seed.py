@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import reversion
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.test.utils import override_settings
@@ -43,6 +44,7 @@ from articles.models import (
     Byline,
     Correction,
     Explainer,
+    Figure,
     KeyFact,
     PublishedVersion,
     RelatedLink,
@@ -233,7 +235,9 @@ def _set_up(plan: DemoExplainer, explainer: Explainer, *, by: User) -> None:
             )
     with reversion.create_revision():
         reversion.set_user(by)
-        reversion.set_comment("Slug, dek, source details and citations added on the desk.")
+        reversion.set_comment(
+            "Slug, dek, source details, citations and pictures added on the desk."
+        )
         explainer.slug, explainer.dek, explainer.updated_by = plan.slug, plan.dek, by
         # The workflow state is protected from assignment, so it is left out of validation.
         explainer.full_clean(exclude=["state"])
@@ -251,6 +255,33 @@ def _set_up(plan: DemoExplainer, explainer: Explainer, *, by: User) -> None:
             if key is not None:
                 event.source = keyed[key]
                 event.save(update_fields=["source"])
+        _add_pictures(plan, explainer)
+
+
+def _add_pictures(plan: DemoExplainer, explainer: Explainer) -> None:
+    """Attach the plan's hero and figures, drawn now, as the desk's upload would store them."""
+    if plan.hero is not None:
+        hero = plan.hero
+        explainer.hero_image.save(hero.filename, ContentFile(hero.draw()), save=False)
+        explainer.hero_alt, explainer.hero_caption = hero.alt, hero.caption
+        explainer.hero_credit = hero.credit
+        explainer.hero_focal_x, explainer.hero_focal_y = hero.focal
+        explainer.full_clean(exclude=["state"])
+        explainer.save()
+    for position, picture in enumerate(plan.figures, start=1):
+        figure = Figure(
+            explainer=explainer,
+            position=position,
+            section=picture.section,
+            alt=picture.alt,
+            caption=picture.caption,
+            credit=picture.credit,
+            focal_x=picture.focal[0],
+            focal_y=picture.focal[1],
+        )
+        figure.image.save(picture.filename, ContentFile(picture.draw()), save=False)
+        figure.full_clean()
+        figure.save()
 
 
 def _advance(
@@ -341,7 +372,16 @@ def _correct(
 def _count(explainer: Explainer, result: SeedResult) -> None:
     """Add the rows a new explainer brought with it to ``result.created``."""
     result.created["explainers"] += 1
-    for model in (Byline, KeyFact, Source, Viewpoint, TimelineEvent, RelatedLink, Correction):
+    for model in (
+        Byline,
+        KeyFact,
+        Source,
+        Viewpoint,
+        TimelineEvent,
+        RelatedLink,
+        Correction,
+        Figure,
+    ):
         result.created[str(model._meta.verbose_name_plural)] += model.objects.filter(
             explainer=explainer
         ).count()

@@ -41,6 +41,7 @@ from articles.desk.importing import ImportExportAdminMixin
 from articles.desk.inlines import (
     BylineInline,
     CorrectionInline,
+    FigureInline,
     KeyFactInline,
     RelatedLinkInline,
     SourceInline,
@@ -175,7 +176,16 @@ class ExplainerAdmin(
         ("Story", {"fields": ["what_happened", "background", "why_it_matters"]}),
         (
             "Hero image",
-            {"fields": ["hero_image", "hero_alt", "hero_credit"], "classes": ["collapse"]},
+            {
+                "fields": [
+                    "hero_image",
+                    "hero_alt",
+                    "hero_caption",
+                    "hero_credit",
+                    ("hero_focal_x", "hero_focal_y"),
+                ],
+                "classes": ["collapse"],
+            },
         ),
         ("Revision", {"fields": ["change_note", "base_lock_version"]}),
     ]
@@ -185,6 +195,7 @@ class ExplainerAdmin(
         with_threads(SourceInline, Thread.Anchor.SOURCE),
         with_threads(ViewpointInline, Thread.Anchor.VIEWPOINT),
         with_threads(TimelineEventInline, Thread.Anchor.TIMELINE),
+        FigureInline,
         CorrectionInline,
         RelatedLinkInline,
     ]

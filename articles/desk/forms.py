@@ -50,12 +50,20 @@ class ExplainerForm(forms.ModelForm):
             "why_it_matters",
             "hero_image",
             "hero_alt",
+            "hero_caption",
             "hero_credit",
+            "hero_focal_x",
+            "hero_focal_y",
             "change_note",
         ]
         widgets = {"dek": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}
         # Hero images are checked by content before Pillow decodes them (validators.py).
         field_classes = {"hero_image": HeroImageFormField}
+
+    class Media:
+        # Click on the saved image to set its focal point (the hero's and each figure's).
+        js = ["js/admin-focal-point.js"]
+        css = {"all": ["css/admin-focal-point.css"]}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

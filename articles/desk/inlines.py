@@ -26,12 +26,14 @@ from articles.models import (
     Byline,
     Correction,
     Explainer,
+    Figure,
     KeyFact,
     RelatedLink,
     Source,
     TimelineEvent,
     Viewpoint,
 )
+from articles.validators import HeroImageFormField
 from articles.workflow import moves as workflow
 
 # The mixins run inside inline admin classes; the type checker reads them as such a class.
@@ -244,6 +246,22 @@ class TimelineEventInline(OrderedInline):
 class CorrectionInline(OrderedInline):
     model = Correction
     fields = ["dated", "kind", "text"]
+
+
+class FigureInline(RowLimitMixin, RowQueriesMixin, TextInlineMixin, admin.StackedInline):
+    """Images shown after a section's text (the editor's rich text takes no uploads)."""
+
+    model = Figure
+    form = RowForm
+    formset = LabelledDeleteFormSet
+    extra = 0
+    fields = ["section", "position", "image", "alt", "caption", "credit", ("focal_x", "focal_y")]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            # Checked by content before Pillow decodes it, like the hero (validators.py).
+            kwargs["form_class"] = HeroImageFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class RelatedLinkInline(OrderedInline):

@@ -23,6 +23,7 @@ from articles.models import (
     Byline,
     Correction,
     Explainer,
+    Figure,
     KeyFact,
     PublishedVersion,
     RelatedLink,
@@ -35,7 +36,7 @@ from articles.models import (
 
 # The inline models a revision follows (articles.revisions.FOLLOWED), each with the column
 # that points at its explainer.
-_INLINES = (Byline, KeyFact, Source, Viewpoint, TimelineEvent, Correction, RelatedLink)
+_INLINES = (Byline, KeyFact, Source, Viewpoint, TimelineEvent, Correction, RelatedLink, Figure)
 
 
 def published_data(version: PublishedVersion) -> dict[str, Any]:
@@ -99,7 +100,9 @@ def _content(fields: dict[str, Any], rows: dict[type, list[dict]], names: _Names
             {
                 "url": str(hero.name if hasattr(hero, "name") else hero),
                 "alt": fields.get("hero_alt", ""),
+                "caption": fields.get("hero_caption", ""),
                 "credit": fields.get("hero_credit", ""),
+                "focal": [fields.get("hero_focal_x", 50), fields.get("hero_focal_y", 50)],
             }
             if hero
             else None
@@ -145,6 +148,17 @@ def _content(fields: dict[str, Any], rows: dict[type, list[dict]], names: _Names
         "related": [
             {"title": names.titles.get(link.get("target_id")) or link.get("title", "")}
             for link in _in_order(rows[RelatedLink])
+        ],
+        "figures": [
+            {
+                "section": f.get("section"),
+                "url": str(f.get("image") or ""),
+                "alt": f.get("alt", ""),
+                "caption": f.get("caption", ""),
+                "credit": f.get("credit", ""),
+                "focal": [f.get("focal_x", 50), f.get("focal_y", 50)],
+            }
+            for f in _in_order(rows[Figure])
         ],
     }
 

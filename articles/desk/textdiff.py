@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
 
-from articles.models import Correction, KeyFact, Source, TimelineEvent
+from articles.models import Correction, Figure, KeyFact, Source, TimelineEvent
 
 # Tags that start a new paragraph of the readable text.
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "blockquote", "br", "div", "tr"}
@@ -101,7 +101,23 @@ def _hero(hero: dict[str, Any] | None) -> list[str]:
         return []
     name = PurePosixPath(str(hero.get("url") or "")).name
     lines = [f"Image: {name}", f"Alt text: {hero.get('alt', '')}"]
-    return lines + ([f"Credit: {hero['credit']}"] if hero.get("credit") else [])
+    if hero.get("caption"):
+        lines.append(f"Caption: {hero['caption']}")
+    if hero.get("credit"):
+        lines.append(f"Credit: {hero['credit']}")
+    if hero.get("focal") and list(hero["focal"]) != [50, 50]:
+        lines.append("Focal point: {}% across, {}% down".format(*hero["focal"]))
+    return lines
+
+
+def _figure(figure: dict[str, Any]) -> str:
+    name = PurePosixPath(str(figure.get("url") or "")).name
+    section = _choice(Figure.Section.choices, figure.get("section"))
+    parts = [f"{name} after “{section}”", f"alt text: {figure.get('alt', '')}"]
+    parts += [f"{key}: {figure[key]}" for key in ("caption", "credit") if figure.get(key)]
+    if figure.get("focal") and list(figure["focal"]) != [50, 50]:
+        parts.append("focal point: {}% across, {}% down".format(*figure["focal"]))
+    return "; ".join(parts)
 
 
 @dataclass
@@ -128,6 +144,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section("Background & context", paragraphs(data.get("background", ""))),
         Section("Why it matters", paragraphs(data.get("why_it_matters", ""))),
         Section("Hero image", _hero(data.get("hero"))),
+        Section("Figures", [_figure(f) for f in data.get("figures") or []]),
         Section("Key facts", [_fact(f) for f in data.get("key_facts") or []]),
         Section("Sources", [_source(s) for s in data.get("sources") or []]),
         Section(

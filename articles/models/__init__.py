@@ -16,6 +16,7 @@ from articles.models.entities import (
     unique_slug,
 )
 from articles.models.explainer import Explainer
+from articles.models.figures import Figure
 from articles.models.parts import (
     Byline,
     Correction,
@@ -35,6 +36,7 @@ __all__ = [
     "Comment",
     "Correction",
     "Explainer",
+    "Figure",
     "KeyFact",
     "ListEntry",
     "PublishedVersion",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -91,7 +92,24 @@ class Explainer(FSMModelMixin, models.Model):
         blank=True,
         help_text="What the image shows, for readers who cannot see it. Required with an image.",
     )
+    hero_caption = models.CharField(
+        max_length=500, blank=True, help_text="Shown under the image: what readers should see."
+    )
     hero_credit = models.CharField(max_length=200, blank=True)
+    # The point of the image that every crop keeps (the og:image, the page's wide crop), as
+    # percentages of its width and height from the top left corner.
+    hero_focal_x = models.PositiveSmallIntegerField(
+        "focal point, across (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="0 is the left edge, 100 the right edge. Crops keep this point in view.",
+    )
+    hero_focal_y = models.PositiveSmallIntegerField(
+        "focal point, down (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="0 is the top edge, 100 the bottom edge.",
+    )
 
     # Workflow. Only workflow.py moves the state; forms never see it.
     state = FSMField(

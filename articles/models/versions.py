@@ -112,6 +112,9 @@ class PublishedVersion(models.Model):
     # ``data`` would make the database decompress each version's whole document.
     topic_names = models.JSONField(default=list, blank=True)
     author_names = models.JSONField(default=list, blank=True)
+    # The share image made at publish time (the hero's 1200x630 crop, or the site's fallback
+    # card): url, width, height, type and length, for og:image, JSON-LD and feed enclosures.
+    image = models.JSONField(default=dict, blank=True)
     # PostgreSQL full-text vector (title A, dek B, the rest C), GIN-indexed by a migration
     # that runs on PostgreSQL only. Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)

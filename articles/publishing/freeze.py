@@ -54,9 +54,12 @@ def render_version(version: PublishedVersion, *, preview: bool = False) -> None:
     be set first: the page shows them. See ``render.py`` for what is stored and why.
     ``preview`` renders an unpublished working copy, which must not claim to be published.
     """
+    from articles.publishing.images import has_source, share_image
     from articles.publishing.render import render_card, render_html
     from articles.publishing.upnext import related_ids
 
+    hero = version.data.get("hero")
+    version.image = share_image(hero if has_source(hero) else None)
     version.body_html, version.body_end_html, version.head_html = render_html(
         version, preview=preview
     )
@@ -215,6 +218,7 @@ def move_go_live(version: PublishedVersion, at: datetime) -> None:
             "head_html",
             "card_html",
             "related_ids",
+            "image",
         ]
     )
     ListEntry.objects.filter(version=version).update(

@@ -21,6 +21,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import KeyFact, PublishedVersion
 from articles.publishing import jsonld
+from articles.publishing.images import (
+    absolute,
+    figure_picture,
+    has_source,
+    hero_picture,
+    site_image,
+)
 from articles.timestamps import iso_datetime
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
@@ -92,7 +99,29 @@ def _timeline_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
     return groups
 
 
-def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> dict[str, Any]:
+def share_image_of(version: PublishedVersion) -> dict[str, Any]:
+    """Return the image ``version`` is shared with (made by ``render_version``), or the card.
+
+    Migration 0023 renders versions with the model of its time, which has no ``image`` yet.
+    """
+    return getattr(version, "image", None) or site_image()
+
+
+def _figures_by_section(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Return each prose section's figures as pictures, in order."""
+    by_section: dict[str, list[dict[str, Any]]] = {}
+    for figure in data.get("figures", []):
+        if has_source(figure):
+            by_section.setdefault(figure["section"], []).append(figure_picture(figure))
+    return by_section
+
+
+def json_ld(
+    version: PublishedVersion,
+    data: dict[str, Any],
+    canonical: str,
+    hero: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Return the schema.org BackgroundNewsArticle for a version."""
     topics = [t["name"] for t in data.get("topics", [])]
     article: dict[str, Any] = {
@@ -118,8 +147,10 @@ def json_ld(version: PublishedVersion, data: dict[str, Any], canonical: str) -> 
     if topics:
         article["articleSection"] = topics[0] if len(topics) == 1 else topics
         article["keywords"] = topics
-    if data.get("hero"):
-        article["image"] = [absolute_url(data["hero"]["url"])]
+    # The share crop (or the site's card), and the hero's widest 16:9 crop when it has one.
+    article["image"] = [share_image_of(version)["url"]]
+    if hero:
+        article["image"].append(absolute(hero["largest"]))
     if data.get("corrections"):
         article["correction"] = [
             {
@@ -142,7 +173,8 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
     """
     data = version.data
     canonical = absolute_url(explainer_path(version.slug))
-    article = json_ld(version, data, canonical)
+    hero = hero_picture(data["hero"]) if has_source(data.get("hero")) else None
+    article = json_ld(version, data, canonical, hero)
     if preview:
         # Machine-readable dates would claim the same publication the dateline does not.
         article.pop("datePublished")
@@ -159,7 +191,9 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         "updated": updated,
         "timeline_groups": _timeline_groups(data),
         "policies": policy_urls(),
-        "hero_url": absolute_url(data["hero"]["url"]) if data.get("hero") else "",
+        "hero": hero,
+        "figures": _figures_by_section(data),
+        "share_image": share_image_of(version),
         "section": data["topics"][0]["name"] if data.get("topics") else "",
         "authors": [
             {**author, "path": author_path(author["username"])}

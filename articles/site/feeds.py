@@ -18,7 +18,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 
 from articles.models import Topic
 from articles.publishing.render import absolute_url, explainer_path
@@ -119,6 +119,14 @@ class ExplainerFeed(Feed):
 
     def item_categories(self, item: dict[str, Any]) -> list[str]:
         return item["topic_names"]
+
+    def item_enclosures(self, item: dict[str, Any]) -> list[Enclosure]:
+        """The hero's share crop, made at publish time; items without a hero carry none
+        (only the hero's crop has a length: the site's card is not the item's image)."""
+        image = item["image"] or {}
+        if not image.get("length"):
+            return []
+        return [Enclosure(image["url"], str(image["length"]), image["type"])]
 
 
 class LatestExplainersFeed(ExplainerFeed):

@@ -34,6 +34,7 @@ FEED_FIELDS = (
     "go_live_at",
     "topic_names",
     "author_names",
+    "image",
 )
 
 

@@ -315,6 +315,19 @@ def test_public_page_shows_the_explainer(seeded, client, slug):
     assert Explainer.objects.get(slug=slug).title.replace("'", "&#x27;") in response.text
 
 
+def test_an_explainer_has_a_hero_and_a_chart(seeded, client):
+    """The leap-second explainer is published with its drawn hero and, after its background,
+    the chart: both as pictures of renditions, with alt text, caption and credit."""
+    html = client.get("/explainers/leap-second-retirement/").text
+    hero = html.split('<figure class="hero">', 1)[1].split("</figure>", 1)[0]
+    assert "<picture>" in hero and 'fetchpriority="high"' in hero
+    assert "Illustration: The Newsroom" in hero
+    background = html.split('id="background"', 1)[1].split("</section>", 1)[0]
+    assert '<figure class="figure">' in background and 'loading="lazy"' in background
+    assert "Bar chart: UTC was 10 seconds behind" in background
+    assert "/media/renditions/figures/" in background
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staged_history_sends_no_mail(logins_file, mailoutbox):
     """The workflow's after-commit mail about the staged demo moves is not sent."""

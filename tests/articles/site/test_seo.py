@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import re
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Explainer
 from articles.publishing import preview
@@ -35,6 +38,12 @@ def meta(html: str, attr: str, name: str) -> list[str]:
     return re.findall(rf'<meta {attr}="{re.escape(name)}" content="([^"]*)">', html)
 
 
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (40, 90, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def explainer(db):
     author_one = factories.UserFactory(username="ada", first_name="Ada", last_name="Lovelace")
@@ -45,8 +54,7 @@ def explainer(db):
         dek="A short answer about tides.",
         hero_alt="Waves on a sea wall",
     )
-    explainer.hero_image.name = "heroes/2026/01/tide.jpg"
-    explainer.save()
+    explainer.hero_image.save("tide.jpg", ContentFile(_jpeg()), save=True)
     factories.CorrectionFactory(
         explainer=explainer, dated=datetime.date(2026, 1, 9), text="We gave the wrong moon phase."
     )
@@ -99,7 +107,11 @@ def test_json_ld_has_image_page_and_section(client, explainer):
     """image, mainEntityOfPage and articleSection are filled."""
     data = json_ld(client, explainer)
     canonical = settings.NEWSROOM_BASE_URL + explainer.get_absolute_url()
-    assert data["image"] == [settings.NEWSROOM_BASE_URL + "/media/heroes/2026/01/tide.jpg"]
+    # The hero's 1200×630 share crop, then its widest 16:9 rendition.
+    share, widest = data["image"]
+    assert share == explainer.versions.live().get().image["url"]
+    for url in (share, widest):
+        assert url.startswith(settings.NEWSROOM_BASE_URL + "/media/renditions/heroes/")
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}
     assert data["articleSection"] == "Science"
 
@@ -148,9 +160,7 @@ def test_open_graph_tags(client, explainer):
     assert datetime.datetime.fromisoformat(modified) == to_second(latest.go_live_at)
     assert meta(html, "property", "article:section") == ["Science"]
     assert meta(html, "property", "article:tag") == ["Science"]
-    assert meta(html, "property", "og:image") == [
-        settings.NEWSROOM_BASE_URL + "/media/heroes/2026/01/tide.jpg"
-    ]
+    assert meta(html, "property", "og:image") == [latest.image["url"]]
 
 
 def test_twitter_card_canonical_and_description(client, explainer):
@@ -179,7 +189,8 @@ def test_preview_page_is_noindex(client, editor):
 
 
 def test_public_pages_are_not_noindex(client, explainer):
-    """Explainer pages are indexable."""
+    """Explainer pages are indexable (their one robots tag lets large image previews show)."""
     response = client.get(explainer.get_absolute_url())
     assert "X-Robots-Tag" not in response
-    assert 'name="robots"' not in response.content.decode()
+    html = response.content.decode()
+    assert meta(html, "name", "robots") == ["max-image-preview:large"]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Explainer, RelatedLink, TimelineEvent
 from articles.publishing import freeze as publishing
@@ -63,14 +66,15 @@ def test_explainer_page_shows_hero_with_alt_and_credit(client):
     explainer = factories.complete_explainer(
         hero_alt="A closed bridge at dusk", hero_credit="Photo: J. Doe"
     )
-    explainer.hero_image.name = "heroes/2026/01/bridge.jpg"
-    explainer.save()
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (90, 90, 90)).save(buffer, "JPEG")
+    explainer.hero_image.save("bridge.jpg", ContentFile(buffer.getvalue()), save=True)
     publish(explainer)
     html = page(client, explainer)
     assert re.search(
-        r'<img src="/media/heroes/2026/01/bridge.jpg" alt="A closed bridge at dusk"', html
+        r'<img src="/media/renditions/heroes/[^"]+" [^>]*alt="A closed bridge at dusk"', html
     )
-    assert "<figcaption>Photo: J. Doe</figcaption>" in html
+    assert '<span class="credit">Photo: J. Doe</span></figcaption>' in html
 
 
 def test_explainer_page_has_every_section(client):
