@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from articles.models import Explainer, ListEntry, PublishedVersion, WatchItem
+from articles.models import AuthorProfile, Explainer, ListEntry, PublishedVersion, WatchItem
 from articles.snapshot import snapshot
 
 
@@ -36,6 +36,23 @@ def feed_labels(data: dict[str, Any]) -> dict[str, list[str]]:
         "topic_names": [topic["name"] for topic in data["topics"]],
         "author_names": [author["name"] for author in data["authors"]],
     }
+
+
+def with_author_slugs(data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with each author's public slug, from their profile (made if missing).
+
+    The slugs are the version's, not the working copy's: they are addresses, not text that
+    was approved, so they stay out of the snapshot and its fingerprint.
+    """
+    ids = [author["id"] for author in data.get("authors") or []]
+    if not ids:
+        return data
+    profiles = AuthorProfile.for_users(User.objects.filter(pk__in=ids))
+    authors = [
+        {**author, "slug": profiles[author["id"]].slug} if author["id"] in profiles else author
+        for author in data["authors"]
+    ]
+    return {**data, "authors": authors}
 
 
 def render_version(version: PublishedVersion, *, preview: bool = False) -> None:
@@ -94,7 +111,7 @@ def freeze(
     """
     now = timezone.now()
     go_live_at = go_live_at or now
-    data = data if data is not None else snapshot(explainer)
+    data = with_author_slugs(data if data is not None else snapshot(explainer))
     versions = PublishedVersion.objects.filter(explainer=explainer)
     previous = versions.order_by("number").first()
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1

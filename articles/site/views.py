@@ -43,10 +43,10 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles import entities
-from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
+from articles.models import AuthorProfile, Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
 from articles.publishing import preview as preview_tokens
 from articles.publishing import upnext
-from articles.publishing.render import explainer_path, stored_html
+from articles.publishing.render import absolute_url, explainer_path, json_for_script, stored_html
 from articles.site import reads as public
 from articles.site.search import SearchResults, clean_query, search, with_snippets
 
@@ -297,24 +297,71 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
 
 
 class AuthorView(CardListView):
-    """A byline's published explainers. Staff with nothing live have no public page."""
+    """A byline's published explainers, with the author's bio. Staff with nothing live have no
+    public page."""
 
     template_name = AUTHOR_TEMPLATE
     kind = ListEntry.Kind.AUTHOR
 
     def get_owner(self) -> User:
-        user_model = get_user_model()
-        username = self.kwargs["username"]
-        if "\x00" in username:
-            # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
+        if "\x00" in self.kwargs["slug"]:
+            # No slug holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
             raise Http404("No such author.")
-        return get_object_or_404(
-            user_model, **{user_model.USERNAME_FIELD: username}, is_active=True
+        self.profile = get_object_or_404(
+            AuthorProfile.objects.select_related("user"),
+            slug=self.kwargs["slug"],
+            user__is_active=True,
         )
+        return self.profile.user
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         name = self.owner.get_full_name() or self.owner.get_username()
-        return super().get_context_data(author_name=name, **kwargs)
+        context = super().get_context_data(author_name=name, profile=self.profile, **kwargs)
+        context["json_ld"] = json_for_script(profile_page(self.profile, name))
+        return context
+
+
+def profile_page(profile: AuthorProfile, name: str) -> dict[str, Any]:
+    """Return the schema.org ProfilePage of an author page, its Person the main entity."""
+    url = absolute_url(profile.get_absolute_url())
+    person: dict[str, Any] = {"@type": "Person", "name": name, "url": url}
+    if profile.bio:
+        person["description"] = profile.bio
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": person}
+
+
+def follows_login_names(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Answer an author page's old address, /authors/<login name>/, with a 301 to its slug.
+
+    Published pages linked authors by login name before they had a public slug. Only a miss
+    pays for the look-up; an author with nothing live gets a 404 at the new address too.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, slug=slug, **kwargs)
+        except Http404:
+            if "\x00" in slug:
+                # No login name holds NUL, and PostgreSQL refuses it in a query (a 500).
+                raise
+            user_model = get_user_model()
+            current = (
+                AuthorProfile.objects.filter(
+                    **{f"user__{user_model.USERNAME_FIELD}": slug}, user__is_active=True
+                )
+                .exclude(slug=slug)
+                .values_list("slug", flat=True)
+                .first()
+            )
+            if current is None:
+                raise
+        location = reverse("articles:author", kwargs={"slug": current})
+        if request.GET:
+            location += "?" + request.GET.urlencode()
+        return HttpResponsePermanentRedirect(location)
+
+    return wrapped
 
 
 class HomeView(TemplateView):
@@ -383,7 +430,7 @@ topic_detail = public_view(follows_old_slugs(Topic, "articles:topic")(TopicView.
 stakeholder_detail = public_view(
     follows_old_slugs(Stakeholder, "articles:stakeholder")(StakeholderView.as_view())
 )
-author_detail = public_view(AuthorView.as_view())
+author_detail = public_view(follows_login_names(AuthorView.as_view()))
 search_view = public_view(SearchView.as_view())
 watch = public_view(WatchView.as_view())
 corrections = public_view(CorrectionsView.as_view())

@@ -1,0 +1,48 @@
+"""Author profiles for every person with a byline, each with a public slug from their name.
+
+Author pages move from /authors/<login name>/ to /authors/<slug>/ (the old address answers
+with a 301), so every author who has a byline gets a profile now, with a slug made from their
+display name and unique among profiles. The editors' group gets the new model's permissions.
+"""
+
+from django.db import migrations
+from django.utils.text import slugify
+
+
+def sync_roles(apps, schema_editor):
+    from articles.roles import sync_roles
+
+    sync_roles(apps)
+
+
+def make_profiles(apps, schema_editor):
+    alias = schema_editor.connection.alias
+    user_model = apps.get_model("auth", "User")
+    profile_model = apps.get_model("articles", "AuthorProfile")
+    byline_model = apps.get_model("articles", "Byline")
+    authors = byline_model.objects.using(alias).values_list("author_id", flat=True).distinct()
+    taken = set(profile_model.objects.using(alias).values_list("slug", flat=True))
+    have = set(profile_model.objects.using(alias).values_list("user_id", flat=True))
+    rows = []
+    for user in user_model.objects.using(alias).filter(pk__in=authors).order_by("pk"):
+        if user.pk in have:
+            continue
+        name = f"{user.first_name} {user.last_name}".strip() or user.username
+        base = (slugify(name) or "author")[:190].strip("-") or "author"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        rows.append(profile_model(user_id=user.pk, slug=slug))
+    profile_model.objects.using(alias).bulk_create(rows)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0024_explainer_shape"),
+    ]
+
+    operations = [
+        migrations.RunPython(make_profiles, migrations.RunPython.noop),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
+    ]
