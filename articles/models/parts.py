@@ -170,7 +170,8 @@ class Viewpoint(models.Model):
                 raise ValidationError(
                     {"quote_url": "Cite a source or give a link and date, not both."}
                 )
-            if self.quote_source is not None and self.quote_source.explainer_id != self.explainer_id:
+            source = self.quote_source
+            if source is not None and source.explainer_id != self.explainer_id:
                 raise ValidationError(
                     {"quote_source": "Choose one of this explainer's own sources."}
                 )

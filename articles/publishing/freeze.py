@@ -23,10 +23,11 @@ def search_text(data: dict[str, Any]) -> str:
     """Return the plain text a reader can search for (SQLite fallback and highlights)."""
     from django.utils.html import strip_tags
 
-    parts = [data["title"], data["dek"]]
+    parts = [data["title"], data["dek"], *data.get("takeaways", [])]
     parts += [strip_tags(data[k]) for k in ("what_happened", "background", "why_it_matters")]
     parts += [f["text"] for f in data["key_facts"]]
     parts += [v["stakeholder"]["name"] + " " + v["text"] for v in data["viewpoints"]]
+    parts += [v["quote"]["text"] for v in data["viewpoints"] if v.get("quote")]
     return "\n".join(p for p in parts if p)
 
 

@@ -30,6 +30,7 @@ JSON_LD_CLOSE = "</script>"
 # same characters.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
+
 def policy_urls() -> dict[str, str]:
     """Return the absolute URLs of the three policy pages (JSON-LD publisher, page footers)."""
     return {
@@ -186,10 +187,7 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         "policies": policy_urls(),
         "hero_url": absolute_url(data["hero"]["url"]) if data.get("hero") else "",
         "section": data["topics"][0]["name"] if data.get("topics") else "",
-        "authors": [
-            {**author, "path": author_path(author)}
-            for author in data.get("authors", [])
-        ],
+        "authors": [{**author, "path": author_path(author)} for author in data.get("authors", [])],
         "json_ld": json_for_script(article),
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
     }

@@ -43,7 +43,14 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles import entities
-from articles.models import AuthorProfile, Explainer, ListEntry, PublishedVersion, Stakeholder, Topic
+from articles.models import (
+    AuthorProfile,
+    Explainer,
+    ListEntry,
+    PublishedVersion,
+    Stakeholder,
+    Topic,
+)
 from articles.publishing import preview as preview_tokens
 from articles.publishing import upnext
 from articles.publishing.render import absolute_url, explainer_path, json_for_script, stored_html
@@ -327,7 +334,12 @@ def profile_page(profile: AuthorProfile, name: str) -> dict[str, Any]:
     person: dict[str, Any] = {"@type": "Person", "name": name, "url": url}
     if profile.bio:
         person["description"] = profile.bio
-    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": person}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": person,
+    }
 
 
 def follows_login_names(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
