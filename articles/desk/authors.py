@@ -28,8 +28,10 @@ class AuthorProfileAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _own(request, obj: AuthorProfile | None) -> bool:
-        return request.user.is_active and request.user.is_staff and (
-            obj is None or obj.user_id == request.user.pk
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (obj is None or obj.user_id == request.user.pk)
         )
 
     def get_queryset(self, request):

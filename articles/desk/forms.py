@@ -37,7 +37,7 @@ class TakeawaysField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 5})
 
     def to_python(self, value: Any) -> str:
-        return "\n".join(takeaway_lines(super().to_python(value)))
+        return "\n".join(takeaway_lines(super().to_python(value) or ""))
 
 
 class ExplainerForm(forms.ModelForm):

@@ -63,10 +63,11 @@ class AuthorProfile(models.Model):
     def for_users(cls, users: Iterable[User]) -> dict[int, AuthorProfile]:
         """Return the profiles of ``users`` by user id, making those that do not exist yet."""
         people = {user.pk: user for user in users}
-        profiles = {p.user_id: p for p in cls.objects.filter(user_id__in=list(people))}
+        found = AuthorProfile.objects.filter(user_id__in=list(people))
+        profiles: dict[int, AuthorProfile] = {p.user_id: p for p in found}
         for pk, user in people.items():
             if pk not in profiles:
-                profile = cls(user=user)
+                profile = AuthorProfile(user=user)
                 profile.save()
                 profiles[pk] = profile
         return profiles

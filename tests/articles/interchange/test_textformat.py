@@ -745,7 +745,8 @@ def test_format_event_date_rejects_unknown_precision() -> None:
 def test_write_empty_explainer() -> None:
     """Every section is written with its canonical heading, empty ones bare."""
     assert write(ParsedExplainer(title="Only a title")) == (
-        "Only a title\n\nWhat to know\n\nWhat happened\n\nKey facts\n\nBackground & context\n\nWhy it matters\n\n"
+        "Only a title\n\nWhat to know\n\nWhat happened\n\nKey facts\n\nBackground & context\n\n"
+        "Why it matters\n\n"
         "Stakeholders & viewpoints\n\nTimeline & what to watch next\n\nSources\n\nUp Next\n"
     )
 
