@@ -34,7 +34,7 @@ class TakeawaysField(forms.CharField):
     """The "What to know" box: one takeaway a line, read as the model stores it (blank lines
     and runs of spaces dropped), so a form sent back unedited changes nothing."""
 
-    widget = forms.Textarea(attrs={"rows": 5})
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 80, "class": "vLargeTextField"})
 
     def to_python(self, value: Any) -> str:
         return "\n".join(takeaway_lines(super().to_python(value) or ""))
