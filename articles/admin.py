@@ -1,3 +1,3 @@
 """Django's admin autodiscovery imports this module: the desk's ModelAdmins live in desk/."""
 
-from articles.desk import admin, records  # noqa: F401
+from articles.desk import admin, authors, records  # noqa: F401

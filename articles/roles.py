@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("topic", "add", "change", "delete", "view"),
         *_crud("publishedversion", "view"),
         *_crud("transition", "view"),
+        # Everyone edits their own author bio (desk/authors.py); editors anyone's.
+        *_crud("authorprofile", "change", "view"),
     ],
 }
 

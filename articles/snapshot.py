@@ -12,13 +12,25 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from articles.models import Explainer
+from articles.models import Explainer, Viewpoint
 
 SNAPSHOT_SCHEMA = 1
 
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _quote(viewpoint: Viewpoint, number_of: dict[int, int]) -> dict[str, Any] | None:
+    """Return a viewpoint's direct quote with where it is from, or None without one."""
+    if not viewpoint.quote:
+        return None
+    return {
+        "text": viewpoint.quote,
+        "source": number_of.get(viewpoint.quote_source_id) if viewpoint.quote_source_id else None,
+        "url": viewpoint.quote_url,
+        "date": _iso(viewpoint.quote_date),
+    }
 
 
 def snapshot(explainer: Explainer) -> dict[str, Any]:
@@ -32,6 +44,7 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
         "title": explainer.title,
         "slug": explainer.slug,
         "dek": explainer.dek,
+        "takeaways": explainer.takeaway_list(),
         "what_happened": explainer.what_happened,
         "background": explainer.background,
         "why_it_matters": explainer.why_it_matters,
@@ -89,6 +102,7 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
                     "kind": v.stakeholder.kind,
                 },
                 "text": v.text,
+                "quote": _quote(v, number_of),
             }
             for v in explainer.viewpoints.select_related("stakeholder")
         ],
@@ -134,7 +148,22 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
     return data
 
 
+def _without_empty_additions(data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` without the keys added since schema 1 where they are empty.
+
+    The takeaways and the viewpoints' quotes came later: left out of the fingerprint while
+    empty, an approval given before they existed still matches the unchanged text.
+    """
+    trimmed = {key: value for key, value in data.items() if key != "takeaways" or value}
+    trimmed["viewpoints"] = [
+        {key: value for key, value in v.items() if key != "quote" or value}
+        for v in data.get("viewpoints", [])
+    ]
+    return trimmed
+
+
 def content_digest(data: dict[str, Any]) -> str:
     """Return a fingerprint of a snapshot: equal digests mean the same text was approved."""
+    data = _without_empty_additions(data)
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -154,10 +154,11 @@ PAGE_CACHE_MICRO_SECONDS = env.float("PAGE_CACHE_MICRO_SECONDS", default=1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 # The explainer change form at the import format's limit must still be readable: each of its
-# seven inlines holds at most MAX_BULLETS rows (articles/admin.py) of at most ten fields (a
-# source's), and the explainer's own fields and topics come well within the thousand added.
+# inlines (eight, with room for two more) holds at most MAX_BULLETS rows (articles/admin.py)
+# of at most twelve fields, and the explainer's own fields and topics come well within the
+# thousand added.
 # A larger post gets the desk's "too large" page (articles/desk/site.py), not a bare 400.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 7 * MAX_BULLETS * 10 + 1_000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10 * MAX_BULLETS * 12 + 1_000
 
 # Staff sign in through the admin; a refused next= falls back to the desk, not a 404.
 LOGIN_URL = "admin:login"

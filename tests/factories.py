@@ -53,6 +53,7 @@ class ExplainerFactory(factory.django.DjangoModelFactory):
     what_happened = "<p>Something happened that readers need explained.</p>"
     background = "<p>The background a reader needs.</p>"
     why_it_matters = "<p>Why a reader should care.</p>"
+    takeaways = "The first thing to know.\nThe second thing to know.\nThe third thing to know."
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):

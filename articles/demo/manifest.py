@@ -58,6 +58,14 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
 # The demo's cast: who writes, who checks, who publishes.
 WRITER, WRITER2, CHECKER, EDITOR = "writer", "writer2", "checker", "editor"
 
+# The writers' author bios (invented, like the people), shown on their public pages.
+AUTHOR_BIOS: dict[str, str] = {
+    WRITER: "Mira Castellanos covers science and the city's schools. Before joining the "
+    "newsroom she taught physics for six years.",
+    WRITER2: "Jonah Whitfield writes about weather, climate and local government, and edits the "
+    "newsroom's explainers on public health.",
+}
+
 # --------------------------------------------------------------------------------------------
 # Topics and stakeholders
 # --------------------------------------------------------------------------------------------

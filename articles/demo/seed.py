@@ -29,6 +29,7 @@ from django.utils import timezone
 from articles.demo import activity, logins
 from articles.demo.manifest import (
     ACCOUNTS,
+    AUTHOR_BIOS,
     CHECKER,
     EDITOR,
     EXPLAINERS,
@@ -41,6 +42,7 @@ from articles.demo.manifest import (
 from articles.interchange.importer import import_parsed
 from articles.interchange.textformat import ParsedEvent, ParsedExplainer, format_event_date, parse
 from articles.models import (
+    AuthorProfile,
     Byline,
     Correction,
     Explainer,
@@ -131,6 +133,11 @@ def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> Se
             for login in accounts
         }
         result.created["users"] = len(new_users)
+        for username, bio in AUTHOR_BIOS.items():
+            profile = AuthorProfile.for_users([users[username]])[users[username].pk]
+            if not profile.bio:
+                profile.bio = bio
+                profile.save(update_fields=["bio"])
         topics = {t["slug"]: _get_or_create(Topic, t, result) for t in TOPICS}
         for spec in STAKEHOLDERS:
             _get_or_create(Stakeholder, spec, result)

@@ -173,7 +173,7 @@ class ExplainerAdmin(
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "topics"]}),
-        ("Story", {"fields": ["what_happened", "background", "why_it_matters"]}),
+        ("Story", {"fields": ["takeaways", "what_happened", "background", "why_it_matters"]}),
         (
             "Hero image",
             {

@@ -18,7 +18,9 @@ from articles.models import (
     KeyFact,
     Source,
     TimelineEvent,
+    Viewpoint,
 )
+from articles.models.explainer import takeaway_lines
 from articles.validators import HeroImageFormField
 
 
@@ -28,7 +30,22 @@ def date_help(help_text: str = "") -> str:
     return f"{help_text} {formats}" if help_text else formats
 
 
+class TakeawaysField(forms.CharField):
+    """The "What to know" box: one takeaway a line, read as the model stores it (blank lines
+    and runs of spaces dropped), so a form sent back unedited changes nothing."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 80, "class": "vLargeTextField"})
+
+    def to_python(self, value: Any) -> str:
+        return "\n".join(takeaway_lines(super().to_python(value) or ""))
+
+
 class ExplainerForm(forms.ModelForm):
+    takeaways = TakeawaysField(
+        required=False,
+        label="What to know",
+        help_text=Explainer._meta.get_field("takeaways").help_text,
+    )
     what_happened = richtext.RichTextFormField(required=False, label="What happened")
     background = richtext.RichTextFormField(required=False, label="Background & context")
     why_it_matters = richtext.RichTextFormField(required=False, label="Why it matters")
@@ -45,6 +62,7 @@ class ExplainerForm(forms.ModelForm):
             "slug",
             "dek",
             "topics",
+            "takeaways",
             "what_happened",
             "background",
             "why_it_matters",
@@ -219,6 +237,35 @@ class KeyFactForm(CitingForm):
 
     def clean_sources(self) -> list[Source]:
         return self.cited(self.cleaned_data["sources"])
+
+
+class ViewpointForm(CitingForm):
+    quote_source = SourceNumberField(
+        label="quote source",
+        help_text="The number of the source the quote is from, if it is one of them.",
+    )
+
+    class Meta:
+        model = Viewpoint
+        fields = [
+            "position",
+            "stakeholder",
+            "text",
+            "quote",
+            "quote_source",
+            "quote_url",
+            "quote_date",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.quote_source_id is not None:
+            numbers = self.source_numbers.numbers_of([self.instance.quote_source_id])
+            self.initial["quote_source"] = numbers[0] if numbers else None
+
+    def clean_quote_source(self) -> Source | None:
+        number = self.cleaned_data["quote_source"]
+        return None if number is None else self.cited([number])[0]
 
 
 class TimelineEventForm(CitingForm):

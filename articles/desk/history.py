@@ -88,6 +88,7 @@ def stored_contents(version: Version) -> dict[str, Any]:
             ("Title", fields.get("title", "")),
             ("Slug", fields.get("slug", "")),
             ("Dek", fields.get("dek", "")),
+            ("What to know", fields.get("takeaways", "")),
             ("Topics", ", ".join(t.name for t in topics)),
             ("Hero image", fields.get("hero_image") or ""),
             ("Hero alt text", fields.get("hero_alt", "")),

@@ -17,6 +17,7 @@ from articles.desk.forms import (
     RowForm,
     SourceFormSet,
     TimelineEventForm,
+    ViewpointForm,
     date_help,
 )
 from articles.desk.people import PersonChoiceField, name_of
@@ -227,10 +228,13 @@ class KeyFactInline(OrderedInline):
 
 class ViewpointInline(OrderedInline):
     model = Viewpoint
-    fields = ["position", "stakeholder", "text"]
+    form = ViewpointForm
+    formset = CitingFormSet
+    fields = ["position", "stakeholder", "text", "quote", "quote_source", "quote_url", "quote_date"]
+    short_textareas = ("text", "quote")
     autocomplete_fields = ["stakeholder"]
     # A viewpoint row is labelled with its stakeholder's name.
-    row_select_related = ("stakeholder",)
+    row_select_related = ("stakeholder", "quote_source")
 
 
 class TimelineEventInline(OrderedInline):

@@ -33,6 +33,7 @@ from articles.models import (
     Topic,
     Viewpoint,
 )
+from articles.models.explainer import takeaway_lines
 
 # The inline models a revision follows (articles.revisions.FOLLOWED), each with the column
 # that points at its explainer.
@@ -84,6 +85,7 @@ def _content(fields: dict[str, Any], rows: dict[type, list[dict]], names: _Names
         "title": fields.get("title", ""),
         "slug": fields.get("slug", ""),
         "dek": fields.get("dek", ""),
+        "takeaways": takeaway_lines(fields.get("takeaways", "")),
         "what_happened": fields.get("what_happened", ""),
         "background": fields.get("background", ""),
         "why_it_matters": fields.get("why_it_matters", ""),
@@ -129,7 +131,20 @@ def _content(fields: dict[str, Any], rows: dict[type, list[dict]], names: _Names
             for s in sources
         ],
         "viewpoints": [
-            {"stakeholder": {"name": _stakeholder(names, v["stakeholder_id"])}, "text": v["text"]}
+            {
+                "stakeholder": {"name": _stakeholder(names, v["stakeholder_id"])},
+                "text": v["text"],
+                "quote": (
+                    {
+                        "text": v["quote"],
+                        "source": number_of.get(v.get("quote_source_id")),
+                        "url": v.get("quote_url", ""),
+                        "date": _iso(v.get("quote_date")),
+                    }
+                    if v.get("quote")
+                    else None
+                ),
+            }
             for v in _in_order(rows[Viewpoint])
         ],
         "timeline": [

@@ -128,6 +128,17 @@ class Section:
     items: list[str]
 
 
+def _viewpoint(viewpoint: dict[str, Any]) -> str:
+    text = f"{viewpoint['stakeholder']['name']}: {viewpoint['text']}"
+    quote = viewpoint.get("quote")
+    if not quote:
+        return text
+    where = f"source {quote['source']}" if quote.get("source") else quote.get("url") or ""
+    if quote.get("date"):
+        where += f", {quote['date']}"
+    return f"{text} Quote: “{quote['text']}” ({where})"
+
+
 def sections(data: dict[str, Any]) -> list[Section]:
     """Return an explainer in ``snapshot()``'s shape as labelled sections of readable items."""
 
@@ -138,6 +149,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section("Title", one(data.get("title"))),
         Section("Slug", one(data.get("slug"))),
         Section("Summary (dek)", one(data.get("dek"))),
+        Section("What to know", list(data.get("takeaways") or [])),
         Section("Topics", [t["name"] for t in data.get("topics") or []]),
         Section("Bylines", [a["name"] for a in data.get("authors") or []]),
         Section("What happened", paragraphs(data.get("what_happened", ""))),
@@ -149,7 +161,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section("Sources", [_source(s) for s in data.get("sources") or []]),
         Section(
             "Stakeholders",
-            [f"{v['stakeholder']['name']}: {v['text']}" for v in data.get("viewpoints") or []],
+            [_viewpoint(v) for v in data.get("viewpoints") or []],
         ),
         Section("Timeline", [_event(e) for e in data.get("timeline") or []]),
         Section("Corrections", [_correction(c) for c in data.get("corrections") or []]),

@@ -21,8 +21,10 @@ from articles.interchange.textformat import (
     ParsedEvent,
     ParsedExplainer,
     ParsedFact,
+    ParsedQuote,
     ParsedRelated,
     ParsedSource,
+    ParsedTakeaway,
     ParsedViewpoint,
     is_heading,
     write,
@@ -110,16 +112,33 @@ def _load(explainer: Explainer) -> Explainer:
     )
 
 
+def _quote(viewpoint: Viewpoint, numbers: dict[int, int]) -> ParsedQuote | None:
+    """Return a viewpoint's quote as the format carries it (a quote without a source it can
+    name, or without a link and date, cannot be written: it stays on the desk)."""
+    if not viewpoint.quote:
+        return None
+    if viewpoint.quote_source_id in numbers:
+        return ParsedQuote(viewpoint.quote, numbers[viewpoint.quote_source_id], "", None)
+    if viewpoint.quote_url and viewpoint.quote_date:
+        return ParsedQuote(viewpoint.quote, None, viewpoint.quote_url, viewpoint.quote_date)
+    return None
+
+
 def to_parsed(explainer: Explainer) -> ParsedExplainer:
     """Return the explainer's content as the parser would read it from its exported text."""
     e = _load(explainer)
+    numbers = {source.pk: n for n, source in enumerate(e.sources.all(), 1)}
     return ParsedExplainer(
         title=e.title,
+        takeaways=[ParsedTakeaway(text) for text in e.takeaway_list()],
         what_happened=html_to_paragraphs(e.what_happened),
         key_facts=[ParsedFact(f.text) for f in e.key_facts.all()],
         background=html_to_paragraphs(e.background),
         why_it_matters=html_to_paragraphs(e.why_it_matters),
-        viewpoints=[ParsedViewpoint(v.stakeholder.name, v.text) for v in e.viewpoints.all()],
+        viewpoints=[
+            ParsedViewpoint(v.stakeholder.name, v.text, quote=_quote(v, numbers))
+            for v in e.viewpoints.all()
+        ],
         timeline=[ParsedEvent(t.text, t.date, t.precision, t.kind) for t in e.timeline.all()],
         # An import stores a link without citation as both; it goes back out as the link alone.
         sources=[

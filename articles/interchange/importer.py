@@ -4,7 +4,9 @@
 against what the database can hold (stakeholder names, citation and URL lengths, one viewpoint
 per stakeholder …, in ``planning.py``), raising ``FormatErrors`` with file and line when it
 cannot, and then writes the explainer, its key facts, viewpoints, timeline, sources and "Up
-next" links in one transaction. Nothing is written unless everything is.
+next" links in one transaction, with the "What to know" takeaways and viewpoint quotes (a file
+without takeaways imports: readiness asks for them before approval). Nothing is written unless
+everything is.
 
 Re-import: a file whose title (case-insensitively) or slug matches an existing explainer updates
 it while it is a draft. Any other state is refused (``ImportRefused``) unless ``new_revision``
@@ -235,10 +237,18 @@ def _write_inlines(
         "sources": _write_sources(explainer, parsed, update),
         "key_facts": _write_facts(explainer, parsed, update),
     }
-    written["viewpoints"] = Viewpoint.objects.bulk_create(
-        _viewpoint(explainer, n, viewpoint.text, who)
-        for n, (viewpoint, who) in enumerate(zip(parsed.viewpoints, stakeholders, strict=True))
-    )
+    # A quote cites a source by its place in the file; the sources now stand in that order.
+    cites = any(v.quote is not None and v.quote.source for v in parsed.viewpoints)
+    in_order = list(explainer.sources.order_by("position", "pk")) if cites else []
+    rows = []
+    for n, (viewpoint, who) in enumerate(zip(parsed.viewpoints, stakeholders, strict=True)):
+        row = _viewpoint(explainer, n, viewpoint.text, who)
+        quote = viewpoint.quote
+        if quote is not None:
+            row.quote, row.quote_url, row.quote_date = quote.text, quote.url, quote.date
+            row.quote_source = in_order[quote.source - 1] if quote.source else None
+        rows.append(row)
+    written["viewpoints"] = Viewpoint.objects.bulk_create(rows)
     written["timeline"] = TimelineEvent.objects.bulk_create(
         TimelineEvent(
             explainer=explainer,
@@ -459,6 +469,7 @@ def _import(
         explainer.title = parsed.title
         # Someone with the change form open must not save over the imported text.
         explainer.lock_version += 1
+    explainer.takeaways = "\n".join(takeaway.text for takeaway in parsed.takeaways)
     explainer.what_happened = paragraphs_to_html(parsed.what_happened)
     explainer.background = paragraphs_to_html(parsed.background)
     explainer.why_it_matters = paragraphs_to_html(parsed.why_it_matters)

@@ -24,8 +24,10 @@ from articles.models import (
     SlugRedirect,
     Source,
     Stakeholder,
+    Viewpoint,
     http_url_validator,
 )
+from articles.models.explainer import TAKEAWAY_MAX_CHARS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -43,6 +45,7 @@ def column_length(model: type[models.Model], name: str) -> int:
 MAX_STAKEHOLDER_NAME = column_length(Stakeholder, "name")
 MAX_CITATION = column_length(Source, "citation")
 MAX_URL = column_length(Source, "url")
+MAX_QUOTE_URL = column_length(Viewpoint, "quote_url")
 MAX_RELATED_TITLE = column_length(RelatedLink, "title")
 MAX_SLUG = column_length(Explainer, "slug")
 
@@ -107,7 +110,24 @@ def slug_for(title: str) -> str:
 def check_limits(parsed: ParsedExplainer, filename: str) -> list[FormatError]:
     """Return the errors that the parser cannot see: column lengths and link validity."""
     errors: list[FormatError] = []
+    for takeaway in parsed.takeaways:
+        if len(takeaway.text) > TAKEAWAY_MAX_CHARS:
+            errors.append(
+                FormatError(
+                    filename,
+                    takeaway.line,
+                    f"takeaway is longer than {TAKEAWAY_MAX_CHARS} characters "
+                    f"({len(takeaway.text)}); keep each one short",
+                )
+            )
     for viewpoint in parsed.viewpoints:
+        quote = viewpoint.quote
+        if quote is not None and len(quote.url) > MAX_QUOTE_URL:
+            errors.append(
+                FormatError(
+                    filename, quote.line, f"quote link is longer than {MAX_QUOTE_URL} characters"
+                )
+            )
         if len(viewpoint.name) > MAX_STAKEHOLDER_NAME:
             errors.append(
                 FormatError(

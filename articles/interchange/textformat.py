@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from articles.interchange.textdates import (
@@ -64,6 +64,7 @@ from articles.interchange.textdates import (
     format_event_date,
     scan_dates,
 )
+from articles.interchange.textquotes import quote_text, read_quote, unknown_sources
 from articles.interchange.textrecords import (
     HEADINGS,
     HTTP_URL,
@@ -78,8 +79,10 @@ from articles.interchange.textrecords import (
     ParsedEvent,
     ParsedExplainer,
     ParsedFact,
+    ParsedQuote,
     ParsedRelated,
     ParsedSource,
+    ParsedTakeaway,
     ParsedViewpoint,
     Section,
     bullet_text,
@@ -110,8 +113,10 @@ __all__ = [
     "ParsedEvent",
     "ParsedExplainer",
     "ParsedFact",
+    "ParsedQuote",
     "ParsedRelated",
     "ParsedSource",
+    "ParsedTakeaway",
     "ParsedViewpoint",
     "find_date",
     "format_event_date",
@@ -203,6 +208,9 @@ class _Block:
 class _Bullet:
     line: int
     parts: list[str]
+    # A viewpoint's quote: its ">" line's number and its lines (textquotes).
+    quote_line: int = 0
+    quote_parts: list[str] | None = None
 
     @property
     def text(self) -> str:
@@ -298,8 +306,10 @@ class _Parser:
             items = self.read_block(block)
             sections.setdefault(block.section.field, items)  # a repeated one is read, not kept
 
+        self.check_quoted_sources(sections)
         return ParsedExplainer(
             title=title,
+            takeaways=_typed(sections, "takeaways", ParsedTakeaway),
             what_happened=_typed(sections, "what_happened", str),
             key_facts=_typed(sections, "key_facts", ParsedFact),
             background=_typed(sections, "background", str),
@@ -355,6 +365,7 @@ class _Parser:
             paragraphs: list[object] = list(self.paragraphs(block))
             return paragraphs
         read_bullet = {
+            "takeaways": self.takeaway,
             "key_facts": self.fact,
             "viewpoints": self.viewpoint,
             "timeline": self.event,
@@ -366,6 +377,8 @@ class _Parser:
             text = bullet.text
             if text:
                 item = read_bullet(text, bullet.line)
+                if item is not None and bullet.quote_parts is not None:
+                    item = self.quoted(item, bullet)
                 if item is not None:
                     items.append(item)
         return items
@@ -389,19 +402,46 @@ class _Parser:
             if not stripped:
                 continue
             text = bullet_text(stripped)
-            if text is not None:
+            quote = quote_text(stripped) if block.section.field == "viewpoints" else None
+            if quote is not None and bullets:
+                if bullets[-1].quote_parts is not None:
+                    self.error(number, "a viewpoint has one quote; this is a second")
+                bullets[-1].quote_line, bullets[-1].quote_parts = number, [quote]
+            elif text is not None:
                 bullets.append(_Bullet(number, [text]))
                 if len(bullets) == MAX_BULLETS + 1:
                     self.error(
                         number,
                         f'more than {MAX_BULLETS} bullets in "{block.section.heading}"',
                     )
+            elif bullets and bullets[-1].quote_parts is not None:
+                bullets[-1].quote_parts.append(stripped)
             elif bullets:
                 bullets[-1].parts.append(stripped)
             elif not orphan_reported:
                 self.error(number, f'text before the first bullet of "{block.section.heading}"')
                 orphan_reported = True
         return bullets
+
+    def takeaway(self, text: str, line: int) -> ParsedTakeaway:
+        return ParsedTakeaway(text, line)
+
+    def quoted(self, item: object, bullet: _Bullet) -> object | None:
+        """Return the viewpoint ``item`` with the quote of ``bullet``, or None if it is bad."""
+        quote = read_quote(" ".join(bullet.quote_parts or []), bullet.quote_line)
+        if isinstance(quote, str):
+            self.error(bullet.quote_line, quote)
+            return None
+        scheme = _unsafe_scheme(quote.url) if quote.url else None
+        if scheme is not None:
+            self.error(bullet.quote_line, f'quote has a "{scheme}:" link; only http(s) links')
+            return None
+        return replace(item, quote=quote) if isinstance(item, ParsedViewpoint) else item
+
+    def check_quoted_sources(self, sections: dict[str, list[object]]) -> None:
+        viewpoints = _typed(sections, "viewpoints", ParsedViewpoint)
+        for line, message in unknown_sources(viewpoints, len(sections.get("sources", []))):
+            self.error(line, message)
 
     def fact(self, text: str, line: int) -> ParsedFact:
         return ParsedFact(text, line)

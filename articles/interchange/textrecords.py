@@ -23,10 +23,32 @@ class ParsedFact:
 
 
 @dataclass(frozen=True)
+class ParsedTakeaway:
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ParsedQuote:
+    """A viewpoint's direct quote: ``source`` numbers one of the file's sources (from 1), or
+    else ``url`` and ``date`` say where and when it was said."""
+
+    text: str
+    source: int | None
+    url: str
+    date: datetime.date | None
+    line: int = 0
+
+    def content(self) -> tuple[object, ...]:
+        return (self.text, self.source, self.url, self.date)
+
+
+@dataclass(frozen=True)
 class ParsedViewpoint:
     name: str
     text: str
     line: int = 0
+    quote: ParsedQuote | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,7 @@ class ParsedRelated:
 @dataclass(frozen=True)
 class ParsedExplainer:
     title: str
+    takeaways: list[ParsedTakeaway] = field(default_factory=list)
     what_happened: list[str] = field(default_factory=list)
     key_facts: list[ParsedFact] = field(default_factory=list)
     background: list[str] = field(default_factory=list)
@@ -75,11 +98,14 @@ class ParsedExplainer:
         """Return everything but line numbers and warnings, for comparing two explainers."""
         return {
             "title": self.title,
+            "takeaways": tuple(t.text for t in self.takeaways),
             "what_happened": tuple(self.what_happened),
             "key_facts": tuple(fact.text for fact in self.key_facts),
             "background": tuple(self.background),
             "why_it_matters": tuple(self.why_it_matters),
-            "viewpoints": tuple((v.name, v.text) for v in self.viewpoints),
+            "viewpoints": tuple(
+                (v.name, v.text, v.quote.content() if v.quote else None) for v in self.viewpoints
+            ),
             "timeline": tuple((e.text, e.date, e.precision, e.kind) for e in self.timeline),
             "sources": tuple((s.citation, s.url) for s in self.sources),
             "related": tuple(r.title for r in self.related),
@@ -123,6 +149,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
+    Section("takeaways", "What to know", bullets=True),
     Section("what_happened", "What happened", bullets=False),
     Section("key_facts", "Key facts", bullets=True),
     Section("background", "Background & context", bullets=False),

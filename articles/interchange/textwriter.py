@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from articles.interchange.textdates import find_date, format_event_date, normalised_date
+from articles.interchange.textquotes import write_quote
 from articles.interchange.textrecords import (
     HTTP_URL,
     SECTIONS,
@@ -53,10 +54,17 @@ def _section_lines(explainer: ParsedExplainer, section: Section) -> list[str]:
             else:
                 lines.append(paragraph)
         return lines
-    if name == "key_facts":
+    if name == "viewpoints":
+        lines = []
+        for v in explainer.viewpoints:
+            lines.append(f"- {normalise(v.name)}: {normalise(v.text)}")
+            if v.quote is not None:
+                lines.append(f"  {write_quote(v.quote)}")
+        return lines
+    if name == "takeaways":
+        texts = [normalise(takeaway.text) for takeaway in explainer.takeaways]
+    elif name == "key_facts":
         texts = [normalise(fact.text) for fact in explainer.key_facts]
-    elif name == "viewpoints":
-        texts = [f"{normalise(v.name)}: {normalise(v.text)}" for v in explainer.viewpoints]
     elif name == "timeline":
         texts = [_event_line(event) for event in explainer.timeline]
     elif name == "sources":

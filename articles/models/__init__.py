@@ -6,6 +6,7 @@ the public site reads ``PublishedVersion`` rows, frozen snapshots made when an e
 functions in ``articles/workflow/`` change it.
 """
 
+from articles.models.authors import AuthorProfile
 from articles.models.calendar_feeds import CalendarFeedToken
 from articles.models.comments import Comment, Thread
 from articles.models.entities import (
@@ -31,6 +32,7 @@ from articles.models.sharing import ShareLink, ShareLinkView
 from articles.models.versions import ListEntry, PublishedVersion, Transition, WatchItem, period_end
 
 __all__ = [
+    "AuthorProfile",
     "Byline",
     "CalendarFeedToken",
     "Comment",

@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from articles.models.parts import Byline
 
 
+TAKEAWAY_MAX_CHARS = 200
+TAKEAWAYS_MIN, TAKEAWAYS_MAX = 3, 5
+
+
+def takeaway_lines(text: str) -> list[str]:
+    """Return the takeaways in ``text``: its non-blank lines, whitespace-normalised."""
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
 class Explainer(FSMModelMixin, models.Model):
     """The working copy of an explainer, edited by staff."""
 
@@ -75,6 +84,14 @@ class Explainer(FSMModelMixin, models.Model):
         max_length=300,
         blank=True,
         help_text="One sentence that tells the reader what this explainer answers.",
+    )
+    # "What to know": three to five short takeaways, one a line, in order (readiness counts
+    # them). A plain text field rather than rows: its history is the explainer's own.
+    takeaways = models.TextField(
+        "what to know",
+        blank=True,
+        help_text=f"Three to five short takeaways, one a line, each at most "
+        f"{TAKEAWAY_MAX_CHARS} characters of plain text. Readers see them first.",
     )
     what_happened = models.TextField(blank=True)
     background = models.TextField("background & context", blank=True)
@@ -214,6 +231,7 @@ class Explainer(FSMModelMixin, models.Model):
         # the desk's form spells them, so that a form sent back unedited changes nothing.
         for field in ("what_happened", "background", "why_it_matters"):
             setattr(self, field, richtext.normalise(getattr(self, field)))
+        self.takeaways = "\n".join(takeaway_lines(self.takeaways))
         super().save(*args, **kwargs)
 
     def lock_active(self, at: datetime | None = None) -> bool:
@@ -226,8 +244,26 @@ class Explainer(FSMModelMixin, models.Model):
         return self.lock_active(at) and self.locked_by_id != getattr(user, "pk", None)
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": "Describe the hero image for screen readers."})
+            errors["hero_alt"] = "Describe the hero image for screen readers."
+        long = [
+            n
+            for n, line in enumerate(takeaway_lines(self.takeaways), 1)
+            if len(line) > TAKEAWAY_MAX_CHARS
+        ]
+        if long:
+            numbers = ", ".join(map(str, long))
+            errors["takeaways"] = (
+                f"Keep each takeaway to {TAKEAWAY_MAX_CHARS} characters or fewer "
+                f"(too long: line {numbers})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def takeaway_list(self) -> list[str]:
+        """Return the "What to know" takeaways, in order."""
+        return takeaway_lines(self.takeaways)
 
     # State moves, declared for django-fsm from the table above (fsm_<verb>). Checks, audit
     # rows and side effects live in the workflow and publishing moves, their only callers.

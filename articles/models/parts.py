@@ -114,7 +114,30 @@ class Viewpoint(models.Model):
         Stakeholder, on_delete=models.PROTECT, related_name="viewpoints"
     )
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField("viewpoint")
+    text = models.TextField(
+        "viewpoint", help_text="The stakeholder's position, in our words (readers see it so)."
+    )
+    # A direct quote, optional, with where it was said: one of this explainer's sources, or a
+    # link of its own and the date. Readers see it marked as a quote, apart from the paraphrase.
+    quote = models.TextField(
+        blank=True, help_text="Their exact words, without quotation marks (optional)."
+    )
+    quote_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The source of the quote, if it is one of this explainer's sources.",
+    )
+    quote_url = models.CharField(
+        "quote link",
+        max_length=2000,
+        blank=True,
+        validators=[http_url_validator],
+        help_text="Otherwise, where the quote was said or published…",
+    )
+    quote_date = models.DateField("quote date", null=True, blank=True, help_text="…and when.")
 
     class Meta:
         ordering = ["position", "pk"]
@@ -124,10 +147,41 @@ class Viewpoint(models.Model):
                 name="viewpoint_one_per_stakeholder",
                 violation_error_message="This stakeholder already has a viewpoint here.",
             ),
+            models.CheckConstraint(
+                condition=Q(quote_url="")
+                | Q(quote_url__startswith="http://")
+                | Q(quote_url__startswith="https://"),
+                name="viewpoint_quote_url_http_only",
+                violation_error_message="Quote links must start with http:// or https://.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.stakeholder}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        self.quote = self.quote.strip()
+        if not self.quote:
+            if self.quote_source_id or self.quote_url or self.quote_date:
+                raise ValidationError({"quote": "Give the quote, or clear where it is from."})
+            return
+        if self.quote_source_id is not None:
+            if self.quote_url or self.quote_date:
+                raise ValidationError(
+                    {"quote_url": "Cite a source or give a link and date, not both."}
+                )
+            source = self.quote_source
+            if source is not None and source.explainer_id != self.explainer_id:
+                raise ValidationError(
+                    {"quote_source": "Choose one of this explainer's own sources."}
+                )
+        elif not (self.quote_url and self.quote_date):
+            raise ValidationError(
+                {
+                    "quote_source": "Say where the quote is from: one of the sources, or a link "
+                    "and the date it was said."
+                }
+            )
 
 
 # The day and month of a timeline event's date, read through an explicit cast to date. When

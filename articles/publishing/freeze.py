@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from articles.models import Explainer, ListEntry, PublishedVersion, WatchItem
+from articles.models import AuthorProfile, Explainer, ListEntry, PublishedVersion, WatchItem
 from articles.publishing.fulltext import index_versions
 from articles.snapshot import snapshot
 
@@ -31,11 +31,13 @@ def search_text(data: dict[str, Any]) -> str:
 
     from django.utils.html import strip_tags
 
-    parts = [
+    parts = [*data.get("takeaways", [])]
+    parts += [
         unescape(strip_tags(data[k])) for k in ("what_happened", "background", "why_it_matters")
     ]
     parts += [f["text"] for f in data["key_facts"]]
     parts += [v["stakeholder"]["name"] + " " + v["text"] for v in data["viewpoints"]]
+    parts += [v["quote"]["text"] for v in data["viewpoints"] if v.get("quote")]
     return "\n".join(p for p in parts if p)
 
 
@@ -45,6 +47,23 @@ def feed_labels(data: dict[str, Any]) -> dict[str, list[str]]:
         "topic_names": [topic["name"] for topic in data["topics"]],
         "author_names": [author["name"] for author in data["authors"]],
     }
+
+
+def with_author_slugs(data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with each author's public slug, from their profile (made if missing).
+
+    The slugs are the version's, not the working copy's: they are addresses, not text that
+    was approved, so they stay out of the snapshot and its fingerprint.
+    """
+    ids = [author["id"] for author in data.get("authors") or []]
+    if not ids:
+        return data
+    profiles = AuthorProfile.for_users(User.objects.filter(pk__in=ids))
+    authors = [
+        {**author, "slug": profiles[author["id"]].slug} if author["id"] in profiles else author
+        for author in data["authors"]
+    ]
+    return {**data, "authors": authors}
 
 
 def render_version(version: PublishedVersion, *, preview: bool = False) -> None:
@@ -106,7 +125,7 @@ def freeze(
     """
     now = timezone.now()
     go_live_at = go_live_at or now
-    data = data if data is not None else snapshot(explainer)
+    data = with_author_slugs(data if data is not None else snapshot(explainer))
     versions = PublishedVersion.objects.filter(explainer=explainer)
     previous = versions.order_by("number").first()
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import KeyFact, PublishedVersion
+from articles.models import KeyFact, PublishedVersion, WatchItem, period_end
 from articles.publishing import jsonld
 from articles.publishing.images import (
     absolute,
@@ -38,12 +39,6 @@ JSON_LD_CLOSE = "</script>"
 # same characters.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
-TIMELINE_GROUPS = (
-    ("past", "What has happened"),
-    ("upcoming", "Coming up"),
-    ("watch", "What to watch"),
-)
-
 
 def policy_urls() -> dict[str, str]:
     """Return the absolute URLs of the three policy pages (JSON-LD publisher, page footers)."""
@@ -54,8 +49,13 @@ def policy_urls() -> dict[str, str]:
     }
 
 
-def author_path(username: str) -> str:
-    return reverse("articles:author", kwargs={"username": username})
+def author_path(author: dict[str, Any]) -> str:
+    """Return an author's page path: by public slug, frozen into versions since they had one.
+
+    A version frozen before (or a preview) has only the login name, whose address answers
+    with a 301 to the slug.
+    """
+    return reverse("articles:author", kwargs={"slug": author.get("slug") or author["username"]})
 
 
 def absolute_url(path: str) -> str:
@@ -84,19 +84,39 @@ def json_for_script(value: Any) -> SafeString:
     return mark_safe(encoded.translate(_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def _timeline_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Split the timeline by the kind the editor gave each event, keeping its order.
+def watch_events(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the upcoming events and items to watch in the order /watch/ lists them.
 
-    Grouping by kind (not by comparing dates with today) keeps the stored page true after
-    publication: "Coming up" stays the desk's judgment at publish time, and each upcoming date
-    reads in its precision, so a passed date still reads as a dated plan, not a false "now".
+    That is by the last day of the period each date stands for (``WatchItem``), undated items
+    last, then by date and by the timeline's own order. The kind is the editor's judgment at
+    publish time (not a comparison with today), so the stored page stays true later.
     """
-    groups = []
-    for kind, heading in TIMELINE_GROUPS:
-        events = [e for e in data.get("timeline", []) if e.get("kind") == kind]
-        if events:
-            groups.append({"kind": kind, "heading": heading, "events": events})
-    return groups
+    events = [
+        (position, event)
+        for position, event in enumerate(data.get("timeline", []))
+        if event.get("kind") in WatchItem.KINDS
+    ]
+
+    def order(item: tuple[int, dict[str, Any]]) -> tuple[bool, date, date, int]:
+        position, event = item
+        if not event.get("date"):
+            return (True, date.max, date.max, position)
+        day = date.fromisoformat(event["date"])
+        return (False, period_end(day, event.get("precision") or "day"), day, position)
+
+    return [event for _, event in sorted(events, key=order)]
+
+
+def sources_with_citers(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the sources, each with the numbers of the key facts that cite it."""
+    citers: dict[int, list[int]] = {}
+    for n, fact in enumerate(data.get("key_facts", []), 1):
+        for number in fact.get("sources", []):
+            citers.setdefault(number, []).append(n)
+    return [
+        {**source, "cited_by": citers.get(source["number"], [])}
+        for source in data.get("sources", [])
+    ]
 
 
 def share_image_of(version: PublishedVersion) -> dict[str, Any]:
@@ -138,7 +158,7 @@ def json_ld(
             {
                 "@type": "Person",
                 "name": author["name"],
-                "url": absolute_url(author_path(author["username"])),
+                "url": absolute_url(author_path(author)),
             }
             for author in data.get("authors", [])
         ],
@@ -189,16 +209,15 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         ),
         "canonical": canonical,
         "updated": updated,
-        "timeline_groups": _timeline_groups(data),
+        "past_events": [e for e in data.get("timeline", []) if e.get("kind") == "past"],
+        "watch_events": watch_events(data),
+        "sources": sources_with_citers(data),
         "policies": policy_urls(),
         "hero": hero,
         "figures": _figures_by_section(data),
         "share_image": share_image_of(version),
         "section": data["topics"][0]["name"] if data.get("topics") else "",
-        "authors": [
-            {**author, "path": author_path(author["username"])}
-            for author in data.get("authors", [])
-        ],
+        "authors": [{**author, "path": author_path(author)} for author in data.get("authors", [])],
         "json_ld": json_for_script(article),
         "breadcrumbs_json_ld": json_for_script(jsonld.breadcrumbs(data, canonical)),
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
@@ -232,6 +251,9 @@ def card_item(version: PublishedVersion) -> dict[str, Any]:
         "go_live_at": version.go_live_at,
         "number": version.number,
         "data__topics": version.data.get("topics", []),
+        "corrected": any(
+            note.get("kind") == "correction" for note in version.data.get("corrections", [])
+        ),
     }
 
 

@@ -7,7 +7,7 @@ change purges exactly the tags it makes stale, after commit:
 
 - ``explainer-<id>``: an explainer's page (and its timeline), and every page whose "Up next"
   names it, so that a withdrawal or a new headline reaches those too;
-- ``explainer:<slug>``, ``topic:<slug>``, ``stakeholder:<slug>``, ``author:<name>``: whatever
+- ``explainer:<slug>``, ``topic:<slug>``, ``stakeholder:<slug>``, ``author:<slug>``: whatever
   answers at that address, a page, a 301 or a 410 (an old slug's redirect included);
 - ``home``, ``feeds``, ``watch``, ``search``, ``corrections``, ``sitemaps``, ``pages``: the
   site-wide lists and the policy pages.
@@ -28,12 +28,12 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from articles.models import (
+    AuthorProfile,
     ListEntry,
     PublishedVersion,
     SlugRedirect,
@@ -132,11 +132,10 @@ def tags_for_explainer(explainer_id: int) -> set[str]:
             "slug", flat=True
         )
     )
-    user_model = get_user_model()
     tags.update(
-        f"author:{name}"
-        for name in user_model.objects.filter(pk__in=keys["author"]).values_list(
-            user_model.USERNAME_FIELD, flat=True
+        f"author:{slug}"
+        for slug in AuthorProfile.objects.filter(user_id__in=keys["author"]).values_list(
+            "slug", flat=True
         )
     )
     return tags

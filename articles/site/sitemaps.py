@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.models import Site
 from django.contrib.sites.requests import RequestSite
@@ -138,8 +137,7 @@ class AuthorSitemap(ListPagesSitemap):
     priority = 0.3
     kind = ListEntry.Kind.AUTHOR
     viewname = "articles:author"
-    key = get_user_model().USERNAME_FIELD
-    url_kwarg = "username"
+    key = "author_profile__slug"
 
     def owners(self) -> QuerySet:
         return public.public_authors()

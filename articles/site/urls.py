@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles.site import endpoints, previews, views
+from articles.site import authors, endpoints, previews, views
 
 app_name = "articles"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("topics/<slug:slug>/feed.rss", endpoints.topic_feed_rss, name="topic_feed_rss"),
     path("topics/<slug:slug>/feed.atom", endpoints.topic_feed_atom, name="topic_feed_atom"),
     path("stakeholders/<slug:slug>/", views.stakeholder_detail, name="stakeholder"),
-    path("authors/<str:username>/", views.author_detail, name="author"),
+    path("authors/<str:slug>/", authors.author_detail, name="author"),
     path("watch/", views.watch, name="watch"),
     path("watch.ics", endpoints.watch_ics, name="watch_ics"),
     path("search/", views.search_view, name="search"),

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.flatpages import views as flatpage_views
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -53,7 +52,7 @@ from articles.site import reads as public
 from articles.site.search import SearchResults, clean_query, search, with_snippets
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    pass
 
 PAGE_SIZE = 20
 EXPLAINER_TEMPLATE = "articles/explainer_detail.html"
@@ -354,34 +353,6 @@ def follows_old_slugs(model: type[Topic | Stakeholder], viewname: str) -> Callab
     return decorator
 
 
-class AuthorView(CardListView):
-    """A byline's published explainers. Staff with nothing live have no public page."""
-
-    template_name = AUTHOR_TEMPLATE
-    kind = ListEntry.Kind.AUTHOR
-
-    def get_owner(self) -> User:
-        user_model = get_user_model()
-        username = self.kwargs["username"]
-        if "\x00" in username:
-            # No username holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
-            raise Http404("No such author.")
-        return get_object_or_404(
-            user_model, **{user_model.USERNAME_FIELD: username}, is_active=True
-        )
-
-    def author_name(self) -> str:
-        return self.owner.get_full_name() or self.owner.get_username()
-
-    def describe(self) -> tuple[str, str, str]:
-        name = self.author_name()
-        path = reverse("articles:author", kwargs={"username": self.owner.get_username()})
-        return path, name, f"Explainers by {name} for {settings.NEWSROOM_NAME}."
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(author_name=self.author_name(), **kwargs)
-
-
 class HomeView(TemplateView):
     """The newest explainers, the next dates to watch and the topics."""
 
@@ -469,7 +440,6 @@ topic_detail = public_view(follows_old_slugs(Topic, "articles:topic")(TopicView.
 stakeholder_detail = public_view(
     follows_old_slugs(Stakeholder, "articles:stakeholder")(StakeholderView.as_view())
 )
-author_detail = public_view(AuthorView.as_view())
 search_view = public_view(SearchView.as_view())
 watch = public_view(WatchView.as_view())
 corrections = public_view(CorrectionsView.as_view())

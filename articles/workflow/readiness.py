@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from articles.models import Correction, Explainer, KeyFact, PublishedVersion, Thread
+from articles.models import Correction, Explainer, KeyFact, PublishedVersion, Thread, Viewpoint
+from articles.models.explainer import TAKEAWAY_MAX_CHARS, TAKEAWAYS_MAX, TAKEAWAYS_MIN
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,17 @@ def open_fact_questions(explainer: Explainer, facts: list[KeyFact]) -> list[str]
     ]
 
 
+def unattributed_quotes(explainer: Explainer, own_sources: set[int]) -> list[str]:
+    """Return the stakeholders whose viewpoint quotes without saying where from (a source of
+    this explainer, or a link and a date): a cited source may have been deleted since."""
+    quoted = Viewpoint.objects.filter(explainer=explainer).exclude(quote="")
+    return [
+        v.stakeholder.name
+        for v in quoted.select_related("stakeholder")
+        if v.quote_source_id not in own_sources and not (v.quote_url and v.quote_date)
+    ]
+
+
 def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]:
     """Return every readiness check for ``explainer``, passed or not, in display order.
 
@@ -113,6 +125,9 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
         n for n, f in enumerate(facts, 1) if not any(s.pk in own_sources for s in f.sources.all())
     ]
     n_sources = len(own_sources)
+    takeaways = explainer.takeaway_list()
+    long_takeaways = [n for n, t in enumerate(takeaways, 1) if len(t) > TAKEAWAY_MAX_CHARS]
+    unattributed = unattributed_quotes(explainer, own_sources)
     questions = open_fact_questions(explainer, facts)
     previous = last_published_data(explainer)
     checks = [
@@ -129,6 +144,15 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
             "Why it matters",
             _filled(explainer.why_it_matters),
             "Fill in the “Why it matters” section.",
+        ),
+        Check(
+            "takeaways",
+            f"“What to know”: {TAKEAWAYS_MIN} to {TAKEAWAYS_MAX} short takeaways",
+            TAKEAWAYS_MIN <= len(takeaways) <= TAKEAWAYS_MAX and not long_takeaways,
+            f"Write {TAKEAWAYS_MIN} to {TAKEAWAYS_MAX} takeaways in “What to know”, one a line, "
+            f"each at most {TAKEAWAY_MAX_CHARS} characters (now {len(takeaways)}"
+            + (f"; too long: {_numbers(long_takeaways)}" if long_takeaways else "")
+            + ").",
         ),
         Check("key_facts", "At least one key fact", bool(facts), "Add at least one key fact."),
         Check(
@@ -152,6 +176,13 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
             "to resolve the thread.",
         ),
         Check("sources", "At least one source", n_sources > 0, "Add at least one source."),
+        Check(
+            "quotes_attributed",
+            "Every quote says where it is from",
+            not unattributed,
+            f"Give the quotes of {', '.join(unattributed)} one of this explainer's sources, or "
+            "a link and the date they were said.",
+        ),
         Check(
             "topics",
             "At least one topic",

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.interchange import exporter
-from articles.models import Explainer, PublishedVersion, RelatedLink
+from articles.models import AuthorProfile, Explainer, PublishedVersion, RelatedLink
 from articles.publishing import freeze as publishing
 from articles.publishing import moves as publication
 from articles.publishing import preview
@@ -62,12 +62,19 @@ def fill_with_canary(explainer: Explainer, canary: str) -> None:
         why_it_matters=f"<p>Why {canary}</p>",
         hero_alt=f"Alt {canary}",
         hero_credit=f"Credit {canary}",
+        takeaways=f"Takeaway {canary}\nAnother point\nA third point",
     )
     explainer.refresh_from_db()
     source = factories.SourceFactory(explainer=explainer, citation=f"Source {canary}")
     factories.KeyFactFactory(explainer=explainer, text=f"Fact {canary}", sources=[source])
     stakeholder = factories.StakeholderFactory(name=f"Stakeholder {canary}")
-    factories.ViewpointFactory(explainer=explainer, stakeholder=stakeholder, text=f"View {canary}")
+    factories.ViewpointFactory(
+        explainer=explainer,
+        stakeholder=stakeholder,
+        text=f"View {canary}",
+        quote=f"Quote {canary}",
+        quote_source=source,
+    )
     factories.TimelineEventFactory(
         explainer=explainer,
         kind="upcoming",
@@ -137,6 +144,7 @@ def public_urls(explainer: Explainer, author, canary: str) -> list[str]:
         "/topics/canary-topic/feed.rss",
         *(f"/stakeholders/{slug}/" for slug in stakeholders),
         f"/authors/{author.username}/",
+        *(f"/authors/{p.slug}/" for p in AuthorProfile.objects.filter(user=author)),
         "/watch/",
         "/watch.ics",
         "/corrections/",

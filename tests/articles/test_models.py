@@ -16,6 +16,7 @@ from articles.models import (
     Topic,
     Transition,
 )
+from tests import factories
 from tests.factories import (
     ExplainerFactory,
     SourceFactory,
@@ -297,3 +298,55 @@ def test_transition_rows_are_append_only():
 def test_str(obj_factory, expected):
     """Objects read as their names in the admin."""
     assert str(obj_factory()) == expected
+
+
+# --- Takeaways and quotes -----------------------------------------------------------------------
+
+
+def test_takeaways_are_stored_one_a_line_without_blank_lines(db):
+    explainer = factories.ExplainerFactory(takeaways="  One.\r\n\r\nTwo   words.\n\nThree.  ")
+    explainer.refresh_from_db()
+    assert explainer.takeaways == "One.\nTwo words.\nThree."
+
+
+def test_a_takeaway_over_the_limit_is_refused_by_line(db):
+    explainer = factories.ExplainerFactory()
+    explainer.takeaways = "Short.\n" + "x" * 201
+    with pytest.raises(ValidationError) as caught:
+        explainer.clean()
+    assert "too long: line 2" in str(caught.value.message_dict["takeaways"])
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_in_error"),
+    [
+        ({"quote_url": "https://example.org/x"}, "quote"),
+        ({"quote": "Words."}, "quote_source"),
+        ({"quote": "Words.", "quote_url": "https://example.org/x"}, "quote_source"),
+        (
+            {"quote": "Words.", "quote_url": "javascript:alert(1)", "quote_date": "2026-01-01"},
+            "quote_url",
+        ),
+    ],
+)
+def test_a_quote_needs_words_and_where_they_are_from(db, fields, field_in_error):
+    viewpoint = factories.ViewpointFactory()
+    for name, value in fields.items():
+        setattr(viewpoint, name, value)
+    with pytest.raises(ValidationError) as caught:
+        viewpoint.full_clean()
+    assert field_in_error in caught.value.message_dict
+
+
+def test_a_quote_may_not_cite_another_explainers_source(db):
+    viewpoint = factories.ViewpointFactory(quote="Words.")
+    viewpoint.quote_source = factories.SourceFactory()  # of another explainer
+    with pytest.raises(ValidationError) as caught:
+        viewpoint.full_clean()
+    assert "quote_source" in caught.value.message_dict
+
+
+def test_a_quote_citing_its_own_source_is_valid(db):
+    viewpoint = factories.ViewpointFactory(quote="Words.")
+    viewpoint.quote_source = factories.SourceFactory(explainer=viewpoint.explainer)
+    viewpoint.full_clean()

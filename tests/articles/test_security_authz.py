@@ -24,6 +24,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import (
+    AuthorProfile,
     Comment,
     Explainer,
     PublishedVersion,
@@ -135,6 +136,16 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_publishedversion_change", "POST"): NOBODY,
     ("articles_publishedversion_history", "GET"): EVERYONE,
     ("articles_publishedversion_delete", "GET"): NOBODY,
+    # Author profiles: everyone sees and edits their own (the writer's, made when they were
+    # published), editors anyone's; one may add only one's own while one has none; nobody
+    # deletes one.
+    ("articles_authorprofile_changelist", "GET"): EVERYONE,
+    ("articles_authorprofile_add", "GET"): row(LOGIN, DENIED, OK, OK, OK, OK),
+    ("articles_authorprofile_change", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_authorprofile_change", "POST"): AUTHOR_AND_EDITORS,
+    ("articles_authorprofile_history", "GET"): AUTHOR_AND_EDITORS,
+    ("articles_authorprofile_delete", "GET"): NOBODY,
+    ("articles_authorprofile_delete", "POST"): NOBODY,
     # The audit trail: append-only, read by fact-checkers and editors.
     ("articles_transition_changelist", "GET"): CHECKERS_AND_EDITORS,
     ("articles_transition_add", "GET"): NOBODY,
@@ -225,6 +236,7 @@ def world(writer, other_writer, fact_checker, editor, superuser):
             "stakeholder": stakeholder,
             "publishedversion": version,
             "transition": transition,
+            "authorprofile": AuthorProfile.objects.get(user=writer),
         },
         "revision": Version.objects.get_for_object(explainer).first(),
         "deleted": Version.objects.get_deleted(Explainer).first(),
@@ -329,6 +341,7 @@ def _state(world: dict) -> tuple:
         tuple(Thread.objects.order_by("pk").values_list("pk", "resolved_at")),
         Comment.objects.count(),
         tuple(ShareLink.objects.order_by("pk").values_list("pk", "revoked_at")),
+        tuple(AuthorProfile.objects.order_by("pk").values_list("pk", "user_id", "slug", "bio")),
     )
 
 

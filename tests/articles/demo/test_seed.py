@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import stat
 
 import pytest
@@ -15,12 +16,14 @@ from django.utils import timezone
 
 from articles import demo, roles
 from articles.models import (
+    AuthorProfile,
     Correction,
     Explainer,
     KeyFact,
     PublishedVersion,
     TimelineEvent,
     Transition,
+    Viewpoint,
 )
 from articles.workflow import readiness
 
@@ -387,3 +390,31 @@ def test_export_gives_back_the_file(db, logins_file, slug):
             was = demo.read_file(plan, timezone.localdate()).key_facts[plan.correction.fact].text
             expected = expected.replace(was, plan.correction.corrected)
         assert to_text(Explainer.objects.get(slug=slug)) == expected
+
+
+@pytest.mark.parametrize("slug", PUBLISHED)
+def test_every_published_explainer_opens_with_what_to_know(seeded, client, slug):
+    """Each published demo explainer shows three to five takeaways at the top."""
+    html = client.get(f"/explainers/{slug}/").content.decode()
+    block = re.search(r'<section id="what-to-know".*?</section>', html, re.S)
+    assert block is not None
+    assert 3 <= block.group(0).count("<li>") <= 5
+
+
+def test_the_demo_has_a_quoted_viewpoint_with_its_source(seeded, client):
+    """A published demo explainer shows a direct quote attributed to one of its sources."""
+    quoted = Viewpoint.objects.exclude(quote="").filter(
+        explainer__state=Explainer.State.PUBLISHED, quote_source__isnull=False
+    )
+    viewpoint = quoted.select_related("explainer").first()
+    assert viewpoint is not None
+    html = client.get(viewpoint.explainer.get_absolute_url()).content.decode()
+    assert f"<blockquote><p>{viewpoint.quote}</p></blockquote>" in html
+    assert re.search(r"Direct quote</span>, from <a href=\"#source-\d+\">source \d+</a>", html)
+
+
+def test_the_writers_have_bios_on_their_author_pages(seeded, client):
+    profile = AuthorProfile.objects.get(user__username="writer")
+    assert profile.slug == "mira-castellanos" and profile.bio
+    html = client.get("/authors/mira-castellanos/").content.decode()
+    assert profile.bio.split(".")[0] in html

@@ -53,6 +53,7 @@ JSON_KEYS = {
     "title",
     "slug",
     "dek",
+    "takeaways",
     "what_happened",
     "background",
     "why_it_matters",
@@ -135,6 +136,8 @@ def test_export_of_admin_built_explainer() -> None:
     explainer.related_links.create(title="Not written yet", position=1)
     assert exporter.to_text(explainer) == (
         "The budget\n\n"
+        "What to know\n- The first thing to know.\n- The second thing to know.\n"
+        "- The third thing to know.\n\n"
         "What happened\nIt passed.\n\n- By 3 votes\n\n"
         "Key facts\n- It passed.\n\n"
         "Background & context\n\n"
@@ -214,7 +217,7 @@ def test_json_export_items_have_the_documented_keys() -> None:
         "accessed_on",
         "kind",
     }
-    assert set(data["viewpoints"][0]) == {"stakeholder", "text"}
+    assert set(data["viewpoints"][0]) == {"stakeholder", "text", "quote"}
     assert set(data["viewpoints"][0]["stakeholder"]) == {"id", "name", "slug", "kind"}
     assert data["timeline"] == [
         {"date": "2020-01-01", "precision": "year", "kind": "past", "text": "2020", "source": None}

@@ -745,7 +745,8 @@ def test_format_event_date_rejects_unknown_precision() -> None:
 def test_write_empty_explainer() -> None:
     """Every section is written with its canonical heading, empty ones bare."""
     assert write(ParsedExplainer(title="Only a title")) == (
-        "Only a title\n\nWhat happened\n\nKey facts\n\nBackground & context\n\nWhy it matters\n\n"
+        "Only a title\n\nWhat to know\n\nWhat happened\n\nKey facts\n\nBackground & context\n\n"
+        "Why it matters\n\n"
         "Stakeholders & viewpoints\n\nTimeline & what to watch next\n\nSources\n\nUp Next\n"
     )
 
@@ -767,7 +768,7 @@ def test_write_full_explainer() -> None:
         related=[ParsedRelated("Other")],
     )
     assert write(explainer) == (
-        "Title\n\nWhat happened\nOne line\n\nTwo\n\nKey facts\n- A fact\n\n"
+        "Title\n\nWhat to know\n\nWhat happened\nOne line\n\nTwo\n\nKey facts\n- A fact\n\n"
         "Background & context\n\nWhy it matters\n\nStakeholders & viewpoints\n- Ann: Says so\n\n"
         "Timeline & what to watch next\n- Ends May 5, 2025\n\n"
         "Sources\n- NBC - https://nbc.com\n- https://a.com\n- Book\n\nUp Next\n- Other\n"

@@ -88,8 +88,8 @@ def test_json_ld_lists_each_author_with_a_url(client, explainer):
     authors = json_ld(client, explainer)["author"]
     base = settings.NEWSROOM_BASE_URL
     assert authors == [
-        {"@type": "Person", "name": "Ada Lovelace", "url": f"{base}/authors/ada/"},
-        {"@type": "Person", "name": "Alan Turing", "url": f"{base}/authors/alan/"},
+        {"@type": "Person", "name": "Ada Lovelace", "url": f"{base}/authors/ada-lovelace/"},
+        {"@type": "Person", "name": "Alan Turing", "url": f"{base}/authors/alan-turing/"},
     ]
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Explainer, RelatedLink, TimelineEvent
+from articles.models import AuthorProfile, Explainer, RelatedLink, TimelineEvent
 from articles.publishing import freeze as publishing
 from articles.publishing import preview
 from tests import factories
@@ -47,7 +47,7 @@ def test_explainer_page_shows_title_dek_byline_and_dates(client):
     html = page(client, explainer)
     assert "<h1" in html and "Why the bridge closed" in html
     assert explainer.dek in html
-    assert f'href="{reverse("articles:author", args=["ada"])}">Ada Lovelace</a>' in html
+    assert f'href="{reverse("articles:author", args=["ada-lovelace"])}">Ada Lovelace</a>' in html
     assert re.search(
         r'Published <time datetime="\d{4}-\d\d-\d\dT[^"]+">\w+ \d+, \d{4}</time>', html
     )
@@ -153,7 +153,8 @@ def test_timeline_dates_respect_precision(client, date, precision, readable, mac
 
 
 def test_timeline_separates_past_upcoming_and_watch(client):
-    """Past events, upcoming events and items to watch are listed in separate groups."""
+    """Past events are the timeline; upcoming events and items to watch have their own
+    "What to watch" section."""
     explainer = factories.ExplainerFactory()
     factories.TimelineEventFactory(explainer=explainer, kind="past", text="The vote happened.")
     factories.TimelineEventFactory(
@@ -164,11 +165,15 @@ def test_timeline_separates_past_upcoming_and_watch(client):
     )
     publish(explainer)
     html = page(client, explainer)
-    groups = re.findall(r'<ol class="timeline-list timeline-(\w+)">(.*?)</ol>', html, re.S)
-    assert [kind for kind, _ in groups] == ["past", "upcoming", "watch"]
-    assert "The vote happened." in groups[0][1]
-    assert "Next vote." in groups[1][1]
-    assert "Whether it lasts." in groups[2][1] and "No date yet" in groups[2][1]
+    sections = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r'<section id="([\w-]+)".*?</section>', html, re.S)
+    }
+    assert "The vote happened." in sections["timeline"]
+    assert "Next vote." not in sections["timeline"]
+    assert "Next vote." in sections["what-to-watch"]
+    assert "Whether it lasts." in sections["what-to-watch"]
+    assert "No date yet" in sections["what-to-watch"]
 
 
 def test_corrections_show_with_dates(client):
@@ -444,11 +449,11 @@ def test_stakeholder_only_in_drafts_is_404(client):
 
 
 def test_author_page_lists_their_live_explainers(client):
-    """/authors/<username>/ lists the explainers with that byline."""
+    """/authors/<public slug>/ lists the explainers with that byline."""
     author = factories.UserFactory(username="grace", first_name="Grace", last_name="Hopper")
     live_explainer(authors=[author], title="Compilers explained")
     live_explainer(title="Someone else's")
-    html = client.get("/authors/grace/").content.decode()
+    html = client.get("/authors/grace-hopper/").content.decode()
     assert "Grace Hopper" in html and "Compilers explained" in html
     assert "Someone else" not in html
 
@@ -575,8 +580,9 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, n):
         grow(explainer, 3)
         publish(explainer)
     counts = {}
+    author_slug = AuthorProfile.objects.get(user=author).slug
     for url in LIST_URLS:
-        target = url.format(stakeholder="everywhere", author="prolific")
+        target = url.format(stakeholder="everywhere", author=author_slug)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(target).status_code == 200, target
         counts[target] = len(queries)

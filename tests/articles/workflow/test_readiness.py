@@ -14,7 +14,7 @@ from tests.articles.workflow_helpers import (
     desk_editor,
     explainer_in,
 )
-from tests.factories import complete_explainer
+from tests.factories import SourceFactory, complete_explainer
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,7 @@ FIRST_TIME = [
     pytest.param("topics", _no_topics, id="topics"),
     pytest.param("bylines", _no_bylines, id="bylines"),
     pytest.param("hero_alt", _image_without_alt, id="hero_alt"),
+    pytest.param("takeaways", _blank("takeaways"), id="takeaways"),
 ]
 
 
@@ -201,3 +202,55 @@ def test_publish_rechecks_readiness(writer, key, breaker):
     breaker(explainer)
     with pytest.raises(workflow.NotReady):
         publication.publish(explainer, by=desk_editor())
+
+
+@pytest.mark.parametrize(
+    ("lines", "passes"),
+    [
+        (["One."], False),
+        (["One.", "Two."], False),
+        (["One.", "Two.", "Three."], True),
+        (["One.", "Two.", "Three.", "Four.", "Five."], True),
+        (["One.", "Two.", "Three.", "Four.", "Five.", "Six."], False),
+        (["One.", "Two.", "x" * 201], False),
+    ],
+)
+def test_what_to_know_needs_three_to_five_short_takeaways(writer, lines, passes):
+    """Approval waits for 3 to 5 takeaways of at most 200 characters each."""
+    explainer = complete_explainer(authors=[writer])
+    explainer.takeaways = "\n".join(lines)
+    explainer.save()
+    failed = [c for c in readiness.failures(explainer) if c.key == "takeaways"]
+    assert (not failed) == passes
+    if failed:
+        assert f"now {len(lines)}" in failed[0].fix
+
+
+def test_fix_names_the_takeaway_that_is_too_long(writer):
+    explainer = complete_explainer(authors=[writer])
+    explainer.takeaways = "One.\n" + "x" * 201 + "\nThree."
+    explainer.save()
+    (check,) = [c for c in readiness.failures(explainer) if c.key == "takeaways"]
+    assert "too long: #2" in check.fix
+
+
+def test_a_quote_whose_source_was_deleted_holds_approval_up(writer):
+    """A quote must say where it is from: once its cited source is deleted, it does not."""
+    explainer = complete_explainer(authors=[writer])
+    extra = SourceFactory(explainer=explainer, position=5)
+    viewpoint = explainer.viewpoints.get()
+    viewpoint.quote, viewpoint.quote_source = "Exact words.", extra
+    viewpoint.save()
+    assert readiness.failures(explainer) == []
+    extra.delete()
+    (check,) = readiness.failures(explainer)
+    assert check.key == "quotes_attributed"
+    assert viewpoint.stakeholder.name in check.fix
+
+
+def test_a_quote_with_a_link_and_date_is_attributed(writer):
+    explainer = complete_explainer(authors=[writer])
+    explainer.viewpoints.update(
+        quote="Exact words.", quote_url="https://example.org/x", quote_date="2026-01-02"
+    )
+    assert readiness.failures(explainer) == []
