@@ -52,9 +52,9 @@ def test_upper_case_address_redirects_to_lower_case(client, heat_dome, typed, ca
 
 def test_redirect_keeps_the_query_string(client, heat_dome):
     """The query string goes along unchanged (its case too)."""
-    response = client.get("/Topics/Science/?page=2&utm_source=Mail")
+    response = client.get("/Topics/Science/?page=1&utm_source=Mail")
     assert response.status_code == 301
-    assert response["Location"] == "/topics/science/?page=2&utm_source=Mail"
+    assert response["Location"] == "/topics/science/?page=1&utm_source=Mail"
 
 
 @pytest.mark.parametrize(
