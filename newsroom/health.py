@@ -2,9 +2,10 @@
 
 ``/healthz`` says the process is alive and serving (no dependency is asked: a database outage
 must not get every app server restarted). ``/readyz`` says whether this server can serve now:
-the primary database, the read replica when one is configured, and the shared cache each
-answer; 503 with the failing checks named otherwise, so a load balancer takes the server out
-of rotation until they answer again.
+the primary database, the read replica when one is configured, the shared cache and the
+frontend cache that purges go to (when one is configured) each answer; 503 with the failing
+checks named otherwise, so a load balancer takes the server out of rotation until they answer
+again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+
+from articles.site import purge_backends
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,9 @@ def checks() -> dict[str, Callable[[], None]]:
         if alias != "default":
             found[f"database:{alias}"] = database_answers(alias)
     found["cache"] = cache_answers
+    backend = purge_backends.configured()
+    if backend is not None:
+        found[f"purge:{backend.name}"] = backend.reachable
     return found
 
 

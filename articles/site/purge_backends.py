@@ -10,7 +10,9 @@ stand-in server in tests or an internal gateway.
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -53,6 +55,20 @@ class Backend:
     def purge_all(self) -> None:
         raise NotImplementedError
 
+    def addresses(self) -> list[str]:
+        """The addresses purges are sent to (what ``reachable`` checks)."""
+        raise NotImplementedError
+
+    def reachable(self) -> None:
+        """Raise PurgeError unless every address purges go to accepts a connection."""
+        for address in self.addresses():
+            parts = urllib.parse.urlsplit(address)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                socket.create_connection((parts.hostname or "", port), timeout=1.0).close()
+            except OSError as error:
+                raise PurgeError(f"{address}: {error}") from error
+
 
 @dataclass(frozen=True)
 class Varnish(Backend):
@@ -72,6 +88,9 @@ class Varnish(Backend):
     def purge_all(self) -> None:
         for url in self.urls:
             send(urllib.request.Request(url, method="BAN"), self.timeout)
+
+    def addresses(self) -> list[str]:
+        return list(self.urls)
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,9 @@ class Fastly(Backend):
 
     def purge_all(self) -> None:
         self._post("purge_all", {})
+
+    def addresses(self) -> list[str]:
+        return [self.api]
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,9 @@ class Cloudflare(Backend):
 
     def purge_all(self) -> None:
         self._post({"purge_everything": True})
+
+    def addresses(self) -> list[str]:
+        return [self.api]
 
 
 # CloudFront invalidates paths, not tags: each tag becomes the paths it stands for. An
@@ -194,6 +219,9 @@ class CloudFront(Backend):
 
     def purge_all(self) -> None:
         self._invalidate(["/*"])
+
+    def addresses(self) -> list[str]:
+        return [self.api or "https://cloudfront.amazonaws.com"]
 
 
 BACKENDS: dict[str, type[Backend]] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.db import connections
 from django.db.utils import ConnectionHandler
@@ -102,3 +104,17 @@ def test_metrics_count_page_cache_hits_and_misses(client, settings):
 def test_other_methods_get_405_not_the_csrf_page(path):
     answer = Client(enforce_csrf_checks=True).post(path)
     assert answer.status_code == 405 and answer["Allow"] == "GET, HEAD"
+
+
+def test_readyz_checks_that_the_purge_backend_answers(client, settings):
+    listening = socket.create_server(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    settings.FRONTEND_CACHE_BACKEND = "varnish"
+    settings.FRONTEND_CACHE_VARNISH_URLS = [f"http://127.0.0.1:{port}"]
+    try:
+        assert client.get("/readyz").json()["checks"]["purge:varnish"] == "ok"
+    finally:
+        listening.close()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["purge:varnish"] == "failing"
