@@ -777,6 +777,9 @@ def markdown(report: dict[str, Any]) -> str:
             f"{report['seed_seconds']:.0f} s ({report['explainers'] / report['seed_seconds']:.0f}"
             " explainers/s) in this run.",
         ]
+    from bench import proxy
+
+    out += proxy.markdown(report.get("proxy"), report.get("proxy_note", ""))
     return "\n".join(out) + "\n"
 
 
@@ -818,6 +821,9 @@ def main() -> int:
         default=TARGETS_ORDER,
         metavar="PAGES",
         help=f"load only these pages (comma-separated, of {', '.join(TARGETS_ORDER)})",
+    )
+    parser.add_argument(
+        "--skip-proxy", action="store_true", help="skip the explainer page through Varnish"
     )
     parser.add_argument(
         "--pages-only",
@@ -920,6 +926,28 @@ def main() -> int:
         for server in servers.values():
             server.stop()
 
+    from bench import proxy
+
+    proxied, proxy_note = None, ""
+    if args.skip_proxy:
+        proxy_note = "--skip-proxy"
+    elif not proxy.varnish_available():
+        proxy_note = "varnish and varnish-modules are not installed"
+    else:
+        log("the explainer page through Varnish, and publish-to-visible")
+        proxied = proxy.proxy_stage(
+            env,
+            Server,
+            wrk,
+            fetch,
+            free_port,
+            path=every_path["explainer"],
+            wrk_binary=wrk_binary,
+            duration=duration,
+            rounds=args.rounds,
+            threads=args.threads,
+            connections=args.connections,
+        )
     search, admin, imported = None, {}, None
     if not args.pages_only:
         log("search latency, admin pages and import, in process")
@@ -946,6 +974,8 @@ def main() -> int:
         "search": search,
         "admin": admin,
         "import": imported,
+        "proxy": proxied,
+        "proxy_note": proxy_note,
         "import_note": (
             "--pages-only"
             if args.pages_only
