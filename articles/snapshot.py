@@ -12,13 +12,53 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from articles.models import Explainer
+from django.db.models import Max, Min, Prefetch
+
+from articles.models import ClaimRating, Explainer, RatingValue
 
 SNAPSHOT_SCHEMA = 1
 
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _stakeholder(stakeholder: Any) -> dict[str, Any]:
+    return {
+        "id": stakeholder.pk,
+        "name": stakeholder.name,
+        "slug": stakeholder.slug,
+        "kind": stakeholder.kind,
+    }
+
+
+def _ratings(ratings: Any, number_of: dict[int, int]) -> list[dict[str, Any]]:
+    """Return a viewpoint's claim ratings, each with the scale's ends as they are now."""
+    scale = RatingValue.objects.aggregate(best=Max("value"), worst=Min("value"))
+    return [
+        {
+            "claim": r.claim,
+            "claimant": _stakeholder(r.claimant) if r.claimant else None,
+            "appearance": {
+                "url": r.appearance_url,
+                "title": r.appearance_title,
+                "date": _iso(r.appeared_on),
+            },
+            "rating": {
+                "name": r.rating.name,
+                "value": r.rating.value,
+                "best": scale["best"],
+                "worst": scale["worst"],
+            },
+            "explanation": r.explanation,
+            "sources": sorted(number_of[s.pk] for s in r.sources.all() if s.pk in number_of),
+            "rated_by": r.rated_by.get_username() if r.rated_by else None,
+            "rated_at": _iso(r.rated_at),
+            "checked_by": r.checked_by.get_username() if r.checked_by else None,
+            "checked_at": _iso(r.checked_at),
+        }
+        for r in ratings
+    ]
 
 
 def snapshot(explainer: Explainer) -> dict[str, Any]:
@@ -79,15 +119,24 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
         ],
         "viewpoints": [
             {
-                "stakeholder": {
-                    "id": v.stakeholder_id,
-                    "name": v.stakeholder.name,
-                    "slug": v.stakeholder.slug,
-                    "kind": v.stakeholder.kind,
-                },
+                "stakeholder": _stakeholder(v.stakeholder),
                 "text": v.text,
+                # Only when there are some: a viewpoint without ratings keeps the data (and so
+                # the approval fingerprint) it had before ratings existed.
+                **(
+                    {"ratings": _ratings(v.claim_ratings.all(), number_of)}
+                    if v.claim_ratings.all()
+                    else {}
+                ),
             }
-            for v in explainer.viewpoints.select_related("stakeholder")
+            for v in explainer.viewpoints.select_related("stakeholder").prefetch_related(
+                Prefetch(
+                    "claim_ratings",
+                    queryset=ClaimRating.objects.select_related(
+                        "rating", "claimant", "rated_by", "checked_by"
+                    ).prefetch_related("sources"),
+                )
+            )
         ],
         "timeline": [
             {

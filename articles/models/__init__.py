@@ -7,6 +7,7 @@ functions in ``articles/workflow/`` change it.
 """
 
 from articles.models.calendar_feeds import CalendarFeedToken
+from articles.models.claims import ClaimRating, RatingValue
 from articles.models.comments import Comment, Thread
 from articles.models.entities import (
     SlugRedirect,
@@ -32,12 +33,14 @@ from articles.models.versions import ListEntry, PublishedVersion, Transition, Wa
 __all__ = [
     "Byline",
     "CalendarFeedToken",
+    "ClaimRating",
     "Comment",
     "Correction",
     "Explainer",
     "KeyFact",
     "ListEntry",
     "PublishedVersion",
+    "RatingValue",
     "RelatedLink",
     "ShareLink",
     "ShareLinkView",

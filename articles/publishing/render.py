@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import KeyFact, PublishedVersion
+from articles.publishing.claimreview import claim_reviews
 
 JSON_LD_OPEN = '<script type="application/ld+json">'
 JSON_LD_CLOSE = "</script>"
@@ -152,6 +153,9 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         article.pop("datePublished")
         article.pop("dateModified")
     updated = version.number > 1 and version.go_live_at > version.first_published_at
+    reviews = claim_reviews(
+        data, canonical, published=None if preview else version.go_live_at.isoformat()
+    )
     return {
         "version": version,
         "data": data,
@@ -170,6 +174,8 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
             for author in data.get("authors", [])
         ],
         "json_ld": json_for_script(article),
+        # One ClaimReview per claim rating, in a script of their own (a list).
+        "claim_reviews_json_ld": json_for_script(reviews) if reviews else "",
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
     }
 
