@@ -2,9 +2,9 @@
 
 For each way a working copy can hold text readers must not see, a unique canary string is put
 into every field it can reach (title, dek, sections, facts, sources, stakeholders, timeline,
-corrections, topic, claim ratings, staff threads), then every public URL is fetched; the canary must appear in
-none. Staff threads never reach readers even on a published explainer: not on its pages, nor in
-a published version's frozen data, nor in the export.
+corrections, topic, claim ratings, staff threads), then every public URL is fetched; the canary
+must appear in none. Staff threads never reach readers even on a published explainer: not on its
+pages, nor in a published version's frozen data, nor in the export.
 
 Share links show a working copy to someone without an account: an open one must add the
 explainer to no public page, a withdrawn or expired one must show nothing, and no cache may keep

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles import demo, roles
 from articles.models import (
+    ClaimRating,
     Correction,
     Explainer,
     KeyFact,
@@ -374,3 +375,20 @@ def test_export_gives_back_the_file(db, logins_file, slug):
             was = demo.read_file(plan, timezone.localdate()).key_facts[plan.correction.fact].text
             expected = expected.replace(was, plan.correction.corrected)
         assert to_text(Explainer.objects.get(slug=slug)) == expected
+
+
+def test_a_published_demo_explainer_carries_a_rated_claim(seeded, client):
+    """The demo shows claim ratings: rated by the fact-checker, checked by the editor, on the
+    public page beside the viewpoint and as ClaimReview JSON-LD."""
+    ratings = ClaimRating.objects.select_related("explainer", "rated_by", "checked_by")
+    assert ratings.exists()
+    assert {(r.rated_by.username, r.checked_by.username) for r in ratings} == {
+        ("checker", "editor")
+    }
+    explainer = ratings.first().explainer
+    assert explainer.slug in PUBLISHED
+    html = client.get(explainer.get_absolute_url()).content.decode()
+    for rating in ratings:
+        assert rating.claim in html
+        assert f"<strong>{rating.rating.name}</strong>" in html
+    assert html.count('"@type":"ClaimReview"') == ratings.count()
