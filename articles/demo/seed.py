@@ -41,6 +41,7 @@ from articles.demo.manifest import (
 from articles.interchange.importer import import_parsed
 from articles.interchange.textformat import ParsedEvent, ParsedExplainer, format_event_date, parse
 from articles.models import (
+    STARTING_SCALE,
     Byline,
     ClaimRating,
     Correction,
@@ -134,6 +135,7 @@ def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> Se
         topics = {t["slug"]: _get_or_create(Topic, t, result) for t in TOPICS}
         for spec in STAKEHOLDERS:
             _get_or_create(Stakeholder, spec, result)
+        _ensure_scale()
         new: list[tuple[DemoExplainer, Explainer]] = []
         for plan in EXPLAINERS:
             parsed = read_file(plan, today)
@@ -203,6 +205,17 @@ def _get_or_create(model: type[Listed], spec: dict[str, str], result: SeedResult
         obj.save()
         result.created[str(model._meta.verbose_name_plural)] += 1
     return obj
+
+
+def _ensure_scale() -> None:
+    """Give the rating scale the starting verdicts the demo uses, if it lacks them.
+
+    Migration 0024 seeds them; a database emptied since (a test's flush) or a scale whose
+    editors left a number or name free gets back only what is missing, nothing renamed.
+    """
+    for name, value, description in STARTING_SCALE:
+        if not RatingValue.objects.filter(Q(name=name) | Q(value=value)).exists():
+            RatingValue.objects.create(name=name, value=value, description=description)
 
 
 def _link_up_next(explainer: Explainer) -> None:

@@ -40,7 +40,7 @@ RATED_FIELDS = frozenset(
 
 class ClaimRatingForm(CitingForm):
     sources = SourceNumbersField(
-        label="sources",
+        label="Sources",
         help_text="The numbers of the sources the explanation relies on, as the Sources are "
         "numbered: 1, 3.",
     )
@@ -86,7 +86,8 @@ class ClaimRatingForm(CitingForm):
         return self.instance.pk is None or bool(RATED_FIELDS & set(self.changed_data))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("checked") and "checked" in self.changed_data:
             # Four eyes: the rater of the rating as it will read after this save.
             own = self.rewritten() or not workflow.can_check_rating(

@@ -7,7 +7,7 @@ functions in ``articles/workflow/`` change it.
 """
 
 from articles.models.calendar_feeds import CalendarFeedToken
-from articles.models.claims import ClaimRating, RatingValue
+from articles.models.claims import STARTING_SCALE, ClaimRating, RatingValue
 from articles.models.comments import Comment, Thread
 from articles.models.entities import (
     SlugRedirect,
@@ -31,6 +31,7 @@ from articles.models.sharing import ShareLink, ShareLinkView
 from articles.models.versions import ListEntry, PublishedVersion, Transition, WatchItem, period_end
 
 __all__ = [
+    "STARTING_SCALE",
     "Byline",
     "CalendarFeedToken",
     "ClaimRating",

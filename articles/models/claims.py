@@ -17,6 +17,15 @@ from articles.models.entities import Stakeholder
 from articles.models.explainer import Explainer
 from articles.models.parts import Source, Viewpoint, http_url_validator
 
+# The scale a newsroom starts with (migration 0024 keeps its own copy, as migrations do); editors
+# rename, add or remove values in the admin.
+STARTING_SCALE = (
+    ("Accurate", 4, "The claim is correct and nothing important is left out."),
+    ("Unproven", 3, "The evidence available can neither confirm nor refute the claim."),
+    ("Misleading", 2, "Partly correct, but it leaves out or distorts what changes its meaning."),
+    ("False", 1, "The claim is wrong."),
+)
+
 
 class RatingValue(models.Model):
     """One verdict of the newsroom's rating scale; the scale is every value there is."""
@@ -116,10 +125,6 @@ class ClaimRating(models.Model):
     @property
     def is_checked(self) -> bool:
         return self.checked_at is not None
-
-    def made_by(self) -> Stakeholder:
-        """Return who made the claim: the named claimant, else the viewpoint's stakeholder."""
-        return self.claimant if self.claimant_id else self.viewpoint.stakeholder
 
     def clean(self) -> None:
         own = not (self.viewpoint_id and self.explainer_id) or (

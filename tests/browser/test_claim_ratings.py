@@ -12,13 +12,22 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from articles import roles
-from articles.models import ClaimRating, Explainer, RatingValue
+from articles.models import STARTING_SCALE, ClaimRating, Explainer, RatingValue
 from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests.articles.workflow_helpers import explainer_in, user_in
 from tests.browser import ui
 
 PREFIX = "claim_ratings"
+
+
+@pytest.fixture(autouse=True)
+def scale() -> None:
+    """The starting rating scale (a browser test's database is flushed of the migration's)."""
+    for name, value, description in STARTING_SCALE:
+        RatingValue.objects.get_or_create(
+            name=name, defaults={"value": value, "description": description}
+        )
 
 
 @pytest.fixture
@@ -51,7 +60,7 @@ def rate_a_claim(page: Page, explainer: Explainer) -> None:
 
 
 def test_a_rating_is_made_by_one_fact_checker_and_checked_by_another(
-    open_page, in_review, checker, editor
+    open_page, in_review, checker, editor, screenshots_dir
 ):
     """The rater's own tick is refused with a reason; the editor's is stamped with their name."""
     page = open_page(checker)
@@ -59,7 +68,7 @@ def test_a_rating_is_made_by_one_fact_checker_and_checked_by_another(
     rating = ClaimRating.objects.get(explainer=in_review)
     assert rating.rated_by == checker
     row = page.locator(f"#{PREFIX}-0")
-    expect(row.locator(".field-rated_by_name .readonly")).to_have_text("Ines Okoro")
+    expect(row.locator(".fieldBox.field-rated_by_name .readonly")).to_have_text("Ines Okoro")
     # Still in review: rating is the review's own work, not an edit of the text.
     in_review.refresh_from_db()
     assert in_review.state == Explainer.State.IN_REVIEW
@@ -82,10 +91,12 @@ def test_a_rating_is_made_by_one_fact_checker_and_checked_by_another(
     rating.refresh_from_db()
     assert rating.checked_by == editor
     name = editor.get_full_name() or editor.get_username()
-    expect(desk.locator(f"#{PREFIX}-0 .field-checked_by_name .readonly")).to_have_text(name)
+    checked_by = desk.locator(f"#{PREFIX}-0 .fieldBox.field-checked_by_name .readonly")
+    expect(checked_by).to_have_text(name)
     expect(desk.locator('.workflow-checklist [data-check="ratings_checked"]')).to_have_class(
         "passed"
     )
+    desk.locator(f"#{PREFIX}-group").screenshot(path=screenshots_dir / "claim-rating-desk.png")
 
 
 def test_a_writer_reads_ratings_without_a_form(open_page, in_review, writer, checker, editor):
