@@ -70,9 +70,20 @@ class ClaimRatingForm(CitingForm):
             "explanation": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, editing_user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        editing_user: Any = None,
+        choices: dict[str, list[Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.editing_user = editing_user
+        # The viewpoint and verdict options, read once per formset rather than once per row.
+        for name, options in (choices or {}).items():
+            if name in self.fields:
+                field = self.fields[name]
+                getattr(field.widget, "widget", field.widget).choices = options
         if self.instance.pk is not None:
             cited = [source.pk for source in self.instance.sources.all()]
             self.initial["sources"] = self.source_numbers.numbers_of(cited)
@@ -104,9 +115,27 @@ class ClaimRatingForm(CitingForm):
 
 class ClaimRatingFormSet(CitingFormSet):
     editing_user = None  # set per request by ClaimRatingInline.get_formset
+    SHARED_CHOICES = ("viewpoint", "rating")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices: dict[str, list[Any]] | None = None
+
+    def shared_choices(self) -> dict[str, list[Any]]:
+        """Return the options of the row's select boxes, read from the database once."""
+        if self.choices is None:
+            fields = self.form.base_fields
+            self.choices = {
+                name: list(fields[name].choices) for name in self.SHARED_CHOICES if name in fields
+            }
+        return self.choices
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "editing_user": self.editing_user}
+        return {
+            **super().get_form_kwargs(index),
+            "editing_user": self.editing_user,
+            "choices": self.shared_choices(),
+        }
 
 
 def stamp_claim_ratings(formset, *, user) -> None:
