@@ -32,9 +32,20 @@ def _stakeholder(stakeholder: Any) -> dict[str, Any]:
     }
 
 
-def _ratings(ratings: Any, number_of: dict[int, int]) -> list[dict[str, Any]]:
-    """Return a viewpoint's claim ratings, each with the scale's ends as they are now."""
-    scale = RatingValue.objects.aggregate(best=Max("value"), worst=Min("value"))
+def _viewpoints(explainer: Explainer) -> list[Any]:
+    """Return the explainer's viewpoints with their stakeholders and claim ratings."""
+    ratings = ClaimRating.objects.select_related("rating", "claimant", "rated_by", "checked_by")
+    return list(
+        explainer.viewpoints.select_related("stakeholder").prefetch_related(
+            Prefetch("claim_ratings", queryset=ratings.prefetch_related("sources"))
+        )
+    )
+
+
+def _ratings(
+    ratings: Any, number_of: dict[int, int], scale: dict[str, int | None]
+) -> list[dict[str, Any]]:
+    """Return a viewpoint's claim ratings, each with the scale's ends (``scale``)."""
     return [
         {
             "claim": r.claim,
@@ -67,6 +78,10 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
     number_of = {source.pk: n for n, source in enumerate(sources, start=1)}
     facts = explainer.key_facts.prefetch_related("sources").select_related("checked_by")
     bylines = explainer.byline_set.select_related("author")
+    viewpoints = _viewpoints(explainer)
+    # The scale's best and worst values as they are now, read only when something is rated.
+    rated = any(v.claim_ratings.all() for v in viewpoints)
+    scale = RatingValue.objects.aggregate(best=Max("value"), worst=Min("value")) if rated else {}
     return {
         "schema": SNAPSHOT_SCHEMA,
         "title": explainer.title,
@@ -124,19 +139,12 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
                 # Only when there are some: a viewpoint without ratings keeps the data (and so
                 # the approval fingerprint) it had before ratings existed.
                 **(
-                    {"ratings": _ratings(v.claim_ratings.all(), number_of)}
+                    {"ratings": _ratings(v.claim_ratings.all(), number_of, scale)}
                     if v.claim_ratings.all()
                     else {}
                 ),
             }
-            for v in explainer.viewpoints.select_related("stakeholder").prefetch_related(
-                Prefetch(
-                    "claim_ratings",
-                    queryset=ClaimRating.objects.select_related(
-                        "rating", "claimant", "rated_by", "checked_by"
-                    ).prefetch_related("sources"),
-                )
-            )
+            for v in viewpoints
         ],
         "timeline": [
             {

@@ -82,8 +82,9 @@ class ClaimRatingForm(CitingForm):
         # The viewpoint and verdict options, read once per formset rather than once per row.
         for name, options in (choices or {}).items():
             if name in self.fields:
-                field = self.fields[name]
-                getattr(field.widget, "widget", field.widget).choices = options
+                widget: Any = self.fields[name].widget
+                # The admin wraps a select in its "add/change" links; the options are inside.
+                getattr(widget, "widget", widget).choices = options
         if self.instance.pk is not None:
             cited = [source.pk for source in self.instance.sources.all()]
             self.initial["sources"] = self.source_numbers.numbers_of(cited)
