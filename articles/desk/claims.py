@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.desk.forms import CitingForm, CitingFormSet
@@ -19,7 +20,7 @@ from articles.desk.inlines import RowLimitMixin, RowQueriesMixin
 from articles.desk.people import name_of
 from articles.desk.positions import form_number
 from articles.desk.sources import SourceNumbersField
-from articles.models import ClaimRating, RatingValue, Source, Viewpoint
+from articles.models import ClaimRating, RatingValue, Source, Stakeholder, Viewpoint
 from articles.workflow import moves as workflow
 
 # The fields that make up what a rating says; changing any of them makes a new rating.
@@ -79,7 +80,7 @@ class ClaimRatingForm(CitingForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.editing_user = editing_user
-        # The viewpoint and verdict options, read once per formset rather than once per row.
+        # The viewpoint, claimant and verdict options, read once per formset, not once per row.
         for name, options in (choices or {}).items():
             if name in self.fields:
                 widget: Any = self.fields[name].widget
@@ -116,7 +117,7 @@ class ClaimRatingForm(CitingForm):
 
 class ClaimRatingFormSet(CitingFormSet):
     editing_user = None  # set per request by ClaimRatingInline.get_formset
-    SHARED_CHOICES = ("viewpoint", "rating")
+    SHARED_CHOICES = ("viewpoint", "claimant", "rating")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,7 +179,7 @@ class ClaimRatingInline(RowLimitMixin, RowQueriesMixin, admin.StackedInline):
         ("checked", "checked_by_name", "checked_at"),
     ]
     readonly_fields = ["number", "rated_by_name", "rated_at", "checked_by_name", "checked_at"]
-    autocomplete_fields = ["claimant"]
+    # Read-only rows (a writer's) show the viewpoint, claimant and verdict by name.
     row_select_related = ("viewpoint__stakeholder", "claimant", "rating", "rated_by", "checked_by")
     row_prefetch_related = ("sources",)
     verbose_name = "claim rating"
@@ -227,8 +228,18 @@ class ClaimRatingInline(RowLimitMixin, RowQueriesMixin, admin.StackedInline):
                 else Viewpoint.objects.none()
             )
             field.help_text = "The viewpoint that makes the claim; save a new viewpoint first."
-            widget = getattr(field.widget, "widget", field.widget)
-            widget.choices = field.choices
+        claimant = formset.form.base_fields.get("claimant")
+        if claimant is not None:
+            # The explainer's own stakeholders, and any a rating names already.
+            claimant.queryset = (
+                Stakeholder.objects.filter(
+                    Q(viewpoints__explainer=obj)
+                    | Q(pk__in=ClaimRating.objects.filter(explainer=obj).values("claimant"))
+                ).distinct()
+                if obj is not None
+                else Stakeholder.objects.none()
+            )
+            claimant.empty_label = "The viewpoint's stakeholder"
         return type(formset.__name__, (formset,), {"editing_user": request.user})
 
     @admin.display(description="number")

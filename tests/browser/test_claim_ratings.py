@@ -17,6 +17,7 @@ from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from tests.articles.workflow_helpers import explainer_in, user_in
 from tests.browser import ui
+from tests.browser.test_accessibility import assert_accessible
 
 PREFIX = "claim_ratings"
 
@@ -145,3 +146,21 @@ def test_readers_see_the_published_rating_beside_the_viewpoint(
     assert sizes["scroll"] <= sizes["client"], sizes
     card.scroll_into_view_if_needed()
     reader.screenshot(path=screenshots_dir / f"claim-rating-{width}.png", full_page=True)
+
+
+def test_ratings_on_the_desk_and_the_page_have_no_serious_violations(
+    open_page, in_review, checker, editor
+):
+    """axe finds nothing serious in the change form's rating rows nor in the published rating."""
+    page = open_page(checker)
+    rate_a_claim(page, in_review)  # a fact-checker's form: the story is read-only, no editors
+    assert_accessible(page)
+    ClaimRating.objects.filter(explainer=in_review).update(
+        checked_by=editor, checked_at=timezone.now()
+    )
+    workflow.approve(in_review, by=user_in(roles.FACT_CHECKER, "second_checker"))
+    publication.publish(in_review, by=editor)
+    reader = open_page()
+    reader.goto(in_review.get_absolute_url())
+    expect(reader.locator(".claim-rating")).to_have_count(1)
+    assert_accessible(reader)

@@ -30,7 +30,7 @@ def new_rating(data: dict, explainer: Explainer, **fields: str) -> dict:
     """Add a filled-in new rating row to the form data."""
     n = int(data[f"{PREFIX}-TOTAL_FORMS"])
     row = {
-        "viewpoint": str(explainer.viewpoints.get().pk),
+        "viewpoint": str(explainer.viewpoints.order_by("position", "pk").first().pk),
         "claim": "The levy pays for the whole barrier.",
         "appearance_title": "Council meeting of 3 March",
         "appearance_url": "https://example.org/minutes",
@@ -187,3 +187,21 @@ def test_a_verdict_in_use_cannot_be_deleted(client, editor, fact_checker):
     url = reverse("admin:articles_ratingvalue_delete", args=[rating.rating_id])
     client.post(url, {"post": "yes"})
     assert RatingValue.objects.filter(pk=rating.rating_id).exists()
+
+
+def test_a_claimant_outside_this_explainer_is_refused(client, fact_checker, in_review):
+    """The claimant is one of this explainer's stakeholders; another is "Select a valid choice"."""
+    outsider = factories.StakeholderFactory()
+    data = new_rating(opened(client, fact_checker, in_review), in_review, claimant=str(outsider.pk))
+    response = client.post(change_url(in_review), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ClaimRating.objects.exists()
+
+
+def test_the_claimant_may_be_another_stakeholder_of_this_explainer(client, fact_checker, in_review):
+    """A claim quoted in one viewpoint may be made by another stakeholder of the explainer."""
+    other = factories.ViewpointFactory(explainer=in_review, position=5).stakeholder
+    data = new_rating(opened(client, fact_checker, in_review), in_review, claimant=str(other.pk))
+    assert client.post(change_url(in_review), data).status_code == 302
+    assert ClaimRating.objects.get().claimant == other
