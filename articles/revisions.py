@@ -1,10 +1,11 @@
 """What a django-reversion revision of an explainer holds.
 
 Every save of a working copy (the desk's, an import's) is a revision that follows the inlines
-(bylines, key facts, sources, viewpoints, timeline, corrections, "Up next" links), so a revert
-brings back the whole explainer as it was. The workflow fields are left out on purpose:
-reverting is an edit of the text, never a way to bring back an old approval, state or lock
-version (the desk then sends the working copy back to draft like any other edit).
+(bylines, key facts, sources, viewpoints and their claim ratings, timeline, corrections, "Up
+next" links), so a revert brings back the whole explainer as it was. The workflow fields are
+left out on purpose: reverting is an edit of the text, never a way to bring back an old
+approval, state or lock version (the desk then sends the working copy back to draft like any
+other edit).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import reversion
 
 from articles.models import (
     Byline,
+    ClaimRating,
     Correction,
     Explainer,
     Figure,
@@ -34,6 +36,7 @@ FOLLOWED = (
     "key_facts",
     "sources",
     "viewpoints",
+    "claim_ratings",
     "timeline",
     "corrections",
     "related_links",
@@ -48,6 +51,7 @@ def register() -> None:
         KeyFact,
         Source,
         Viewpoint,
+        ClaimRating,
         TimelineEvent,
         Correction,
         RelatedLink,

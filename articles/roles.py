@@ -34,6 +34,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("stakeholder", "add", "view"),
         *_crud("topic", "view"),
         *_crud("publishedversion", "view"),
+        # Claim ratings are the fact-checkers' verdicts: writers read them, never set them.
+        *_crud("claimrating", "view"),
+        *_crud("ratingvalue", "view"),
     ],
     FACT_CHECKER: [
         # change_explainer opens the change form; the admin makes the text read-only for them.
@@ -44,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("keyfact", "change", "view"),
         *[p for m in _CONTENT for p in _crud(m, "view")],
         *_crud("source", "add", "change", "view"),
+        *_crud("claimrating", "add", "change", "delete", "view"),
+        *_crud("ratingvalue", "view"),
         *_crud("stakeholder", "view"),
         *_crud("topic", "view"),
         *_crud("publishedversion", "view"),
@@ -62,6 +67,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # legal risk); writers and fact-checkers see the links on the change form, no more.
         "share_explainer",
         *[p for m in _CONTENT for p in _crud(m, "add", "change", "delete", "view")],
+        *_crud("claimrating", "add", "change", "delete", "view"),
+        # The newsroom's rating scale is an editor's to keep.
+        *_crud("ratingvalue", "add", "change", "delete", "view"),
         *_crud("stakeholder", "add", "change", "delete", "view"),
         *_crud("topic", "add", "change", "delete", "view"),
         *_crud("publishedversion", "view"),

@@ -12,7 +12,9 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from articles.models import Explainer, Viewpoint
+from django.db.models import Max, Min, Prefetch
+
+from articles.models import ClaimRating, Explainer, RatingValue, Viewpoint
 
 SNAPSHOT_SCHEMA = 1
 
@@ -33,12 +35,65 @@ def _quote(viewpoint: Viewpoint, number_of: dict[int, int]) -> dict[str, Any] | 
     }
 
 
+def _stakeholder(stakeholder: Any) -> dict[str, Any]:
+    return {
+        "id": stakeholder.pk,
+        "name": stakeholder.name,
+        "slug": stakeholder.slug,
+        "kind": stakeholder.kind,
+    }
+
+
+def _viewpoints(explainer: Explainer) -> list[Any]:
+    """Return the explainer's viewpoints with their stakeholders and claim ratings."""
+    ratings = ClaimRating.objects.select_related("rating", "claimant", "rated_by", "checked_by")
+    return list(
+        explainer.viewpoints.select_related("stakeholder").prefetch_related(
+            Prefetch("claim_ratings", queryset=ratings.prefetch_related("sources"))
+        )
+    )
+
+
+def _ratings(
+    ratings: Any, number_of: dict[int, int], scale: dict[str, int | None]
+) -> list[dict[str, Any]]:
+    """Return a viewpoint's claim ratings, each with the scale's ends (``scale``)."""
+    return [
+        {
+            "claim": r.claim,
+            "claimant": _stakeholder(r.claimant) if r.claimant else None,
+            "appearance": {
+                "url": r.appearance_url,
+                "title": r.appearance_title,
+                "date": _iso(r.appeared_on),
+            },
+            "rating": {
+                "name": r.rating.name,
+                "value": r.rating.value,
+                "best": scale["best"],
+                "worst": scale["worst"],
+            },
+            "explanation": r.explanation,
+            "sources": sorted(number_of[s.pk] for s in r.sources.all() if s.pk in number_of),
+            "rated_by": r.rated_by.get_username() if r.rated_by else None,
+            "rated_at": _iso(r.rated_at),
+            "checked_by": r.checked_by.get_username() if r.checked_by else None,
+            "checked_at": _iso(r.checked_at),
+        }
+        for r in ratings
+    ]
+
+
 def snapshot(explainer: Explainer) -> dict[str, Any]:
     """Return the explainer's content as JSON-ready data with stable keys."""
     sources = list(explainer.sources.all())
     number_of = {source.pk: n for n, source in enumerate(sources, start=1)}
     facts = explainer.key_facts.prefetch_related("sources").select_related("checked_by")
     bylines = explainer.byline_set.select_related("author")
+    viewpoints = _viewpoints(explainer)
+    # The scale's best and worst values as they are now, read only when something is rated.
+    rated = any(v.claim_ratings.all() for v in viewpoints)
+    scale = RatingValue.objects.aggregate(best=Max("value"), worst=Min("value")) if rated else {}
     data: dict[str, Any] = {
         "schema": SNAPSHOT_SCHEMA,
         "title": explainer.title,
@@ -95,16 +150,18 @@ def snapshot(explainer: Explainer) -> dict[str, Any]:
         ],
         "viewpoints": [
             {
-                "stakeholder": {
-                    "id": v.stakeholder_id,
-                    "name": v.stakeholder.name,
-                    "slug": v.stakeholder.slug,
-                    "kind": v.stakeholder.kind,
-                },
+                "stakeholder": _stakeholder(v.stakeholder),
                 "text": v.text,
                 "quote": _quote(v, number_of),
+                # Only when there are some: a viewpoint without ratings keeps the data (and so
+                # the approval fingerprint) it had before ratings existed.
+                **(
+                    {"ratings": _ratings(v.claim_ratings.all(), number_of, scale)}
+                    if v.claim_ratings.all()
+                    else {}
+                ),
             }
-            for v in explainer.viewpoints.select_related("stakeholder")
+            for v in viewpoints
         ],
         "timeline": [
             {

@@ -104,6 +104,35 @@ class ViewpointFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
 
 
+def rating_value(name: str = "Misleading") -> models.RatingValue:
+    """Return a value of the rating scale the migration seeds (Accurate 4 … False 1)."""
+    return models.RatingValue.objects.get(name=name)
+
+
+class ClaimRatingFactory(factory.django.DjangoModelFactory):
+    """An unchecked rating of a claim in a viewpoint (its explainer is the viewpoint's)."""
+
+    class Meta:
+        model = models.ClaimRating
+        skip_postgeneration_save = True
+
+    viewpoint = factory.SubFactory(ViewpointFactory)
+    explainer = factory.LazyAttribute(lambda r: r.viewpoint.explainer)
+    claim = factory.Sequence(lambda n: f"Claim number {n} is what they said.")
+    appearance_title = "Council meeting"
+    appearance_url = "https://example.org/meeting"
+    appeared_on = datetime.date(2025, 3, 14)
+    rating = factory.LazyFunction(rating_value)
+    explanation = "The figures say otherwise."
+    rated_by = factory.SubFactory(UserFactory)
+    position = factory.Sequence(int)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
+
+
 class TimelineEventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.TimelineEvent

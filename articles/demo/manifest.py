@@ -4,10 +4,10 @@ Each demo explainer is a file in the import format (``explainers/<slug>.txt``,
 docs/text-format.md). The format carries the words; this module carries the rest, as a desk
 would add it after an import:
 the slug and dek, topics and bylines, the details of each source, which sources back each key
-fact and each timeline event, the state the explainer is taken to, and the correction made after
-it was first published. Topics and stakeholders are created before any file is imported, so
-that the files' viewpoints land on these stakeholders (matched by name) with their kinds and
-descriptions.
+fact and each timeline event, the claims the fact-checker rates in review, the state the
+explainer is taken to, and the correction made after it was first published. Topics and
+stakeholders are created before any file is imported, so that the files' viewpoints land on
+these stakeholders (matched by name) with their kinds and descriptions.
 
 The explainers were written for this project. Two are general-knowledge pieces (leap seconds,
 heat domes); the stories set in Port Alder are invented, and so are the Port Alder bodies and
@@ -333,6 +333,20 @@ class DemoPicture:
 
 
 @dataclass(frozen=True)
+class DemoClaimRating:
+    """A claim from a viewpoint, rated by the fact-checker and checked by the editor."""
+
+    stakeholder: str  # the slug of the stakeholder whose viewpoint makes the claim
+    claim: str  # as quoted
+    appearance: str  # where it was made
+    appeared_on: date | None
+    verdict: str  # a name on the rating scale (migration 0029 seeds it)
+    explanation: str
+    sources: tuple[str, ...]  # the keys of the sources the explanation relies on
+    url: str = ""  # the appearance's address, if it can be linked
+
+
+@dataclass(frozen=True)
 class DemoExplainer:
     slug: str  # the file is explainers/<slug>.txt
     dek: str
@@ -346,6 +360,7 @@ class DemoExplainer:
     correction: DemoCorrection | None = None
     hero: DemoPicture | None = None
     figures: tuple[DemoPicture, ...] = ()
+    ratings: tuple[DemoClaimRating, ...] = ()
 
 
 LEAP_SECOND = DemoExplainer(
@@ -451,6 +466,29 @@ FOUR_DAY_WEEK = DemoExplainer(
         text="An earlier version of this explainer gave the board's vote as 4–3. "
         "The board voted 5–2.",
         change_note="Corrected the board's vote count (5–2, not 4–3).",
+    ),
+    ratings=(
+        DemoClaimRating(
+            stakeholder="port-alder-unified-school-district",
+            claim="The four-day week closes our budget gap.",
+            appearance="Port Alder school board meeting, public session",
+            appeared_on=date(2026, 10, 14),
+            verdict="Misleading",
+            explanation="The district's own figures put the saving at about $2.3 million a "
+            "year, a little over half of the $4.1 million shortfall projected for the following "
+            "school year. The rest must still come from cuts or new money.",
+            sources=("outlook", "minutes"),
+        ),
+        DemoClaimRating(
+            stakeholder="port-alder-education-association",
+            claim="Most of our teachers asked for this change.",
+            appearance="Port Alder school board meeting, public comment",
+            appeared_on=date(2026, 10, 14),
+            verdict="Accurate",
+            explanation="In the district's May 2026 survey, 71 percent of the teachers who "
+            "answered favoured a four-day week.",
+            sources=("survey",),
+        ),
     ),
 )
 

@@ -3,9 +3,10 @@
 Each file in ``explainers/`` is imported as a draft by its first author, exactly as a reporter's
 file would be; the writer then adds on the desk what the format cannot carry (the manifest), and
 the explainer is taken to its demo state through the real workflow: the writer submits, the
-fact-checker checks the key facts and approves, the editor publishes. The demo's audit trail,
-approvals and versions are therefore the ones the desk itself would have made. Last, the desk's
-work in progress is staged (``activity``): staff threads, a share link, a scheduled revision.
+fact-checker rates the claims the manifest lists (the editor checks the ratings), checks the key
+facts and approves, the editor publishes. The demo's audit trail, approvals and versions are
+therefore the ones the desk itself would have made. Last, the desk's work in progress is staged
+(``activity``): staff threads, a share link, a scheduled revision.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from articles.demo.manifest import (
     EXPLAINERS,
     STAKEHOLDERS,
     TOPICS,
+    DemoClaimRating,
     DemoCorrection,
     DemoExplainer,
     resolve_when,
@@ -42,13 +44,16 @@ from articles.demo.manifest import (
 from articles.interchange.importer import import_parsed
 from articles.interchange.textformat import ParsedEvent, ParsedExplainer, format_event_date, parse
 from articles.models import (
+    STARTING_SCALE,
     AuthorProfile,
     Byline,
+    ClaimRating,
     Correction,
     Explainer,
     Figure,
     KeyFact,
     PublishedVersion,
+    RatingValue,
     RelatedLink,
     Source,
     Stakeholder,
@@ -141,6 +146,7 @@ def seed(*, stdout: Writer | None = None, logins_file: Path | None = None) -> Se
         topics = {t["slug"]: _get_or_create(Topic, t, result) for t in TOPICS}
         for spec in STAKEHOLDERS:
             _get_or_create(Stakeholder, spec, result)
+        _ensure_scale()
         new: list[tuple[DemoExplainer, Explainer]] = []
         for plan in EXPLAINERS:
             parsed = read_file(plan, today)
@@ -213,6 +219,17 @@ def _get_or_create(model: type[Listed], spec: dict[str, str], result: SeedResult
         obj.save()
         result.created[str(model._meta.verbose_name_plural)] += 1
     return obj
+
+
+def _ensure_scale() -> None:
+    """Give the rating scale the starting verdicts the demo uses, if it lacks them.
+
+    Migration 0024 seeds them; a database emptied since (a test's flush) or a scale whose
+    editors left a number or name free gets back only what is missing, nothing renamed.
+    """
+    for name, value, description in STARTING_SCALE:
+        if not RatingValue.objects.filter(Q(name=name) | Q(value=value)).exists():
+            RatingValue.objects.create(name=name, value=value, description=description)
 
 
 def _link_up_next(explainer: Explainer) -> None:
@@ -308,7 +325,7 @@ def _advance(
         workflow.submit(explainer, by=writer, comment="Ready for fact-checking.")
         workflow.assign(explainer, by=editor, assignee=checker, due=today + timedelta(days=3))
     elif plan.state == Explainer.State.PUBLISHED:
-        _publish(explainer, writer=writer, checker=checker, editor=editor)
+        _publish(explainer, writer=writer, checker=checker, editor=editor, plan=plan)
         result.published.append(explainer.slug)
         if plan.correction is not None:
             _correct(explainer, plan.correction, writer=writer, checker=checker, editor=editor)
@@ -322,14 +339,67 @@ def _publish(
     editor: User,
     change_note: str = "First publication",
     check_note: str = CHECKED,
+    plan: DemoExplainer | None = None,
 ) -> PublishedVersion:
     # workflow.publish files the working copy's change note with the version it makes.
     Explainer.objects.filter(pk=explainer.pk).update(change_note=change_note)
     explainer.refresh_from_db()
     workflow.submit(explainer, by=writer, comment="Ready for fact-checking.")
+    if plan is not None:
+        _rate_claims(explainer, plan, checker=checker, editor=editor)
     _check_facts(explainer, by=checker, note=check_note)
     workflow.approve(explainer, by=checker, comment="Every key fact checked against its sources.")
     return publication.publish(explainer, by=editor, comment=change_note)
+
+
+def _rate_claims(explainer: Explainer, plan: DemoExplainer, *, checker: User, editor: User) -> None:
+    """Rate the plan's claims as the fact-checker, then check the ratings as the editor."""
+    if not plan.ratings:
+        return
+    keyed = dict(
+        zip(
+            (details.key for details in plan.sources),
+            explainer.sources.order_by("position", "pk"),
+            strict=True,
+        )
+    )
+    with reversion.create_revision():
+        reversion.set_user(checker)
+        reversion.set_comment("Claims rated.")
+        for position, spec in enumerate(plan.ratings):
+            _rate(explainer, spec, position, keyed, by=checker)
+        reversion.add_to_revision(explainer)
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        reversion.set_comment("Claim ratings checked.")
+        explainer.claim_ratings.update(checked_by=editor, checked_at=timezone.now())
+        reversion.add_to_revision(explainer)
+
+
+def _rate(
+    explainer: Explainer,
+    spec: DemoClaimRating,
+    position: int,
+    keyed: dict[str, Source],
+    *,
+    by: User,
+) -> None:
+    rating = ClaimRating(
+        explainer=explainer,
+        viewpoint=explainer.viewpoints.get(stakeholder__slug=spec.stakeholder),
+        position=position,
+        claim=spec.claim,
+        appearance_title=spec.appearance,
+        appearance_url=spec.url,
+        appeared_on=spec.appeared_on,
+        rating=RatingValue.objects.get(name=spec.verdict),
+        explanation=spec.explanation,
+        rated_by=by,
+        rated_at=timezone.now(),
+    )
+    rating.full_clean()
+    rating.save()
+    rating.sources.set([keyed[key] for key in spec.sources])
 
 
 def _check_facts(explainer: Explainer, *, by: User, note: str) -> None:
@@ -384,6 +454,7 @@ def _count(explainer: Explainer, result: SeedResult) -> None:
         KeyFact,
         Source,
         Viewpoint,
+        ClaimRating,
         TimelineEvent,
         RelatedLink,
         Correction,

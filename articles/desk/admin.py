@@ -34,6 +34,7 @@ from articles import entities, revisions, richtext
 from articles.desk import columns, conflicts, search
 from articles.desk.bulk import BulkActionsMixin
 from articles.desk.calendar_views import CalendarAdminMixin
+from articles.desk.claims import ClaimRatingInline, stamp_claim_ratings
 from articles.desk.comments import CommentsAdminMixin, with_threads
 from articles.desk.deletion import ReadableDeletionMixin
 from articles.desk.forms import EntityForm, ExplainerForm, SourceNumbersFormSet
@@ -67,6 +68,7 @@ from articles.desk.timeline_admin import TimelineAdminMixin
 from articles.desk.workflow_panel import WorkflowAdminMixin
 from articles.models import (
     Byline,
+    ClaimRating,
     Explainer,
     KeyFact,
     PublishedVersion,
@@ -194,6 +196,7 @@ class ExplainerAdmin(
         with_threads(KeyFactInline, Thread.Anchor.FACT),
         with_threads(SourceInline, Thread.Anchor.SOURCE),
         with_threads(ViewpointInline, Thread.Anchor.VIEWPOINT),
+        ClaimRatingInline,
         with_threads(TimelineEventInline, Thread.Anchor.TIMELINE),
         FigureInline,
         CorrectionInline,
@@ -438,14 +441,20 @@ class ExplainerAdmin(
     def save_formset(self, request, form, formset, change):
         if formset.model is KeyFact:
             stamp_fact_checks(formset, user=request.user)
+        if formset.model is ClaimRating:
+            stamp_claim_ratings(formset, user=request.user)
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
             self.write_row(form.instance, form)
         form.save_m2m()
-        # Sources first: key facts and timeline items may cite a source added in this save.
-        for formset in sorted(formsets, key=lambda formset: formset.model is not Source):
+        # Sources first: key facts, claim ratings and timeline items may cite a source added
+        # in this save. Claim ratings before viewpoints: a viewpoint deleted now takes its
+        # ratings with it.
+        for formset in sorted(
+            formsets, key=lambda fs: (fs.model is not Source, fs.model is not ClaimRating)
+        ):
             self.save_formset(request, form, formset, change=change)
         obj = form.instance
         user = request.user

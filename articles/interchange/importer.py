@@ -229,7 +229,7 @@ def _write_inlines(
 ) -> dict[str, list[Any]]:
     """Write every inline; for a new explainer, return the rows written by related name."""
     if update:
-        # Nothing else points at these rows, so they are written afresh.
+        # Written afresh; the claim ratings of the old viewpoints go with them.
         Viewpoint.objects.filter(explainer=explainer).delete()
         TimelineEvent.objects.filter(explainer=explainer).delete()
         RelatedLink.objects.filter(explainer=explainer).delete()

@@ -8,6 +8,7 @@ functions in ``articles/workflow/`` change it.
 
 from articles.models.authors import AuthorProfile
 from articles.models.calendar_feeds import CalendarFeedToken
+from articles.models.claims import STARTING_SCALE, ClaimRating, RatingValue
 from articles.models.comments import Comment, Thread
 from articles.models.entities import (
     SlugRedirect,
@@ -33,8 +34,10 @@ from articles.models.versions import ListEntry, PublishedVersion, Transition, Wa
 
 __all__ = [
     "AuthorProfile",
+    "STARTING_SCALE",
     "Byline",
     "CalendarFeedToken",
+    "ClaimRating",
     "Comment",
     "Correction",
     "Explainer",
@@ -42,6 +45,7 @@ __all__ = [
     "KeyFact",
     "ListEntry",
     "PublishedVersion",
+    "RatingValue",
     "RelatedLink",
     "ShareLink",
     "ShareLinkView",

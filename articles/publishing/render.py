@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import KeyFact, PublishedVersion, WatchItem, period_end
 from articles.publishing import jsonld
+from articles.publishing.claimreview import claim_reviews
 from articles.publishing.images import (
     absolute,
     figure_picture,
@@ -200,6 +201,9 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         article.pop("datePublished")
         article.pop("dateModified")
     updated = version.number > 1 and version.go_live_at > version.first_published_at
+    reviews = claim_reviews(
+        data, canonical, published=None if preview else version.go_live_at.isoformat()
+    )
     return {
         "version": version,
         "data": data,
@@ -220,6 +224,8 @@ def render_context(version: PublishedVersion, *, preview: bool = False) -> dict[
         "authors": [{**author, "path": author_path(author)} for author in data.get("authors", [])],
         "json_ld": json_for_script(article),
         "breadcrumbs_json_ld": json_for_script(jsonld.breadcrumbs(data, canonical)),
+        # One ClaimReview per claim rating, in a script of their own (a list).
+        "claim_reviews_json_ld": json_for_script(reviews) if reviews else "",
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
     }
 

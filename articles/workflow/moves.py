@@ -41,7 +41,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Byline, Explainer, PublishedVersion, Transition
+from articles.models import Byline, ClaimRating, Explainer, PublishedVersion, Transition
 from articles.snapshot import content_digest, snapshot
 from articles.workflow import notifications, readiness
 
@@ -172,6 +172,16 @@ def can_check_facts(user: Viewer, explainer: Explainer) -> bool:
     return _perm(user, "check_facts")
 
 
+def can_rate_claims(user: Viewer, explainer: Explainer) -> bool:
+    """Return True if ``user`` may add, change or delete the claim ratings of ``explainer``."""
+    return _perm(user, "check_facts") and _perm(user, "change_claimrating")
+
+
+def can_check_rating(user: Viewer, rating: ClaimRating) -> bool:
+    """Return True if ``user`` may check ``rating``: a fact-checker who did not rate it."""
+    return can_rate_claims(user, rating.explainer) and rating.rated_by_id != user.pk
+
+
 def can_submit(user: Viewer, explainer: Explainer) -> bool:
     """Return True if ``user`` may submit ``explainer``: an author of it, or an editor."""
     return _perm(user, "submit_explainer") and (
@@ -273,16 +283,22 @@ _CHECK_KEYS = frozenset({"check", "checked_by", "checked_at", "sources"})
 
 
 def text_digest(data: dict[str, Any]) -> str:
-    """Return a fingerprint of a snapshot's text, leaving out the fact checks.
+    """Return a fingerprint of a snapshot's text, leaving out the fact checks and claim ratings.
 
-    Fact-checkers set the checks (status, note, supporting sources) while an explainer is in
-    review; that is the review itself and must not send it back to draft. Any other change does.
+    Fact-checkers set the checks (status, note, supporting sources) and rate claims while an
+    explainer is in review; that is the review itself and must not send it back to draft. Any
+    other change does.
     """
     facts = [
         {k: v for k, v in fact.items() if k not in _CHECK_KEYS}
         for fact in data.get("key_facts", [])
     ]
-    return content_digest({**data, "key_facts": facts})
+    # Claim ratings are the fact-checkers' own work during review, as the checks are.
+    viewpoints = [
+        {k: v for k, v in viewpoint.items() if k != "ratings"}
+        for viewpoint in data.get("viewpoints", [])
+    ]
+    return content_digest({**data, "key_facts": facts, "viewpoints": viewpoints})
 
 
 # The moves.

@@ -17,7 +17,15 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from articles.models import Correction, Explainer, KeyFact, PublishedVersion, Thread, Viewpoint
+from articles.models import (
+    ClaimRating,
+    Correction,
+    Explainer,
+    KeyFact,
+    PublishedVersion,
+    Thread,
+    Viewpoint,
+)
 from articles.models.explainer import TAKEAWAY_MAX_CHARS, TAKEAWAYS_MAX, TAKEAWAYS_MIN
 
 
@@ -124,6 +132,16 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
     unsourced = [
         n for n, f in enumerate(facts, 1) if not any(s.pk in own_sources for s in f.sources.all())
     ]
+    # Numbered as the change form's claim ratings table numbers them.
+    ratings = list(
+        ClaimRating.objects.filter(explainer=explainer)
+        .order_by("position", "pk")
+        .prefetch_related("sources")
+    )
+    unchecked_ratings = [n for n, r in enumerate(ratings, 1) if not r.is_checked]
+    unsourced_ratings = [
+        n for n, r in enumerate(ratings, 1) if not any(s.pk in own_sources for s in r.sources.all())
+    ]
     n_sources = len(own_sources)
     takeaways = explainer.takeaway_list()
     long_takeaways = [n for n, t in enumerate(takeaways, 1) if len(t) > TAKEAWAY_MAX_CHARS]
@@ -174,6 +192,20 @@ def checklist(explainer: Explainer, *, substantive: bool = False) -> list[Check]
             not questions,
             " ".join(questions) + " Answer it, then ask its starter, an author or an editor "
             "to resolve the thread.",
+        ),
+        Check(
+            "ratings_checked",
+            "Every claim rating checked",
+            not unchecked_ratings,
+            f"A fact-checker other than the one who rated them must check claim ratings "
+            f"{_numbers(unchecked_ratings)}.",
+        ),
+        Check(
+            "ratings_sourced",
+            "Every claim rating cites a source",
+            not unsourced_ratings,
+            f"Type the number of at least one source in the Sources box of claim ratings "
+            f"{_numbers(unsourced_ratings)}.",
         ),
         Check("sources", "At least one source", n_sources > 0, "Add at least one source."),
         Check(

@@ -2,9 +2,9 @@
 
 For each way a working copy can hold text readers must not see, a unique canary string is put
 into every field it can reach (title, dek, sections, facts, sources, stakeholders, timeline,
-corrections, topic, staff threads), then every public URL is fetched; the canary must appear in
-none. Staff threads never reach readers even on a published explainer: not on its pages, nor in
-a published version's frozen data, nor in the export.
+corrections, topic, claim ratings, staff threads), then every public URL is fetched; the canary
+must appear in none. Staff threads never reach readers even on a published explainer: not on its
+pages, nor in a published version's frozen data, nor in the export.
 
 Share links show a working copy to someone without an account: an open one must add the
 explainer to no public page, a withdrawn or expired one must show nothing, and no cache may keep
@@ -25,7 +25,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.interchange import exporter
-from articles.models import AuthorProfile, Explainer, PublishedVersion, RelatedLink
+from articles.models import (
+    AuthorProfile,
+    ClaimRating,
+    Explainer,
+    PublishedVersion,
+    RatingValue,
+    RelatedLink,
+)
 from articles.publishing import freeze as publishing
 from articles.publishing import moves as publication
 from articles.publishing import preview
@@ -68,12 +75,24 @@ def fill_with_canary(explainer: Explainer, canary: str) -> None:
     source = factories.SourceFactory(explainer=explainer, citation=f"Source {canary}")
     factories.KeyFactFactory(explainer=explainer, text=f"Fact {canary}", sources=[source])
     stakeholder = factories.StakeholderFactory(name=f"Stakeholder {canary}")
-    factories.ViewpointFactory(
+    viewpoint = factories.ViewpointFactory(
         explainer=explainer,
         stakeholder=stakeholder,
         text=f"View {canary}",
         quote=f"Quote {canary}",
         quote_source=source,
+    )
+    # A claim rating under review: its claim, where it appeared, its explanation and a verdict
+    # of the scale named only here.
+    verdict = RatingValue.objects.create(name=f"Verdict {canary}", value=90)
+    factories.ClaimRatingFactory(
+        viewpoint=viewpoint,
+        claim=f"Claim {canary}",
+        appearance_title=f"Appearance {canary}",
+        appearance_url=f"https://example.org/{canary}",
+        explanation=f"Explanation {canary}",
+        rating=verdict,
+        sources=[source],
     )
     factories.TimelineEventFactory(
         explainer=explainer,
@@ -219,6 +238,54 @@ def test_the_live_version_is_still_served_beside_unpublished_edits(client):
     response = client.get(explainer.get_absolute_url())
     assert response.status_code == 200
     assert "Something happened that readers need explained." in response.content.decode()
+
+
+def _rated_and_published(client):
+    """Return a published explainer whose viewpoint has a checked rating, and its address."""
+    explainer = factories.complete_explainer(slug="rated-leak")
+    rating = factories.ClaimRatingFactory(
+        viewpoint=explainer.viewpoints.get(),
+        claim="The bridge will open in spring.",
+        rating=factories.rating_value("Misleading"),
+        sources=[explainer.sources.get()],
+        checked_by=desk_editor(),
+        checked_at=timezone.now(),
+    )
+    publish(explainer)
+    url = explainer.get_absolute_url()
+    assert "Misleading" in client.get(url).content.decode()  # the published rating shows
+    return explainer, rating, url
+
+
+def test_a_rating_added_to_a_published_explainer_waits_for_publication(client):
+    """A new rating on the working copy reaches no reader, page or JSON-LD, until published."""
+    explainer, _rating, url = _rated_and_published(client)
+    canary = "CanaryXqNewRating"
+    factories.ClaimRatingFactory(
+        viewpoint=explainer.viewpoints.get(),
+        claim=f"Claim {canary}",
+        explanation=f"Explanation {canary}",
+        sources=[explainer.sources.get()],
+    )
+    Explainer.objects.filter(pk=explainer.pk).update(state=Explainer.State.DRAFT)
+    author = explainer.byline_set.get().author
+    leaked = [u for u in public_urls(explainer, author, canary) if canary in client.get(u).text]
+    assert leaked == []
+    publish(explainer)
+    assert canary in client.get(url).content.decode()
+
+
+def test_a_changed_verdict_stays_off_the_page_until_published(client):
+    """Changing a published rating's verdict on the working copy leaves readers the old one."""
+    explainer, rating, url = _rated_and_published(client)
+    rating.rating = factories.rating_value("False")
+    rating.checked_by = rating.checked_at = None
+    rating.save()
+    Explainer.objects.filter(pk=explainer.pk).update(state=Explainer.State.DRAFT)
+    html = client.get(url).content.decode()
+    assert "<strong>Misleading</strong>" in html and "<strong>False</strong>" not in html
+    assert '"alternateName":"Misleading"' in html and '"alternateName":"False"' not in html
+    assert ClaimRating.objects.get(pk=rating.pk).rating.name == "False"
 
 
 def test_comments_on_a_published_explainer_never_reach_readers(client):

@@ -28,6 +28,7 @@ from articles.models import (
     Comment,
     Explainer,
     PublishedVersion,
+    RatingValue,
     RelatedLink,
     ShareLink,
     Stakeholder,
@@ -129,6 +130,15 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("articles_stakeholder_history", "GET"): EVERYONE,
     ("articles_stakeholder_delete", "GET"): EDITORS,
     ("articles_stakeholder_delete", "POST"): EDITORS,
+    # The rating scale: editors keep it; everyone on the desk may look.
+    ("articles_ratingvalue_changelist", "GET"): EVERYONE,
+    ("articles_ratingvalue_add", "GET"): EDITORS,
+    ("articles_ratingvalue_add", "POST"): EDITORS,
+    ("articles_ratingvalue_change", "GET"): EVERYONE,
+    ("articles_ratingvalue_change", "POST"): EDITORS,
+    ("articles_ratingvalue_history", "GET"): EVERYONE,
+    ("articles_ratingvalue_delete", "GET"): EDITORS,
+    ("articles_ratingvalue_delete", "POST"): EDITORS,
     # Published versions: read-only for everyone, superusers included.
     ("articles_publishedversion_changelist", "GET"): EVERYONE,
     ("articles_publishedversion_add", "GET"): NOBODY,
@@ -234,6 +244,8 @@ def world(writer, other_writer, fact_checker, editor, superuser):
             "explainer": explainer,
             "topic": topic,
             "stakeholder": stakeholder,
+            # Not one a rating uses: deleting that one is refused (PROTECT) whoever asks.
+            "ratingvalue": RatingValue.objects.create(name="Half true", value=7),
             "publishedversion": version,
             "transition": transition,
             "authorprofile": AuthorProfile.objects.get(user=writer),
@@ -257,6 +269,8 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
     data: dict = {}
     if model in ("topic", "stakeholder") and suffix in ("add", "change"):
         data = {"name": f"Edited {suffix}", "slug": f"edited-{suffix}", "kind": "group"}
+    if model == "ratingvalue" and suffix in ("add", "change"):
+        data = {"name": f"Edited {suffix}", "value": {"add": 8, "change": 7}[suffix]}
     match suffix:
         case "changelist":
             return base, data
@@ -338,6 +352,7 @@ def _state(world: dict) -> tuple:
         sorted(m.objects.count() for m in [type(o) for o in world["objects"].values()]),
         tuple(Topic.objects.order_by("pk").values_list("pk", "name", "slug", "description")),
         tuple(Stakeholder.objects.order_by("pk").values_list("pk", "name", "slug", "kind")),
+        tuple(RatingValue.objects.order_by("pk").values_list("pk", "name", "value")),
         tuple(Thread.objects.order_by("pk").values_list("pk", "resolved_at")),
         Comment.objects.count(),
         tuple(ShareLink.objects.order_by("pk").values_list("pk", "revoked_at")),
@@ -361,7 +376,7 @@ ACTS = {
 # that "ok" means the row really was written (a 200 could be a form shown again with errors).
 ENTITY_EDITS = {
     f"articles_{model}_{verb}"
-    for model in ("topic", "stakeholder")
+    for model in ("topic", "stakeholder", "ratingvalue")
     for verb in ("add", "change", "delete")
 }
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles import demo, roles
 from articles.models import (
     AuthorProfile,
+    ClaimRating,
     Correction,
     Explainer,
     KeyFact,
@@ -418,3 +419,20 @@ def test_the_writers_have_bios_on_their_author_pages(seeded, client):
     assert profile.slug == "mira-castellanos" and profile.bio
     html = client.get("/authors/mira-castellanos/").content.decode()
     assert profile.bio.split(".")[0] in html
+
+
+def test_a_published_demo_explainer_carries_a_rated_claim(seeded, client):
+    """The demo shows claim ratings: rated by the fact-checker, checked by the editor, on the
+    public page beside the viewpoint and as ClaimReview JSON-LD."""
+    ratings = ClaimRating.objects.select_related("explainer", "rated_by", "checked_by")
+    assert ratings.exists()
+    assert {(r.rated_by.username, r.checked_by.username) for r in ratings} == {
+        ("checker", "editor")
+    }
+    explainer = ratings.first().explainer
+    assert explainer.slug in PUBLISHED
+    html = client.get(explainer.get_absolute_url()).content.decode()
+    for rating in ratings:
+        assert rating.claim in html
+        assert f"<strong>{rating.rating.name}</strong>" in html
+    assert html.count('"@type":"ClaimReview"') == ratings.count()

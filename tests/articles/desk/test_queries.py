@@ -37,7 +37,14 @@ def _fill(explainer: models.Explainer, rows: int) -> None:
             checked_by=checker,
             checked_at=timezone.now(),
         )
-        factories.ViewpointFactory(explainer=explainer, position=n)
+        viewpoint = factories.ViewpointFactory(explainer=explainer, position=n)
+        factories.ClaimRatingFactory(
+            viewpoint=viewpoint,
+            position=n,
+            rated_by=checker,
+            claimant=factories.StakeholderFactory(),
+            sources=sources[: 1 + n % 2],
+        )
         factories.TimelineEventFactory(explainer=explainer, position=n, source=sources[n])
         factories.CorrectionFactory(explainer=explainer, dated=datetime.date(2025, 1, 1 + n % 28))
         target = factories.ExplainerFactory()
