@@ -23,11 +23,12 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.templatetags.static import static
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.specs import ImageSpec
 from PIL import Image, features
 from pilkit.processors import ResizeToFill, Transpose
+
+from articles.publishing.jsonld import lasting_static_url
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +225,7 @@ def site_image() -> dict[str, Any]:
     """Return the site's own share card (og:image and JSON-LD ``image`` of pages without one)."""
     width, height = SITE_IMAGE_SIZE
     return {
-        "url": absolute(static(settings.NEWSROOM_SHARE_IMAGE)),
+        "url": lasting_static_url(settings.NEWSROOM_SHARE_IMAGE),
         "width": width,
         "height": height,
         "type": MIME_TYPES["JPEG"],

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.templatetags.static import static
 from django.urls import reverse
 
 from articles.templatetags.newsroom import absolute as _absolute
@@ -26,9 +25,19 @@ def home_url() -> str:
     return _absolute(reverse("articles:home"))
 
 
+def lasting_static_url(path: str) -> str:
+    """Return the absolute address of a static file by its plain name (``STATIC_URL`` + path).
+
+    Explainer pages are rendered when published and kept, so not ``static()``: the hashed name
+    it gives changes whenever the file does, and after the next deployment the old one is gone
+    (and it needs the manifest, which a publish must not depend on). WhiteNoise serves the
+    plain name as well."""
+    return _absolute(settings.STATIC_URL + path)
+
+
 def logo_url() -> str:
     """Return the absolute address of the publication's logo (settings.NEWSROOM_LOGO)."""
-    return _absolute(static(settings.NEWSROOM_LOGO))
+    return lasting_static_url(settings.NEWSROOM_LOGO)
 
 
 def organization() -> dict[str, Any]:

@@ -41,7 +41,7 @@ SITE_PAGES = {
     "/": "The Newsroom",
     "/topics/science/": "Science",
     "/stakeholders/{stakeholder}/": "{stakeholder_name}",
-    "/authors/ada/": "Ada Lovelace",
+    "/authors/ada-lovelace/": "Ada Lovelace",
     "/watch/": "What to watch",
     "/corrections/": "Corrections",
     "/about/corrections-policy/": "Corrections policy",
