@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -56,6 +57,19 @@ class Varnish:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+    def wait(self, timeout: float = 30) -> None:
+        """Return once Varnish accepts connections; raise if it exits or never does."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"varnishd exited with {self.process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"varnishd did not start within {timeout} s")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -141,6 +155,7 @@ def proxy_stage(
     }
     server = server_class(proxied, "behind Varnish", page_cache=True)
     varnish = Varnish(server.port, varnish_port)
+    varnish.wait()
     # This process publishes, so it purges too.
     settings.FRONTEND_CACHE_BACKEND = "varnish"
     settings.FRONTEND_CACHE_VARNISH_URLS = [varnish_url]

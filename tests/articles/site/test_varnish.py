@@ -8,29 +8,23 @@ Needs varnishd and varnish-modules (apt). Without them the tests are skipped, ex
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from articles.models import Explainer
 from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
+from bench.proxy import Varnish, varnish_available
 from tests.articles.workflow_helpers import desk_checker, desk_editor, explainer_in
-from tests.paths import REPO
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-VCL = REPO / "deploy" / "varnish" / "default.vcl"
 # Publishing purges before the move returns; this bounds only the two local round trips.
 VISIBLE_WITHIN = 1.0
-XKEY = list(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so"))
 
 
 def free_port() -> int:
@@ -47,60 +41,14 @@ def get(url: str) -> tuple[int, dict[str, str], str]:
         return error.code, dict(error.headers.items()), error.read().decode()
 
 
-class Varnish:
-    def __init__(self, backend_port: int) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.workdir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
-        vcl = VCL.read_text().replace('.port = "8000"', f'.port = "{backend_port}"')
-        (self.workdir / "default.vcl").write_text(vcl)
-        self.workdir.chmod(0o755)
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                shutil.which("varnishd") or "varnishd",
-                "-F",
-                "-f",
-                str(self.workdir / "default.vcl"),
-                "-a",
-                f"127.0.0.1:{self.port}",
-                "-n",
-                str(self.workdir / "state"),
-                "-s",
-                "malloc,32m",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-
-    def wait(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"varnishd exited: {self.process.stderr.read().decode()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        pytest.fail("varnishd did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-
 @pytest.fixture
 def varnish(live_server, settings):
-    if shutil.which("varnishd") is None or not XKEY:
+    if not varnish_available():
         if os.environ.get("CI"):
             pytest.fail("CI needs varnish and varnish-modules (apt) for the proxy tests")
         pytest.skip("varnishd with vmod-xkey is not installed")
     port = int(live_server.url.rsplit(":", 1)[1])
-    proxy = Varnish(port)
+    proxy = Varnish(port, free_port())
     try:
         proxy.wait()
         settings.FRONTEND_CACHE_BACKEND = "varnish"
