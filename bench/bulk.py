@@ -40,6 +40,7 @@ from django.utils.text import slugify
 
 from articles import roles
 from articles.models import (
+    AuthorProfile,
     Byline,
     Correction,
     Explainer,
@@ -113,7 +114,7 @@ KIND_CITATIONS = [
 class Pools:
     """The shared rows explainers draw on, as plain data that worker processes can receive."""
 
-    writers: tuple[tuple[int, str, str], ...]  # (id, username, full name)
+    writers: tuple[tuple[int, str, str, str], ...]  # (id, username, full name, public slug)
     checker: tuple[int, str]
     editor: int
     topics: tuple[tuple[int, str, str], ...]  # (id, name, slug)
@@ -161,6 +162,8 @@ def pools(rng: random.Random) -> Pools:
         ignore_conflicts=True,
     )
     writers = list(user_model.objects.filter(username__in=names).order_by("username"))
+    # Their author pages' addresses, as publishing would make them (AuthorProfile).
+    slugs = {pk: profile.slug for pk, profile in AuthorProfile.for_users(writers).items()}
     writer_group = Group.objects.filter(name=roles.WRITER).first()
     if writer_group is not None:
         writer_group.user_set.add(*writers)
@@ -192,7 +195,8 @@ def pools(rng: random.Random) -> Pools:
     )
     return Pools(
         writers=tuple(
-            (w.pk, w.get_username(), w.get_full_name() or w.get_username()) for w in writers
+            (w.pk, w.get_username(), w.get_full_name() or w.get_username(), slugs[w.pk])
+            for w in writers
         ),
         checker=(checker.pk, checker.get_username()),
         editor=editor.pk,
@@ -326,12 +330,14 @@ def snapshot_data(plan: dict[str, Any], pools: Pools) -> dict[str, Any]:
         "title": e["title"],
         "slug": e["slug"],
         "dek": e["dek"],
+        "takeaways": [],
         "what_happened": e["what_happened"],
         "background": e["background"],
         "why_it_matters": e["why_it_matters"],
         "topics": [{"id": pk, "name": name, "slug": slug} for pk, name, slug in plan["topics"]],
         "authors": [
-            {"id": pk, "username": username, "name": name} for pk, username, name in plan["authors"]
+            {"id": pk, "username": username, "name": name, "slug": slug}
+            for pk, username, name, slug in plan["authors"]
         ],
         "hero": None,
         "key_facts": [
@@ -360,6 +366,7 @@ def snapshot_data(plan: dict[str, Any], pools: Pools) -> dict[str, Any]:
             {
                 "stakeholder": {"id": pk, "name": name, "slug": slug, "kind": kind},
                 "text": v["text"],
+                "quote": None,
             }
             for v in plan["viewpoints"]
             for pk, name, slug, kind in [v["stakeholder"]]

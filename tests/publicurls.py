@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles.models import Explainer, Stakeholder, Topic
+from articles.models import AuthorProfile, Explainer, Stakeholder, Topic
 from articles.publishing import preview
 
 
@@ -47,10 +47,11 @@ def public_urls(
                 kwargs[param] = topic.slug
             elif param == "slug" and "stakeholder" in name:
                 kwargs[param] = stakeholder.slug
+            elif param == "slug" and "author" in name:
+                author = explainer.byline_set.first().author
+                kwargs[param] = AuthorProfile.for_users([author])[author.pk].slug
             elif param == "slug":
                 kwargs[param] = explainer.slug
-            elif param == "username" and "author" in name:
-                kwargs[param] = explainer.byline_set.first().author.get_username()
             elif param in {"pk", "id", "explainer_id"}:
                 kwargs[param] = explainer.pk
             else:

@@ -31,10 +31,10 @@ def search_text(data: dict[str, Any]) -> str:
 
     from django.utils.html import strip_tags
 
-    parts = [*data.get("takeaways", [])]
-    parts += [
+    parts = [
         unescape(strip_tags(data[k])) for k in ("what_happened", "background", "why_it_matters")
     ]
+    parts += data.get("takeaways", [])
     parts += [f["text"] for f in data["key_facts"]]
     parts += [v["stakeholder"]["name"] + " " + v["text"] for v in data["viewpoints"]]
     parts += [v["quote"]["text"] for v in data["viewpoints"] if v.get("quote")]

@@ -39,10 +39,11 @@ def test_every_explainer_is_live(seeded):
 
 
 def test_version_data_is_what_publishing_would_freeze(seeded):
-    """The stored data equals snapshot() of the working copy written."""
+    """The stored data equals what freeze() stores: snapshot() of the working copy written,
+    with the authors' public slugs."""
     for explainer in seeded:
         version = explainer.versions.get()
-        assert version.data == snapshot(explainer)
+        assert version.data == publishing.with_author_slugs(snapshot(explainer))
 
 
 def test_version_html_is_what_publishing_would_render(seeded):
@@ -83,7 +84,7 @@ def test_public_pages_of_a_seeded_explainer_answer(seeded, client):
     for name, slug in (
         ("articles:topic", data["topics"][0]["slug"]),
         ("articles:stakeholder", data["viewpoints"][0]["stakeholder"]["slug"]),
-        ("articles:author", data["authors"][0]["username"]),
+        ("articles:author", data["authors"][0]["slug"]),
     ):
         response = client.get(reverse(name, args=[slug]))
         assert response.status_code == 200, name

@@ -18,7 +18,7 @@ def heat_dome():
     explainer = factories.complete_explainer(
         title="What is a heat dome",
         slug="what-is-a-heat-dome",
-        authors=[factories.UserFactory(username="ada")],
+        authors=[factories.UserFactory(username="ada", first_name="Ada", last_name="")],
     )
     stakeholder = factories.StakeholderFactory(slug="met-office")
     factories.ViewpointFactory(explainer=explainer, stakeholder=stakeholder, position=5)
@@ -66,10 +66,14 @@ def test_upper_case_address_of_nothing_is_still_404(client, heat_dome, typed):
     assert client.get(typed).status_code == 404
 
 
-def test_lower_case_and_existing_mixed_case_addresses_are_served_as_they_are(client, db):
-    """A mixed-case username's own page is served, not redirected."""
-    live_explainer(authors=[factories.UserFactory(username="JSmith")])
-    assert client.get("/authors/JSmith/").status_code == 200
+def test_an_old_mixed_case_login_name_address_reaches_the_author_page(client, db):
+    """An author's old address by a mixed-case login name still leads to their slug page."""
+    live_explainer(
+        authors=[factories.UserFactory(username="JSmith", first_name="Jo", last_name="Smith")]
+    )
+    response = client.get("/authors/JSmith/", follow=True)
+    assert response.redirect_chain[-1][0] == "/authors/jo-smith/"
+    assert response.status_code == 200
 
 
 def test_preview_and_share_tokens_are_not_lower_cased(client, editor):

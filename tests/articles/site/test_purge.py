@@ -129,7 +129,7 @@ def test_cloudflare_tags_are_comma_separated(client, settings):
 def test_publishing_purges_the_explainer_its_lists_and_the_site_wide_pages(
     varnish, django_capture_on_commit_callbacks
 ):
-    author = factories.UserFactory(username="ana")
+    author = factories.UserFactory(username="ana", first_name="Ana", last_name="")
     with django_capture_on_commit_callbacks(execute=True):
         explainer = explainer_in(State.PUBLISHED, authors=[author], slug="first")
     stakeholder = explainer.viewpoints.get().stakeholder

@@ -68,7 +68,7 @@ def test_sitemap_lastmod_is_the_live_version_time(client):
 def test_sitemap_lists_home_watch_and_author_pages(client):
     """Home, watch and each live byline's author page are in the sitemap; a byline on a draft
     only is not."""
-    writer = factories.UserFactory(username="ada")
+    writer = factories.UserFactory(username="ada", first_name="Ada", last_name="")
     factories.complete_explainer(authors=[factories.UserFactory(username="drafty")])
     live_explainer(authors=[writer])
     base = settings.NEWSROOM_BASE_URL
@@ -79,7 +79,7 @@ def test_sitemap_lists_home_watch_and_author_pages(client):
 
 def test_every_sitemap_lastmod_is_a_full_moment(client):
     """Every URL carries a lastmod with date, time and offset."""
-    live_explainer(authors=[factories.UserFactory(username="ada")])
+    live_explainer(authors=[factories.UserFactory(username="ada", first_name="Ada", last_name="")])
     urls = lastmods(client)
     assert len(urls) == 6  # home, watch, the explainer, its topic, stakeholder and author
     for location, lastmod in urls.items():
@@ -90,7 +90,7 @@ def test_every_sitemap_lastmod_is_a_full_moment(client):
 def test_list_pages_lastmod_is_their_newest_live_explainer(client):
     """A topic's and an author's lastmod is the newest go-live on their list; home's is the
     newest of all."""
-    ada = factories.UserFactory(username="ada")
+    ada = factories.UserFactory(username="ada", first_name="Ada", last_name="")
     older = factories.complete_explainer(authors=[ada])
     publish(older, go_live_at=timezone.now() - datetime.timedelta(days=5))
     other = factories.TopicFactory(name="Other", slug="other")

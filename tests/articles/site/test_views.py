@@ -471,7 +471,9 @@ def test_author_with_nothing_live_is_404(client):
 )
 def test_bad_page_numbers_are_404(client, url, page_param):
     """A malformed or out-of-range ?page= is 404, not page 1 under another address."""
-    explainer = live_explainer(authors=[factories.UserFactory(username="ada")])
+    explainer = live_explainer(
+        authors=[factories.UserFactory(username="ada", first_name="Ada", last_name="")]
+    )
     url = url.format(stakeholder=explainer.viewpoints.get().stakeholder.slug)
     assert client.get(url).status_code == 200
     assert client.get(f"{url}?page=1").status_code == 200
