@@ -264,6 +264,10 @@ NEWSROOM_BASE_URL = env.str("NEWSROOM_BASE_URL", default="http://localhost:8000"
 # How long an editor's edit lock on an explainer lasts without renewal (their open change form
 # renews it; articles/workflow/locks.py).
 NEWSROOM_LOCK_MINUTES = env.int("NEWSROOM_LOCK_MINUTES", default=30)
+# Whether the change form says who else has the explainer open (a heartbeat every few seconds,
+# articles/desk/presence.py). The browser tests turn it off where they do not test it: on
+# SQLite, a heartbeat landing while a test's database is flushed locks its tables.
+NEWSROOM_PRESENCE = env.bool("NEWSROOM_PRESENCE", default=True)
 # Cache-Control on anonymous public pages: browsers keep a page briefly, a CDN longer (publishing
 # purges the server-side page cache; a CDN is trusted to expire within s-maxage).
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)

@@ -62,6 +62,7 @@ def lock_panel(request: HttpRequest, obj: Explainer, admin_name: str) -> dict[st
         "heartbeat_url": reverse(f"{admin_name}:articles_explainer_presence", args=args),
         "leave_url": reverse(f"{admin_name}:articles_explainer_presence_leave", args=args),
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
+        "presence": settings.NEWSROOM_PRESENCE,
         # The page was drawn read-only because of the lock: the script says when that changes.
         "read_only": obj.locked_for(user),
     }

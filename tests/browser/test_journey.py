@@ -42,6 +42,8 @@ HEADINGS = [
     "Sources",
 ]
 
+# "What to know": three takeaways, as the readiness checklist asks.
+TAKEAWAYS = "The change takes a year.\nDetours add time.\nThe council says the work is overdue."
 IMPORT_TITLE = "What the new ferry timetable changes"
 IMPORT_TEXT = f"""{IMPORT_TITLE}
 
@@ -82,6 +84,7 @@ def write_explainer(page: Page, topic, stakeholder) -> int:
     page.locator("#id_title").press_sequentially(TITLE)
     expect(page.locator("#id_slug")).to_have_value("why-the-harbour-bridge-is-closing-for-a-year")
     page.fill("#id_dek", "A year of detours: what the closure means and why it is needed.")
+    page.fill("#id_takeaways", TAKEAWAYS)
     ui.choose_topic(page, topic.name)
     for field, text in SECTIONS.items():
         ui.type_rich_text(page, field, text)
@@ -202,6 +205,7 @@ def test_import_check_publish_read(open_page, writer, fact_checker, editor, topi
     # as the readiness checklist asks.
     ui.wait_for_editors(page)
     page.fill("#id_dek", "Fewer crossings and an earlier last boat from November.")
+    page.fill("#id_takeaways", TAKEAWAYS)
     if not page.locator("#id_topics_to option", has_text=topic.name).count():
         ui.choose_topic(page, topic.name)
     row = ui.add_inline_row(page, "sources", "Add another Source")

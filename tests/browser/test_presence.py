@@ -14,8 +14,10 @@ from tests.browser import ui
 
 
 @pytest.fixture(autouse=True)
-def _quick_heartbeat(monkeypatch) -> None:
-    """A heartbeat a second, so that the test waits seconds, not tens of seconds."""
+def _quick_heartbeat(monkeypatch, settings) -> None:
+    """Presence on (the other browser tests turn it off), with a heartbeat a second, so that
+    the test waits seconds, not tens of seconds."""
+    settings.NEWSROOM_PRESENCE = True
     monkeypatch.setattr(presence, "HEARTBEAT_SECONDS", 1)
 
 
