@@ -24,6 +24,7 @@ on time. Purges that fail are retried, then logged as errors and counted in the 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
 
@@ -75,6 +76,8 @@ SLUG_TAGS = {
     "author": "author",
 }
 RETRY_DELAYS = (0.2, 1.0)
+# How long after the page cache's window the second purge of a publishing move comes.
+SETTLE_SECONDS = 0.2
 
 
 def explainer_tag(explainer_id: int) -> str:
@@ -200,11 +203,26 @@ def explainer_changed(sender: object, explainer_id: int | None = None, **kwargs:
     the audit trail; the page cache was invalidated just before this receiver runs)."""
     if explainer_id is None:
         return
-    done = purge(tags_for_explainer(explainer_id)) if settings.FRONTEND_CACHE_BACKEND else True
+    tags = tags_for_explainer(explainer_id) if settings.FRONTEND_CACHE_BACKEND else set()
+    done = purge(tags)
     moved_at = Transition.objects.filter(explainer_id=explainer_id).values_list("at", flat=True)
     latest = moved_at.first()
     if done and latest is not None:
         publish_visible.observe(max(0.0, (timezone.now() - latest).total_seconds()))
+    if tags and settings.PAGE_CACHE_ENABLED:
+        purge_again_later(tags)
+
+
+def purge_again_later(tags: set[str]) -> None:
+    """Purge ``tags`` once more when every app server's page cache has seen the change.
+
+    Other app servers' workers trust the page-cache generation they read for up to
+    ``PAGE_CACHE_MICRO_SECONDS``: a proxy asking one of them again in that window may be given
+    the old page and keep it for ``s-maxage``. A second purge just after the window evicts it.
+    The timer thread is not a daemon, so a command that publishes waits for it before exiting.
+    """
+    delay = float(settings.PAGE_CACHE_MICRO_SECONDS) + SETTLE_SECONDS
+    threading.Timer(delay, purge, args=(tags,)).start()
 
 
 def entity_changed(sender: type, instance: Topic | Stakeholder, **kwargs: object) -> None:
