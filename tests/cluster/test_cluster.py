@@ -17,7 +17,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.localnet import free_port, redis_answers
 from tests.paths import REPO
 
 SCRIPT = REPO / "deploy" / "cluster" / "cluster.sh"
@@ -64,12 +64,6 @@ workflow.approve(explainer, by=desk_checker())
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def missing() -> list[str]:
     needs = {
         "varnishd": shutil.which("varnishd"),
@@ -78,15 +72,6 @@ def missing() -> list[str]:
         "redis": redis_answers(),
     }
     return [name for name, found in needs.items() if not found]
-
-
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 class Cluster:

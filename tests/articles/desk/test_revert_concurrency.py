@@ -12,7 +12,6 @@ file copy of it made with SQLite's backup API, taken once the data is in place.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -30,17 +29,12 @@ from django.test import Client
 from reversion.models import Version
 
 from tests import factories
+from tests.localnet import free_port
 from tests.paths import REPO
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PARALLEL = 48
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def database_url(tmp_path: Path) -> str:

@@ -8,7 +8,6 @@ Needs varnishd and varnish-modules (apt). Without them the tests are skipped, ex
 from __future__ import annotations
 
 import os
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -20,17 +19,12 @@ from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
 from bench.proxy import Varnish, varnish_available
 from tests.articles.workflow_helpers import desk_checker, desk_editor, explainer_in
+from tests.localnet import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Publishing purges before the move returns; this bounds only the two local round trips.
 VISIBLE_WITHIN = 1.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, dict[str, str], str]:
