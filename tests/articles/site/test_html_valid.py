@@ -72,7 +72,7 @@ def representative_pages(client) -> dict[str, tuple[str, int]]:
         "explainer": (explainer.get_absolute_url(), 200),
         "topic": ("/topics/science/", 200),
         "stakeholder": (f"/stakeholders/{stakeholder.slug}/", 200),
-        "author": ("/authors/ada/", 200),
+        "author": (author.author_profile.get_absolute_url(), 200),
         "watch": ("/watch/", 200),
         "corrections": ("/corrections/", 200),
         "search-results": ("/search/?q=tides", 200),
