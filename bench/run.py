@@ -559,7 +559,7 @@ def import_files(folder: Path, n: int, token: str) -> None:
     import random
 
     from articles.models import Stakeholder
-    from bench.bulk import TOPICS, Prose
+    from bench.bulk.prose import TOPICS, Prose
 
     rng = random.Random(7)
     prose = Prose(rng)

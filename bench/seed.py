@@ -1,8 +1,8 @@
 """``python bench/seed.py --explainers N``: benchmark data, N published explainers in bulk.
 
 Each has 8 facts, 5 stakeholders from a shared pool, 8 timeline events and 6 sources, about 900
-words (``bench/bulk.py``). It adds to what the database named by ``DATABASE_URL`` holds: never
-point it at a production database.
+words (the ``bench/bulk/`` package). It adds to what the database named by ``DATABASE_URL``
+holds: never point it at a production database.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bulk benchmark data (bench/bulk.py, bench/seed.py)."""
+"""Bulk benchmark data (the bench/bulk/ package, bench/seed.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from django.urls import reverse
 from articles.models import Explainer, ListEntry, PublishedVersion, Stakeholder
 from articles.publishing import freeze as publishing
 from articles.snapshot import snapshot
-from bench import bulk
+from bench.bulk import seed
+from bench.bulk.plan import EVENTS, FACTS, SOURCES, STAKEHOLDERS
+from bench.bulk.pools import STAKEHOLDER_POOL
 from bench.seed import parse_args, run
 
 pytestmark = pytest.mark.django_db
@@ -17,17 +19,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seeded():
-    bulk.seed(3, batch_size=2, workers=0)
+    seed(3, batch_size=2, workers=0)
     return list(Explainer.objects.order_by("pk"))
 
 
 def test_each_explainer_has_the_promised_parts(seeded):
     """8 facts, 6 sources, 5 viewpoints and 8 timeline events, all facts verified and cited."""
     for explainer in seeded:
-        assert explainer.key_facts.count() == bulk.FACTS
-        assert explainer.sources.count() == bulk.SOURCES
-        assert explainer.viewpoints.count() == bulk.STAKEHOLDERS
-        assert explainer.timeline.count() == bulk.EVENTS
+        assert explainer.key_facts.count() == FACTS
+        assert explainer.sources.count() == SOURCES
+        assert explainer.viewpoints.count() == STAKEHOLDERS
+        assert explainer.timeline.count() == EVENTS
         assert not explainer.key_facts.exclude(check_status="verified").exists()
         assert not explainer.key_facts.filter(sources=None).exists()
 
@@ -66,8 +68,8 @@ def test_text_is_about_nine_hundred_words(seeded):
 
 def test_stakeholders_come_from_a_shared_pool(seeded):
     """Stakeholders are reused across explainers, not created per explainer."""
-    bulk.seed(40, workers=0)
-    assert Stakeholder.objects.count() == bulk.STAKEHOLDER_POOL
+    seed(40, workers=0)
+    assert Stakeholder.objects.count() == STAKEHOLDER_POOL
     used = list(
         ListEntry.objects.filter(kind=ListEntry.Kind.STAKEHOLDER).values_list("key", flat=True)
     )
@@ -110,7 +112,7 @@ def test_seeding_makes_cached_pages_stale(settings, client):
     settings.PAGE_CACHE_ENABLED = True
     settings.PAGE_CACHE_MICRO_SECONDS = 0
     client.get("/")
-    bulk.seed(1, workers=0)
+    seed(1, workers=0)
     assert Explainer.objects.get().title in client.get("/").content.decode()
 
 
