@@ -148,7 +148,7 @@ def proxy_stage(
     connections: int,
 ) -> dict[str, Any]:
     """Run the proxy measurements; ``server_class``, ``wrk``, ``fetch`` and ``free_port`` are
-    bench/run.py's own, so that the proxy is measured exactly as the pages are."""
+    bench/pages.py's own, so that the proxy is measured exactly as the pages are."""
     from django.conf import settings
 
     varnish_port = free_port()
