@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import reversion
 from django.utils import timezone
 
-from articles.demo.manifest import CHECKER, EDITOR, WRITER2
+from articles.demo.cast import CHECKER, EDITOR, WRITER2
 from articles.models import Explainer, KeyFact, Thread
 from articles.publishing import moves as publication
 from articles.publishing import preview

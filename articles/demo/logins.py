@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from articles.demo.manifest import ACCOUNTS, SUPERUSER
+from articles.demo.cast import ACCOUNTS, SUPERUSER
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

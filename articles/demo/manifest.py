@@ -5,288 +5,33 @@ docs/text-format.md). The format carries the words; this module carries the rest
 would add it after an import:
 the slug and dek, topics and bylines, the details of each source, which sources back each key
 fact and each timeline event, the claims the fact-checker rates in review, the state the
-explainer is taken to, and the correction made after it was first published. Topics and
-stakeholders are created before any file is imported, so that the files' viewpoints land on
-these stakeholders (matched by name) with their kinds and descriptions.
+explainer is taken to, its pictures, and the correction made after it was first published.
+The accounts, topics and stakeholders the entries name are in ``cast``; the rules that keep
+upcoming dates ahead of the day the demo is seeded are in ``movingdates``.
 
 The explainers were written for this project. Two are general-knowledge pieces (leap seconds,
 heat domes); the stories set in Port Alder are invented, and so are the Port Alder bodies and
 their documents, whose source citations say so and carry no link. Links to real institutions
 point at their home pages only, never at a specific document.
-
-Dates: the files hold absolute dates. Past events keep theirs; an upcoming event whose date
-should stay ahead of the demo ("the board is due to vote …") is listed in ``moving_dates`` with
-a rule, and the seeder gives it the date that rule yields on the day it runs, so the demo's
-"dates to watch" never go stale. (In the files, such a bullet carries the date its rule gave on
-7 December 2026, when the files were written.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from articles import roles
 from articles.demo import images as demo_images
-from articles.models import Correction, Explainer, Source, Stakeholder, TimelineEvent
-
-# --------------------------------------------------------------------------------------------
-# Accounts
-# --------------------------------------------------------------------------------------------
-
-SUPERUSER = "superuser"
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    first_name: str
-    last_name: str
-    role: str  # a group name from roles.py, or SUPERUSER
-
-
-ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "Site", "Administrator", SUPERUSER),
-    DemoAccount("editor", "Dana", "Okafor", roles.EDITOR),
-    DemoAccount("checker", "Tomás", "Lindqvist", roles.FACT_CHECKER),
-    DemoAccount("writer", "Mira", "Castellanos", roles.WRITER),
-    DemoAccount("writer2", "Jonah", "Whitfield", roles.WRITER),
+from articles.demo.cast import WRITER, WRITER2
+from articles.demo.movingdates import (
+    days_ahead,
+    months_ahead,
+    next_annual,
+    next_month_among,
+    next_year,
 )
-
-# The demo's cast: who writes, who checks, who publishes.
-WRITER, WRITER2, CHECKER, EDITOR = "writer", "writer2", "checker", "editor"
-
-# The writers' author bios (invented, like the people), shown on their public pages.
-AUTHOR_BIOS: dict[str, str] = {
-    WRITER: "Mira Castellanos covers science and the city's schools. Before joining the "
-    "newsroom she taught physics for six years.",
-    WRITER2: "Jonah Whitfield writes about weather, climate and local government, and edits the "
-    "newsroom's explainers on public health.",
-}
-
-# --------------------------------------------------------------------------------------------
-# Topics and stakeholders
-# --------------------------------------------------------------------------------------------
-
-TOPICS: list[dict[str, str]] = [
-    {
-        "slug": "climate-weather",
-        "name": "Climate & weather",
-        "description": "Extreme weather, the science behind forecasts, and how a warming "
-        "climate changes the odds.",
-    },
-    {
-        "slug": "education",
-        "name": "Education",
-        "description": "Schools, teachers and the decisions that shape how children learn.",
-    },
-    {
-        "slug": "environment",
-        "name": "Environment",
-        "description": "Rivers, habitats and wildlife, and the trade-offs in protecting them.",
-    },
-    {
-        "slug": "local-government",
-        "name": "Local government",
-        "description": "City councils, school boards and ballot measures: decisions made "
-        "close to home.",
-    },
-    {
-        "slug": "public-health",
-        "name": "Public health",
-        "description": "Risks to health that affect whole communities, and how they are managed.",
-    },
-    {
-        "slug": "science-measurement",
-        "name": "Science & measurement",
-        "description": "How we measure the world, from atomic clocks to the spin of the Earth.",
-    },
-]
-
-STAKEHOLDERS: list[dict[str, str]] = [
-    # Real institutions, described in general-knowledge terms.
-    {
-        "slug": "bipm",
-        "name": "International Bureau of Weights and Measures",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The intergovernmental body, based near Paris, that looks after the "
-        "International System of Units and coordinates the world's atomic time.",
-        "aliases": "BIPM\nBureau International des Poids et Mesures",
-    },
-    {
-        "slug": "iers",
-        "name": "International Earth Rotation and Reference Systems Service",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The scientific service that monitors the Earth's rotation and decides "
-        "when a leap second is added.",
-        "aliases": "IERS",
-    },
-    {
-        "slug": "itu",
-        "name": "International Telecommunication Union",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The United Nations agency for information and communication "
-        "technologies, which sets rules for broadcast time signals.",
-        "aliases": "ITU",
-    },
-    {
-        "slug": "wmo",
-        "name": "World Meteorological Organization",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The United Nations agency for weather, climate and water.",
-        "aliases": "WMO",
-    },
-    {
-        "slug": "us-national-weather-service",
-        "name": "U.S. National Weather Service",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The federal agency that issues forecasts and weather warnings in the "
-        "United States; part of NOAA.",
-        "aliases": "National Weather Service\nNWS",
-    },
-    # Groups of people, not individuals.
-    {
-        "slug": "astronomers-satellite-operators",
-        "name": "Astronomers and satellite operators",
-        "kind": Stakeholder.Kind.GROUP,
-        "description": "People whose work depends on knowing exactly how the Earth is "
-        "oriented in space.",
-        "aliases": "",
-    },
-    {
-        "slug": "network-engineers",
-        "name": "Network and data-centre engineers",
-        "kind": Stakeholder.Kind.GROUP,
-        "description": "The people who keep computer networks, data centres and their clocks "
-        "running.",
-        "aliases": "",
-    },
-    {
-        "slug": "public-health-agencies",
-        "name": "Public health agencies",
-        "kind": Stakeholder.Kind.GROUP,
-        "description": "National, regional and city health departments.",
-        "aliases": "",
-    },
-    {
-        "slug": "electricity-grid-operators",
-        "name": "Electricity grid operators",
-        "kind": Stakeholder.Kind.GROUP,
-        "description": "The companies and agencies that balance supply and demand on the "
-        "power grid.",
-        "aliases": "Grid operators",
-    },
-    {
-        "slug": "parents-and-caregivers",
-        "name": "Parents and caregivers",
-        "kind": Stakeholder.Kind.GROUP,
-        "description": "The adults who look after children day to day.",
-        "aliases": "Parents\nFamilies",
-    },
-    # Port Alder is an invented city; these bodies are invented with it.
-    {
-        "slug": "port-alder-unified-school-district",
-        "name": "Port Alder Unified School District",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The public school district of Port Alder, with 23 schools and an "
-        "elected seven-member board. (Invented for this demo.)",
-        "aliases": "PAUSD\nPort Alder school board",
-    },
-    {
-        "slug": "port-alder-education-association",
-        "name": "Port Alder Education Association",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The union that represents the district's teachers. (Invented for "
-        "this demo.)",
-        "aliases": "",
-    },
-    {
-        "slug": "port-alder-city-council",
-        "name": "Port Alder City Council",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The city's nine-member elected council. (Invented for this demo.)",
-        "aliases": "",
-    },
-    {
-        "slug": "port-alder-chamber-of-commerce",
-        "name": "Port Alder Chamber of Commerce",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "The association of the city's businesses and employers. (Invented for "
-        "this demo.)",
-        "aliases": "",
-    },
-    {
-        "slug": "alder-river-restoration-partnership",
-        "name": "Alder River Restoration Partnership",
-        "kind": Stakeholder.Kind.ORGANISATION,
-        "description": "A coalition of conservation groups, anglers and tribal fisheries staff "
-        "working on the Alder River. (Invented for this demo.)",
-        "aliases": "",
-    },
-    {
-        "slug": "millpond-park-neighbours",
-        "name": "Millpond Park neighbours",
-        "kind": Stakeholder.Kind.GROUP,
-        "description": "Residents who live around the park on the weir's millpond. (Invented "
-        "for this demo.)",
-        "aliases": "",
-    },
-]
-
-
-# --------------------------------------------------------------------------------------------
-# Moving dates: rules for upcoming events, worked out from the day the seed runs.
-# --------------------------------------------------------------------------------------------
-
-
-def days_ahead(days: int) -> dict[str, Any]:
-    """Today plus ``days`` (day precision)."""
-    return {"days_ahead": days}
-
-
-def months_ahead(months: int) -> dict[str, Any]:
-    """The calendar month ``months`` after this one (month precision)."""
-    return {"months_ahead": months}
-
-
-def next_year() -> dict[str, Any]:
-    """Next calendar year (year precision)."""
-    return {"years_ahead": 1}
-
-
-def next_annual(month: int, day: int) -> dict[str, Any]:
-    """The next ``month``/``day`` strictly after today (day precision)."""
-    return {"next_annual": (month, day)}
-
-
-def next_month_among(*months: int) -> dict[str, Any]:
-    """The first of the given months strictly after this month (month precision)."""
-    return {"next_month_among": months}
-
-
-def resolve_when(when: dict[str, Any], today: date) -> tuple[date, str]:
-    """Return the (date, precision) a moving-date rule stands for on ``today``."""
-    P = TimelineEvent.Precision
-    if "days_ahead" in when:
-        return today + timedelta(days=when["days_ahead"]), P.DAY
-    if "months_ahead" in when:
-        index = today.year * 12 + today.month - 1 + when["months_ahead"]
-        return date(index // 12, index % 12 + 1, 1), P.MONTH
-    if "years_ahead" in when:
-        return date(today.year + when["years_ahead"], 1, 1), P.YEAR
-    if "next_annual" in when:
-        month, day = when["next_annual"]
-        candidate = date(today.year, month, day)
-        return (candidate if candidate > today else candidate.replace(year=today.year + 1)), P.DAY
-    if "next_month_among" in when:
-        later = [m for m in sorted(when["next_month_among"]) if m > today.month]
-        if later:
-            return date(today.year, later[0], 1), P.MONTH
-        return date(today.year + 1, min(when["next_month_among"]), 1), P.MONTH
-    raise ValueError(f"Unknown timeline date: {when!r}")
-
+from articles.models import Correction, Explainer, Source
 
 # --------------------------------------------------------------------------------------------
 # Explainers: one entry per file in explainers/, in the order they are imported.

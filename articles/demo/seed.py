@@ -28,19 +28,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from articles.demo import activity, logins
-from articles.demo.manifest import (
-    ACCOUNTS,
-    AUTHOR_BIOS,
-    CHECKER,
-    EDITOR,
-    EXPLAINERS,
-    STAKEHOLDERS,
-    TOPICS,
-    DemoClaimRating,
-    DemoCorrection,
-    DemoExplainer,
-    resolve_when,
-)
+from articles.demo.cast import ACCOUNTS, AUTHOR_BIOS, CHECKER, EDITOR, STAKEHOLDERS, TOPICS
+from articles.demo.manifest import EXPLAINERS, DemoClaimRating, DemoCorrection, DemoExplainer
+from articles.demo.movingdates import resolve_when
 from articles.interchange.importer import import_parsed
 from articles.interchange.textformat import ParsedEvent, ParsedExplainer, format_event_date, parse
 from articles.models import (

@@ -30,7 +30,7 @@ def test_saving_an_untouched_published_explainer_changes_nothing(open_page, seed
     revisions = Version.objects.get_for_object(explainer).count()
     # The seeded editor: the demo seed sets the passwords of its accounts, which would end
     # the session of a same-named account made by a fixture.
-    page = open_page(get_user_model().objects.get(username=demo.manifest.EDITOR))
+    page = open_page(get_user_model().objects.get(username=demo.cast.EDITOR))
     page.goto(ui.admin_change_url(explainer))
     ui.wait_for_editors(page)
     # The editor hands back another spelling of the stored HTML: the test is not vacuous.

@@ -354,11 +354,11 @@ def test_explainer_is_its_file_imported(seeded, slug):
     assert list(names) == [viewpoint.name for viewpoint in parsed.viewpoints]
 
 
-def test_viewpoints_land_on_the_manifests_stakeholders(seeded):
-    """The files' stakeholder names match the manifest's stakeholders: the import adds none."""
+def test_viewpoints_land_on_the_casts_stakeholders(seeded):
+    """The files' stakeholder names match the cast's stakeholders: the import adds none."""
     from articles.models import Stakeholder
 
-    assert Stakeholder.objects.count() == len(demo.manifest.STAKEHOLDERS)
+    assert Stakeholder.objects.count() == len(demo.cast.STAKEHOLDERS)
 
 
 def test_timeline_text_does_not_repeat_its_date(seeded):

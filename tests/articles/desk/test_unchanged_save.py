@@ -33,7 +33,7 @@ def desk(db, client, settings, tmp_path):
     """The seeded demo, and a client signed in as its editor."""
     settings.DEBUG = True
     demo.seed(logins_file=tmp_path / "demo-logins.txt")
-    client.force_login(get_user_model().objects.get(username=demo.manifest.EDITOR))
+    client.force_login(get_user_model().objects.get(username=demo.cast.EDITOR))
     return client
 
 
