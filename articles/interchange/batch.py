@@ -15,9 +15,9 @@ from articles.interchange.grouping import plan_run
 from articles.interchange.importer import (
     ImportRefused,
     ImportResult,
-    StakeholderIndex,
     import_parsed,
 )
+from articles.interchange.planning import StakeholderIndex
 from articles.interchange.textformat import FormatErrors, ParsedExplainer, parse
 from articles.models import Explainer
 

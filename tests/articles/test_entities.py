@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from articles import entities, roles
-from articles.interchange.importer import StakeholderIndex
+from articles.interchange.planning import StakeholderIndex
 from articles.models import SlugRedirect, Stakeholder, Topic, unique_slug
 from tests import factories
 from tests.articles.publicsite import live_explainer

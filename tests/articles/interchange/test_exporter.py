@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from articles.interchange import exporter
-from articles.interchange.importer import import_parsed, import_text, name_key
+from articles.interchange.importer import import_parsed, import_text
+from articles.interchange.planning import name_key
 from articles.interchange.textformat import (
     ParsedEvent,
     ParsedExplainer,

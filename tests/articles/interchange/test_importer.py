@@ -13,11 +13,11 @@ from reversion.models import Revision, Version
 
 from articles.interchange.importer import (
     ImportRefused,
-    StakeholderIndex,
     import_parsed,
     import_text,
     paragraphs_to_html,
 )
+from articles.interchange.planning import StakeholderIndex
 from articles.interchange.textformat import FormatErrors, parse
 from articles.models import (
     Explainer,
