@@ -149,7 +149,7 @@ def proxy_stage(
 ) -> dict[str, Any]:
     """Run the proxy measurements; ``server_class``, ``wrk``, ``fetch`` and ``free_port`` are
     bench/pages.py's own, so that the proxy is measured exactly as the pages are."""
-    from django.conf import settings
+    from django.test import override_settings
 
     varnish_port = free_port()
     varnish_url = f"http://127.0.0.1:{varnish_port}"
@@ -161,28 +161,32 @@ def proxy_stage(
     server = server_class(proxied, "behind Varnish", page_cache=True)
     varnish = Varnish(server.port, varnish_port)
     varnish.wait()
-    # This process publishes, so it purges too, as an app server with the page cache on would.
-    settings.PAGE_CACHE_ENABLED = True
-    settings.FRONTEND_CACHE_BACKEND = "varnish"
-    settings.FRONTEND_CACHE_VARNISH_URLS = [varnish_url]
+    # This process publishes, so it purges too, as an app server with the page cache on would;
+    # only for this stage: the in-process measurements after it run with the page cache off.
+    frontend = override_settings(
+        PAGE_CACHE_ENABLED=True,
+        FRONTEND_CACHE_BACKEND="varnish",
+        FRONTEND_CACHE_VARNISH_URLS=[varnish_url],
+    )
     try:
-        server.wait()
-        ceiling_url = server.base + "/static/bench/explainer.html"
-        page_url = varnish.url + path
-        for _ in range(2):
-            fetch(page_url)
-        hit = fetch(page_url)[2].get("X-Cache")
-        wrk(wrk_binary, page_url, 1, threads, connections)
-        wrk(wrk_binary, ceiling_url, 1, threads, connections)
-        ratios, pages, ceilings = [], [], []
-        for _ in range(rounds):
-            ceiling = wrk(wrk_binary, ceiling_url, duration, threads, connections)
-            page = wrk(wrk_binary, page_url, duration, threads, connections)
-            ceilings.append(ceiling["rps"])
-            pages.append(page["rps"])
-            ratios.append(page["rps"] / ceiling["rps"])
-        slug = path.rstrip("/").rsplit("/", 1)[1]
-        visible = publish_to_visible(varnish, path, slug, fetch)
+        with frontend:
+            server.wait()
+            ceiling_url = server.base + "/static/bench/explainer.html"
+            page_url = varnish.url + path
+            for _ in range(2):
+                fetch(page_url)
+            hit = fetch(page_url)[2].get("X-Cache")
+            wrk(wrk_binary, page_url, 1, threads, connections)
+            wrk(wrk_binary, ceiling_url, 1, threads, connections)
+            ratios, pages, ceilings = [], [], []
+            for _ in range(rounds):
+                ceiling = wrk(wrk_binary, ceiling_url, duration, threads, connections)
+                page = wrk(wrk_binary, page_url, duration, threads, connections)
+                ceilings.append(ceiling["rps"])
+                pages.append(page["rps"])
+                ratios.append(page["rps"] / ceiling["rps"])
+            slug = path.rstrip("/").rsplit("/", 1)[1]
+            visible = publish_to_visible(varnish, path, slug, fetch)
     finally:
         varnish.stop()
         server.stop()
