@@ -32,7 +32,15 @@ def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def redis_answers() -> bool:
+    """Whether a Redis server answers PING on 127.0.0.1:6379."""
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as conn:
             conn.sendall(b"PING\r\n")

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -23,17 +22,11 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from bench.harness import PY, REPO, RESULTS, log
+from bench.harness import PY, REPO, RESULTS, free_port, log
 
 TARGETS_ORDER = ["explainer", "home", "topic", "stakeholder", "search", "rss", "watch.ics"]
 # A page slower than this alone cannot answer 16 connections within wrk's 2 s timeout.
 SLOW_REQUEST_SECONDS = 1.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -68,8 +68,8 @@ def test_proxy_stage_restores_the_page_cache_and_purge_settings(monkeypatch):
 
     assert seen.during == (True, "varnish")
     assert result["ratio"] == 1.0
-    assert (
+    assert before == (
         settings.PAGE_CACHE_ENABLED,
         settings.FRONTEND_CACHE_BACKEND,
         settings.FRONTEND_CACHE_VARNISH_URLS,
-    ) == before
+    )

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.localnet import free_port, redis_answers
+from bench.harness import free_port, redis_answers
 from tests.paths import REPO
 
 SCRIPT = REPO / "deploy" / "cluster" / "cluster.sh"

@@ -28,8 +28,8 @@ from django.db import connection
 from django.test import Client
 from reversion.models import Version
 
+from bench.harness import free_port
 from tests import factories
-from tests.localnet import free_port
 from tests.paths import REPO
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -26,9 +26,9 @@ from articles.models import Explainer
 from articles.publishing import freeze as publishing
 from articles.publishing import moves as publication
 from articles.site import cache
+from bench.harness import free_port, redis_answers
 from tests import factories
 from tests.articles.workflow_helpers import explainer_in
-from tests.localnet import free_port, redis_answers
 from tests.paths import REPO
 
 pytestmark = [

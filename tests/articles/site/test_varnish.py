@@ -17,9 +17,9 @@ import pytest
 from articles.models import Explainer
 from articles.publishing import moves as publication
 from articles.workflow import moves as workflow
+from bench.harness import free_port
 from bench.proxy import Varnish, varnish_available
 from tests.articles.workflow_helpers import desk_checker, desk_editor, explainer_in
-from tests.localnet import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
