@@ -21,6 +21,7 @@ INLINE_SECTIONS = (
     "Key facts",
     "Sources",
     "Stakeholders",
+    "Claim ratings",
     "Timeline",
     "Corrections",
     "Up next",

@@ -21,11 +21,13 @@ from reversion.models import Version
 from articles.desk.people import name_of
 from articles.models import (
     Byline,
+    ClaimRating,
     Correction,
     Explainer,
     Figure,
     KeyFact,
     PublishedVersion,
+    RatingValue,
     RelatedLink,
     Source,
     Stakeholder,
@@ -37,7 +39,17 @@ from articles.models.explainer import takeaway_lines
 
 # The inline models a revision follows (articles.revisions.FOLLOWED), each with the column
 # that points at its explainer.
-_INLINES = (Byline, KeyFact, Source, Viewpoint, TimelineEvent, Correction, RelatedLink, Figure)
+_INLINES = (
+    Byline,
+    KeyFact,
+    Source,
+    Viewpoint,
+    ClaimRating,
+    TimelineEvent,
+    Correction,
+    RelatedLink,
+    Figure,
+)
 
 
 def published_data(version: PublishedVersion) -> dict[str, Any]:
@@ -62,11 +74,15 @@ class _Names:
 
         topic_ids = {pk for fields in explainers for pk in fields.get("topics") or []}
         self.topics = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"))
-        people = get_user_model().objects.filter(pk__in=ids("author_id", rows))
+        people = get_user_model().objects.filter(
+            pk__in=ids("author_id", rows) | ids("checked_by_id", rows)
+        )
         self.people = {person.pk: name_of(person) for person in people}
-        self.stakeholders = {
-            s.pk: s for s in Stakeholder.objects.filter(pk__in=ids("stakeholder_id", rows))
-        }
+        self.usernames = {person.pk: person.get_username() for person in people}
+        stakeholder_ids = ids("stakeholder_id", rows) | ids("claimant_id", rows)
+        self.stakeholders = {s.pk: s for s in Stakeholder.objects.filter(pk__in=stakeholder_ids)}
+        verdicts = RatingValue.objects.filter(pk__in=ids("rating_id", rows))
+        self.verdicts = dict(verdicts.values_list("pk", "name"))
         targets = Explainer.objects.filter(pk__in=ids("target_id", rows))
         self.titles = dict(targets.values_list("pk", "title"))
 
@@ -145,6 +161,7 @@ def _content(fields: dict[str, Any], rows: dict[type, list[dict]], names: _Names
                     else None
                 ),
             }
+            | _ratings(v["id"], rows[ClaimRating], number_of, names)
             for v in _in_order(rows[Viewpoint])
         ],
         "timeline": [
@@ -175,6 +192,40 @@ def _content(fields: dict[str, Any], rows: dict[type, list[dict]], names: _Names
             }
             for f in _in_order(rows[Figure])
         ],
+    }
+
+
+def _ratings(
+    viewpoint_id: int, ratings: list[dict[str, Any]], number_of: dict[Any, int], names: _Names
+) -> dict[str, Any]:
+    """Return ``{"ratings": [...]}`` for a viewpoint that has claim ratings, as ``snapshot()``
+    does, else nothing."""
+    mine = [r for r in _in_order(ratings) if r.get("viewpoint_id") == viewpoint_id]
+    if not mine:
+        return {}
+    return {
+        "ratings": [
+            {
+                "claim": r.get("claim", ""),
+                "claimant": (
+                    {"name": _stakeholder(names, r["claimant_id"])}
+                    if r.get("claimant_id")
+                    else None
+                ),
+                "appearance": {
+                    "url": r.get("appearance_url", ""),
+                    "title": r.get("appearance_title", ""),
+                    "date": _iso(r.get("appeared_on")),
+                },
+                "rating": {"name": names.verdicts.get(r["rating_id"], "a verdict since deleted")},
+                "explanation": r.get("explanation", ""),
+                "sources": sorted(number_of[s] for s in r.get("sources") or [] if s in number_of),
+                "checked_by": names.usernames.get(r["checked_by_id"])
+                if r.get("checked_by_id")
+                else None,
+            }
+            for r in mine
+        ]
     }
 
 

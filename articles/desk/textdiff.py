@@ -3,9 +3,10 @@
 Both a saved revision and a published version are first put in the shape ``snapshot()`` gives
 (``articles.snapshot``), then read out here as labelled sections of plain-text items: the
 story sections paragraph by paragraph, and one item per key fact, source, stakeholder view,
-timeline event, correction and link. ``compare()`` diffs the items with ``difflib`` and keeps
-only what changed, each changed item with its words marked as inserted or deleted. The result
-is plain data; the template draws it with ``<ins>``/``<del>``, escaped like any other text.
+claim rating, timeline event, correction and link. ``compare()`` diffs the items with
+``difflib`` and keeps only what changed, each changed item with its words marked as inserted or
+deleted. The result is plain data; the template draws it with ``<ins>``/``<del>``, escaped
+like any other text.
 """
 
 from __future__ import annotations
@@ -139,6 +140,22 @@ def _viewpoint(viewpoint: dict[str, Any]) -> str:
     return f"{text} Quote: “{quote['text']}” ({where})"
 
 
+def _rating(rating: dict[str, Any]) -> str:
+    claimant = (rating.get("claimant") or {}).get("name") or "No claimant"
+    verdict = (rating.get("rating") or {}).get("name", "")
+    line = f"{claimant}: “{rating.get('claim', '')}” — {verdict}"
+    appearance = rating.get("appearance") or {}
+    where = [str(appearance[key]) for key in ("title", "url", "date") if appearance.get(key)]
+    if where:
+        line += f" ({', '.join(where)})"
+    if rating.get("explanation"):
+        line += f". {rating['explanation']}"
+    line += _cites(rating.get("sources"))
+    if rating.get("checked_by"):
+        line += f"; checked by {rating['checked_by']}"
+    return line
+
+
 def sections(data: dict[str, Any]) -> list[Section]:
     """Return an explainer in ``snapshot()``'s shape as labelled sections of readable items."""
 
@@ -162,6 +179,10 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section(
             "Stakeholders",
             [_viewpoint(v) for v in data.get("viewpoints") or []],
+        ),
+        Section(
+            "Claim ratings",
+            [_rating(r) for v in data.get("viewpoints") or [] for r in v.get("ratings") or []],
         ),
         Section("Timeline", [_event(e) for e in data.get("timeline") or []]),
         Section("Corrections", [_correction(c) for c in data.get("corrections") or []]),
