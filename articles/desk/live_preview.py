@@ -1,8 +1,10 @@
-"""The live preview on the explainer change form: the form's unsaved content, as readers see it.
+"""The live preview on the explainer add and change forms: the form's unsaved content, as
+readers see it.
 
-The change form's script posts the whole form (every field, every inline row, the rich text
-copied out of its editors) to ``live_preview_view`` while the writer types. The view binds the
-same form and inline formsets the change view binds, validates them, and, if they are valid,
+The form's script posts the whole form (every field, every inline row, the rich text copied out
+of its editors) to ``live_preview_view`` (a change form) or ``add_live_preview_view`` (the add
+form) while the writer types. Both go through ``preview_unsaved``: it binds the same form and
+inline formsets the admin's add or change view binds, validates them, and, if they are valid,
 writes them inside a transaction that is always rolled back: the explainer is read back as
 ``snapshot()`` reads it for publishing, rendered by publishing's own templates, and then every
 row written is undone. Nothing is saved, no revision or audit row is written, no mail or cache
@@ -10,9 +12,16 @@ purge is sent (those run on commit), and the page is returned only in the respon
 writer's own request: it reaches no public URL. A chosen hero image file is not read (a file
 would be written to storage outside the transaction); the saved one is shown.
 
-Who may: whoever may open this explainer's change form and change it (``has_change_permission``
-for this explainer), which is also what decides the fields the form has: a fact-checker's
-preview shows their checks changed, never text they cannot edit.
+A new explainer is written as the add view writes it (``save_form``, ``save_model``,
+``save_related``), so it has what a saved one would have, a writer's own byline among it. A
+change is written with the forms' own ``save()``: the admin's change-save also sends an edited
+reviewed copy back to draft, a move whose message would reach the writer's session, which the
+rollback does not undo.
+
+Who may: on a change form, whoever may open this explainer's change form and change it
+(``has_change_permission`` for this explainer), which is also what decides the fields the form
+has: a fact-checker's preview shows their checks changed, never text they cannot edit. On the
+add form, whoever may add an explainer (``has_add_permission``).
 """
 
 from __future__ import annotations
@@ -105,8 +114,23 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        view = self.admin_site.admin_view(require_POST(csp(PREVIEW_CSP)(self.live_preview_view)))
-        urls = [path("<path:object_id>/live-preview/", view, name=f"{prefix}_live_preview")]
+
+        def wrap(view):
+            return self.admin_site.admin_view(require_POST(csp(PREVIEW_CSP)(view)))
+
+        urls = [
+            # Before the change form's: "add" would otherwise be taken for an object id.
+            path(
+                "add/live-preview/",
+                wrap(self.add_live_preview_view),
+                name=f"{prefix}_add_live_preview",
+            ),
+            path(
+                "<path:object_id>/live-preview/",
+                wrap(self.live_preview_view),
+                name=f"{prefix}_live_preview",
+            ),
+        ]
         return urls + super().get_urls()
 
     def may_preview(self, request: HttpRequest, obj: Explainer) -> bool:
@@ -126,7 +150,16 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
 
     def live_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Render the posted change form as readers would see it; save nothing."""
-        obj = self._previewable(request, object_id)
+        return self.preview_unsaved(request, self._previewable(request, object_id))
+
+    def add_live_preview_view(self, request: HttpRequest) -> HttpResponse:
+        """Render the posted add form as readers would see it; save nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self.preview_unsaved(request, None)
+
+    def preview_unsaved(self, request: HttpRequest, obj: Explainer | None) -> HttpResponse:
+        """Answer the posted form of ``obj`` (None: the add form) with the page it would give."""
         with transaction.atomic():
             # Everything written here is undone when the block ends, valid or not (an
             # exception rolls it back too). The form's own clean() locks the row to compare
@@ -137,7 +170,7 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
                 transaction.set_rollback(True)
         return private(response)
 
-    def render_unsaved(self, request: HttpRequest, obj: Explainer) -> HttpResponse:
+    def render_unsaved(self, request: HttpRequest, obj: Explainer | None) -> HttpResponse:
         """Return the page the posted form would give, or the messages a save would give.
 
         Both answer 200: a form is invalid for a moment many times while someone types (a new
@@ -146,25 +179,29 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
         """
         form, formsets = self.bound_forms(request, obj)
         if not (all_valid(formsets) & form.is_valid()):
-            context = {"title": obj.title, "sections": error_list(form, formsets)}
+            title = obj.title if obj is not None else "New explainer"
+            context = {"title": title, "sections": error_list(form, formsets)}
             response = TemplateResponse(request, ERRORS_TEMPLATE, context).render()
             response.headers[STATUS_HEADER] = "invalid"
             return response
-        data = self.write_unsaved(request, form, formsets)
-        version = preview.preview_version(obj, data=data)
+        written = self.write_unsaved(request, form, formsets, add=obj is None)
+        version = preview.preview_version(written, data=snapshot(written))
         context, _ = upnext.page_context(version, timezone.now())
-        context["state"] = obj.get_state_display()
+        context["state"] = written.get_state_display()
         # Rendered before the rollback: "Up next" reads the links as this form has them.
         response = TemplateResponse(request, TEMPLATE, context).render()
         response.headers[STATUS_HEADER] = "shown"
         return response
 
-    def bound_forms(self, request: HttpRequest, obj: Explainer) -> tuple[forms.ModelForm, list]:
-        """Bind the change form and its inline formsets to the posted data, as the change view
-        binds them (the same fields and rows this user may change), without the posted files."""
+    def bound_forms(
+        self, request: HttpRequest, obj: Explainer | None
+    ) -> tuple[forms.ModelForm, list]:
+        """Bind the add form (``obj`` None) or change form and its inline formsets to the posted
+        data, as the add or change view binds them (the same fields and rows this user may
+        change), without the posted files."""
         no_files: MultiValueDict = MultiValueDict()
         fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        form_class = self.get_form(request, obj, change=True, fields=fields)
+        form_class = self.get_form(request, obj, change=obj is not None, fields=fields)
         form = form_class(request.POST, no_files, instance=obj)
         formsets = []
         prefixes: Counter[str] = Counter()
@@ -177,14 +214,23 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
             prefixes[prefix] += 1
             if prefixes[prefix] != 1 or not prefix:
                 prefix = f"{prefix}-{prefixes[prefix]}"
-            kwargs = self.get_formset_kwargs(request, obj, inline, prefix)
+            # The form's instance, as the views give it: on the add form, the new explainer.
+            kwargs = self.get_formset_kwargs(request, form.instance, inline, prefix)
             kwargs["files"] = no_files
             formsets.append(formset_class(**kwargs))
         return form, formsets
 
-    def write_unsaved(self, request: HttpRequest, form: forms.ModelForm, formsets: list) -> dict:
+    def write_unsaved(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, *, add: bool
+    ) -> Explainer:
         """Write the valid form and formsets (in the caller's rolled-back transaction) and
-        return the explainer's snapshot as publishing would take it."""
+        return the explainer written."""
+        if add:
+            # As the add view saves (which on add sends no message and makes no move).
+            new = self.save_form(request, form, change=False)
+            self.save_model(request, new, form, change=False)
+            self.save_related(request, form, formsets, change=False)
+            return new
         obj = form.save()  # and its topics
         # Sources first, as a save does: key facts and timeline items may cite a new source.
         for formset in sorted(formsets, key=lambda formset: formset.model is not Source):
@@ -192,11 +238,12 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
                 # A reworded fact loses its check on save; the preview shows it unchecked too.
                 stamp_fact_checks(formset, user=request.user)
             formset.save()
-        return snapshot(obj)
+        return obj
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        name = f"{self.admin_site.name}:articles_explainer"
         if obj is not None and obj.pk is not None and self.may_preview(request, obj):
-            context["live_preview_url"] = reverse(
-                f"{self.admin_site.name}:articles_explainer_live_preview", args=[quote(obj.pk)]
-            )
+            context["live_preview_url"] = reverse(f"{name}_live_preview", args=[quote(obj.pk)])
+        elif add and not context.get("is_popup") and self.has_add_permission(request):
+            context["live_preview_url"] = reverse(f"{name}_add_live_preview")
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,5 +1,5 @@
 /*
- * The explainer change form's live preview (articles/desk/live_preview.py).
+ * The explainer add and change forms' live preview (articles/desk/live_preview.py).
  *
  * While the panel is open, every edit (a field's input or change event, a rich-text editor's
  * change event) schedules an update 800 ms after the last one: the whole form, with each
