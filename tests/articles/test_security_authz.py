@@ -95,6 +95,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # The live preview: whoever may change this explainer (a fact-checker only once it is in
     # review); it writes nothing, and a refusal answers nothing of what was posted.
     ("articles_explainer_live_preview", "POST"): AUTHOR_AND_EDITORS,
+    # The add form's: whoever may add an explainer (not a fact-checker); it writes nothing.
+    ("articles_explainer_add_live_preview", "POST"): WRITERS_AND_EDITORS,
     ("articles_explainer_version", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_version_diff", "GET"): AUTHOR_AND_EDITORS,
     ("articles_explainer_compare", "GET"): AUTHOR_AND_EDITORS,
@@ -180,6 +182,7 @@ POST_ONLY = {
     "articles_explainer_presence",
     "articles_explainer_presence_leave",
     "articles_explainer_live_preview",
+    "articles_explainer_add_live_preview",
 }
 
 
@@ -315,6 +318,8 @@ def _url(name: str, world: dict) -> tuple[str, dict]:
             return f"{base}{explainer.pk}/presence/leave/", data
         case "live_preview":
             return f"{base}{explainer.pk}/live-preview/", {"title": "Previewed, never saved"}
+        case "add_live_preview":
+            return f"{base}add/live-preview/", {"title": "New, previewed, never saved"}
         case "version":
             return f"{base}{explainer.pk}/versions/1/", data
         case "calendar":

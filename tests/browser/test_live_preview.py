@@ -1,6 +1,6 @@
-"""The change form's live preview in a browser: it follows what is typed (plain fields, inline
-rows, the rich-text editor), shows it at a phone's and a desktop's width, and saves nothing
-(static/js/admin-live-preview.js, articles/desk/live_preview.py)."""
+"""The add and change forms' live preview in a browser: it follows what is typed (plain fields,
+inline rows, the rich-text editor), shows it at a phone's and a desktop's width, and saves
+nothing (static/js/admin-live-preview.js, articles/desk/live_preview.py)."""
 
 from __future__ import annotations
 
@@ -131,3 +131,19 @@ def test_a_fact_checker_previews_their_form(open_page, writer, fact_checker):
     page.goto(ui.admin_change_url(explainer))
     page.get_by_role("link", name="Live preview").click()
     wait_for_preview(page, explainer.title)
+
+
+def test_the_add_form_previews_a_new_explainer_and_saves_nothing(open_page, writer):
+    """A writer starting an explainer sees the typed title in the preview; nothing is saved."""
+    page = open_page(writer)
+    page.goto(ui.admin_add_url())
+    ui.wait_for_editors(page)
+    page.get_by_role("link", name="Live preview").click()
+    expect(page.locator("#live-preview")).to_be_visible()
+
+    # The slug follows the title as it is typed (the admin's prepopulated field).
+    page.locator("#id_title").press_sequentially("A first headline only the preview knows")
+    wait_for_preview(page, "A first headline only the preview knows")
+    assert "live preview — not saved." in preview_text(page).lower()
+    expect(page.locator("#live-preview .live-preview-status")).to_contain_text("Updated")
+    assert not Explainer.objects.exists()

@@ -1,14 +1,18 @@
-"""The change form's live preview: who may use it, what it shows, and that it saves nothing."""
+"""The add and change forms' live preview: who may use it, what it shows, and that it saves
+nothing."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from reversion.models import Version
+from django.utils.html import escape
+from reversion.models import Revision, Version
 
-from articles.models import Explainer, KeyFact, PublishedVersion, Source, Transition
+from articles.models import Byline, Explainer, KeyFact, PublishedVersion, Source, Transition
 from articles.snapshot import snapshot
 from tests.adminform import form_data
 from tests.factories import UserFactory, complete_explainer
@@ -258,3 +262,130 @@ def test_no_panel_on_a_view_only_change_form(writer):
     response = as_user(viewer).get(change_url(explainer))
     assert response.status_code == 200
     assert 'id="live-preview"' not in response.content.decode()
+
+
+# --- The add form: a new explainer previewed before its first save ---------------------------
+
+ADD_PREVIEW_URL = reverse("admin:articles_explainer_add_live_preview")
+
+
+def the_add_form(client: Client) -> dict:
+    """The add form's data as the browser would post it, with a title, slug and one key fact."""
+    response = client.get(reverse("admin:articles_explainer_add"))
+    assert response.status_code == 200
+    data = form_data(response.content.decode(), "explainer_form")
+    # "Add another key fact" fills a new row from the empty form's defaults.
+    template = "key_facts-__prefix__-"
+    data.update({f"key_facts-0-{k[len(template) :]}": v for k, v in data.items() if template in k})
+    data.update(
+        {
+            "title": "A new explainer typed but never saved",
+            "slug": "a-new-explainer-typed",
+            "dek": "What a first draft says.",
+            "key_facts-TOTAL_FORMS": "1",
+            "key_facts-0-text": "A first fact typed but never saved.",
+        }
+    )
+    return data
+
+
+def written_rows() -> tuple[int, ...]:
+    """How many rows a first save would add to: explainers, their parts, revisions, audit."""
+    return tuple(
+        model.objects.count()
+        for model in (Explainer, KeyFact, Byline, Version, Revision, LogEntry, Transition)
+    )
+
+
+def test_writer_previews_a_new_explainer_and_nothing_is_saved(
+    writer, django_capture_on_commit_callbacks
+):
+    """The add form's preview shows the typed title, fact and the writer's own byline; no row,
+    revision, log entry, mail or purge results."""
+    client = as_user(writer)
+    data = the_add_form(client)
+    before = written_rows()
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(ADD_PREVIEW_URL, data)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert response.headers["Live-Preview"] == "shown"
+    page = response.content.decode()
+    assert "A new explainer typed but never saved" in page
+    assert "A first fact typed but never saved." in page
+    assert "Live preview — not saved." in page
+    # The add view's save gives a writer's new explainer their byline; so does its preview.
+    assert writer.get_full_name() and escape(writer.get_full_name()) in page
+    assert written_rows() == before
+    assert after_commit == []
+    assert mail.outbox == []
+
+
+def test_editor_previews_a_new_explainer(editor):
+    client = as_user(editor)
+    response = client.post(ADD_PREVIEW_URL, the_add_form(client))
+    assert response.status_code == 200
+    assert response.headers["Live-Preview"] == "shown", response.content.decode()[-3000:]
+    assert "A new explainer typed but never saved" in response.content.decode()
+
+
+def test_new_explainer_with_errors_shows_the_messages(writer):
+    """An add form a save would refuse gives its messages, as on the change form."""
+    client = as_user(writer)
+    data = the_add_form(client)
+    before = written_rows()
+    data["title"] = ""
+    data["key_facts-0-sources"] = "7"
+    response = client.post(ADD_PREVIEW_URL, data)
+    assert response.status_code == 200
+    assert response.headers["Live-Preview"] == "invalid"
+    page = response.content.decode()
+    assert "Correct these to see the preview" in page
+    assert "Title: This field is required." in page
+    assert "Key facts" in page and "Row 1, sources:" in page
+    assert written_rows() == before
+
+
+@pytest.mark.parametrize("who", ["fact_checker", "viewer"])
+def test_those_who_may_not_add_are_refused(request, writer, who):
+    """A fact-checker, or staff who may only view explainers, gets 403 and nothing back."""
+    data = the_add_form(as_user(writer))
+    if who == "viewer":
+        user = UserFactory(username="viewer", is_staff=True)
+        user.user_permissions.add(Permission.objects.get(codename="view_explainer"))
+    else:
+        user = request.getfixturevalue(who)
+    response = as_user(user).post(ADD_PREVIEW_URL, data)
+    assert response.status_code == 403
+    assert "A new explainer typed" not in response.content.decode()
+
+
+def test_add_preview_refuses_get(writer):
+    assert as_user(writer).get(ADD_PREVIEW_URL).status_code == 405
+
+
+def test_add_preview_needs_the_csrf_token(writer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(writer)
+    assert client.post(ADD_PREVIEW_URL, {"title": "No token"}).status_code == 403
+
+
+def test_add_preview_headers_keep_it_private_and_script_free(writer):
+    """The same headers and policy as the change form's preview."""
+    client = as_user(writer)
+    response = client.post(ADD_PREVIEW_URL, the_add_form(client))
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_add_form_offers_the_panel(writer):
+    page = as_user(writer).get(reverse("admin:articles_explainer_add")).content.decode()
+    assert 'id="live-preview"' in page
+    assert f'data-url="{ADD_PREVIEW_URL}"' in page
+    assert "data-live-preview-open" in page
+    assert "js/admin-live-preview.js" in page

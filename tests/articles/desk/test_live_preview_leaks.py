@@ -1,9 +1,9 @@
 """Invariant 1 for the live preview: what is previewed reaches no public URL, cached or not.
 
-A canary is typed into every part of a live explainer's change form and previewed (the answer
-shows it, so the test means something); then every public URL, fetched before and after with
-the page cache on, must show none of it, and nothing readers are served from (versions, their
-list and watch rows) may have changed.
+A canary is typed into every part of a live explainer's change form, or of the add form, and
+previewed (the answer shows it, so the test means something); then every public URL, fetched
+before and after with the page cache on, must show none of it, and nothing readers are served
+from (versions, their list and watch rows) may have changed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ListEntry, PublishedVersion, WatchItem
+from articles.models import Explainer, ListEntry, PublishedVersion, WatchItem
 from articles.site import cache
 from tests import factories
 from tests.adminform import form_data
@@ -26,6 +26,7 @@ from tests.articles.test_leaks import public_urls
 pytestmark = pytest.mark.django_db
 
 CANARY = "CanaryXqLivePreview"
+NEW_SLUG = "live-preview-new-leak"  # the add form's explainer
 
 
 @pytest.fixture
@@ -108,3 +109,62 @@ def test_a_preview_of_a_live_explainer_reaches_no_public_url(page_cache_on, edit
     assert offenders == []
     assert reader_rows(explainer) == rows
     assert CANARY not in str(reader_rows(explainer))
+
+
+def canary_add_form(client: Client) -> dict:
+    """The add form, with the canary typed into the explainer and into a new row of each part."""
+    response = client.get(reverse("admin:articles_explainer_add"))
+    data = form_data(response.content.decode(), "explainer_form")
+    for prefix in ("key_facts", "sources", "timeline", "corrections"):
+        # "Add another" fills a new row from the empty form's defaults.
+        template = f"{prefix}-__prefix__-"
+        data.update(
+            {f"{prefix}-0-{k[len(template) :]}": v for k, v in data.items() if template in k}
+        )
+        data[f"{prefix}-TOTAL_FORMS"] = "1"
+    data.update(
+        {
+            "title": f"Title {CANARY}",
+            "slug": NEW_SLUG,
+            "dek": f"Dek {CANARY}",
+            "what_happened": f"<p>What happened {CANARY}</p>",
+            "background": f"<p>Background {CANARY}</p>",
+            "key_facts-0-text": f"Fact {CANARY}",
+            "sources-0-citation": f"Source {CANARY}",
+            "timeline-0-kind": "upcoming",
+            "timeline-0-date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "timeline-0-precision": "day",
+            "timeline-0-text": f"Upcoming {CANARY}",
+            "corrections-0-text": f"Correction {CANARY}",
+        }
+    )
+    return data
+
+
+def test_a_preview_of_a_new_explainer_reaches_no_public_url(page_cache_on, writer):
+    """The add form's preview: nothing typed in reaches a public URL, its slug's included."""
+    explainer = factories.complete_explainer(authors=[writer], slug="live-preview-leak")
+    publish(explainer)
+    urls = public_urls(explainer, writer, CANARY) + [
+        reverse("articles:explainer", kwargs={"slug": NEW_SLUG}),
+        reverse("articles:timeline_json", args=[NEW_SLUG]),
+    ]
+    readers = Client()
+    for url in urls:  # warm the page cache
+        assert readers.get(url).status_code < 500, url
+    rows = reader_rows(explainer)
+
+    desk = Client()
+    desk.force_login(writer)
+    preview = desk.post(reverse("admin:articles_explainer_add_live_preview"), canary_add_form(desk))
+    assert preview.headers["Live-Preview"] == "shown", preview.content.decode()[:3000]
+    shown = preview.content.decode()
+    for part in ("Title", "Fact", "Source", "Upcoming", "Correction", "Background"):
+        assert f"{part} {CANARY}" in shown, part
+
+    offenders = [url for url in urls if CANARY in readers.get(url).content.decode()]
+    cache.page_cache.reset()  # and from the database, past any cached copy
+    offenders += [url for url in urls if CANARY in readers.get(url).content.decode()]
+    assert offenders == []
+    assert reader_rows(explainer) == rows
+    assert not Explainer.objects.filter(slug=NEW_SLUG).exists()
