@@ -266,7 +266,9 @@ def test_no_panel_on_a_view_only_change_form(writer):
 
 # --- The add form: a new explainer previewed before its first save ---------------------------
 
-ADD_PREVIEW_URL = reverse("admin:articles_explainer_add_live_preview")
+
+def add_preview_url() -> str:
+    return reverse("admin:articles_explainer_add_live_preview")
 
 
 def the_add_form(client: Client) -> dict:
@@ -306,7 +308,7 @@ def test_writer_previews_a_new_explainer_and_nothing_is_saved(
     data = the_add_form(client)
     before = written_rows()
     with django_capture_on_commit_callbacks() as after_commit:
-        response = client.post(ADD_PREVIEW_URL, data)
+        response = client.post(add_preview_url(), data)
     assert response.status_code == 200, response.content.decode()[:2000]
     assert response.headers["Live-Preview"] == "shown"
     page = response.content.decode()
@@ -322,7 +324,7 @@ def test_writer_previews_a_new_explainer_and_nothing_is_saved(
 
 def test_editor_previews_a_new_explainer(editor):
     client = as_user(editor)
-    response = client.post(ADD_PREVIEW_URL, the_add_form(client))
+    response = client.post(add_preview_url(), the_add_form(client))
     assert response.status_code == 200
     assert response.headers["Live-Preview"] == "shown", response.content.decode()[-3000:]
     assert "A new explainer typed but never saved" in response.content.decode()
@@ -335,7 +337,7 @@ def test_new_explainer_with_errors_shows_the_messages(writer):
     before = written_rows()
     data["title"] = ""
     data["key_facts-0-sources"] = "7"
-    response = client.post(ADD_PREVIEW_URL, data)
+    response = client.post(add_preview_url(), data)
     assert response.status_code == 200
     assert response.headers["Live-Preview"] == "invalid"
     page = response.content.decode()
@@ -354,25 +356,25 @@ def test_those_who_may_not_add_are_refused(request, writer, who):
         user.user_permissions.add(Permission.objects.get(codename="view_explainer"))
     else:
         user = request.getfixturevalue(who)
-    response = as_user(user).post(ADD_PREVIEW_URL, data)
+    response = as_user(user).post(add_preview_url(), data)
     assert response.status_code == 403
     assert "A new explainer typed" not in response.content.decode()
 
 
 def test_add_preview_refuses_get(writer):
-    assert as_user(writer).get(ADD_PREVIEW_URL).status_code == 405
+    assert as_user(writer).get(add_preview_url()).status_code == 405
 
 
 def test_add_preview_needs_the_csrf_token(writer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(writer)
-    assert client.post(ADD_PREVIEW_URL, {"title": "No token"}).status_code == 403
+    assert client.post(add_preview_url(), {"title": "No token"}).status_code == 403
 
 
 def test_add_preview_headers_keep_it_private_and_script_free(writer):
     """The same headers and policy as the change form's preview."""
     client = as_user(writer)
-    response = client.post(ADD_PREVIEW_URL, the_add_form(client))
+    response = client.post(add_preview_url(), the_add_form(client))
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
     assert "private" in response.headers["Cache-Control"]
@@ -386,6 +388,6 @@ def test_add_preview_headers_keep_it_private_and_script_free(writer):
 def test_add_form_offers_the_panel(writer):
     page = as_user(writer).get(reverse("admin:articles_explainer_add")).content.decode()
     assert 'id="live-preview"' in page
-    assert f'data-url="{ADD_PREVIEW_URL}"' in page
+    assert f'data-url="{add_preview_url()}"' in page
     assert "data-live-preview-open" in page
     assert "js/admin-live-preview.js" in page
