@@ -33,7 +33,7 @@ from csp.decorators import csp
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpRequest, HttpResponse
@@ -140,8 +140,13 @@ class LivePreviewAdminMixin(ExplainerAdminBase):
         """The explainer, if this user may open its change form and change it."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            # Not open to this user (get_queryset), or no such explainer.
-            if Explainer.objects.filter(pk=unquote(object_id)).exists():
+            # Not open to this user (get_queryset), or no such explainer (an id that is not a
+            # number included).
+            try:
+                exists = Explainer.objects.filter(pk=unquote(object_id)).exists()
+            except (ValueError, ValidationError):
+                exists = False
+            if exists:
                 raise PermissionDenied
             raise Http404("No such explainer.")
         if not self.may_preview(request, obj):

@@ -228,6 +228,13 @@ def test_anonymous_is_sent_to_log_in(writer):
     assert response.headers["Location"].startswith(reverse("admin:login"))
 
 
+@pytest.mark.parametrize("object_id", ["999999", "not-a-number"])
+def test_no_such_explainer_is_not_found(writer, object_id):
+    """An id that names no explainer, or is not an id at all, is 404 (not a server error)."""
+    url = f"/admin/articles/explainer/{object_id}/live-preview/"
+    assert as_user(writer).post(url, {"title": "Nowhere"}).status_code == 404
+
+
 def test_get_is_refused(writer):
     explainer = complete_explainer(authors=[writer])
     response = as_user(writer).get(preview_url(explainer))
