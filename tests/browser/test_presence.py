@@ -4,6 +4,8 @@ reload, gets the read-only form with who locked it."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -80,3 +82,13 @@ def test_two_people_see_each_other_then_one_locks(
     expect(writers_notice).to_contain_text("The lock has been lifted: reload the page to edit.")
     writers.reload()
     expect(writers.locator("#id_title")).to_have_count(1)
+
+    # Both leave for the desk, and the test waits until the server has heard them go: a
+    # "leave" beacon sent as a browser closes could otherwise reach the server while the
+    # database is being emptied for the next test ("database table is locked" on SQLite).
+    writers.goto("/admin/")
+    editors.goto("/admin/")
+    deadline = time.monotonic() + presence.PRESENCE_SECONDS + 5
+    while presence.others(explainer.pk, user_id=0) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert presence.others(explainer.pk, user_id=0) == []
