@@ -44,19 +44,23 @@ FOLLOWED = (
 )
 
 
+# The models of those inlines, in the same order; each has an ``explainer`` column.
+INLINE_MODELS = (
+    Byline,
+    KeyFact,
+    Source,
+    Viewpoint,
+    ClaimRating,
+    TimelineEvent,
+    Correction,
+    RelatedLink,
+    Figure,
+)
+
+
 def register() -> None:
     """Register the explainer and its inlines with django-reversion (idempotent)."""
-    for model in (
-        Byline,
-        KeyFact,
-        Source,
-        Viewpoint,
-        ClaimRating,
-        TimelineEvent,
-        Correction,
-        RelatedLink,
-        Figure,
-    ):
+    for model in INLINE_MODELS:
         if not reversion.is_registered(model):
             reversion.register(model)
     if not reversion.is_registered(Explainer):

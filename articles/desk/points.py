@@ -36,20 +36,7 @@ from articles.models import (
     Viewpoint,
 )
 from articles.models.explainer import takeaway_lines
-
-# The inline models a revision follows (articles.revisions.FOLLOWED), each with the column
-# that points at its explainer.
-_INLINES = (
-    Byline,
-    KeyFact,
-    Source,
-    Viewpoint,
-    ClaimRating,
-    TimelineEvent,
-    Correction,
-    RelatedLink,
-    Figure,
-)
+from articles.revisions import INLINE_MODELS
 
 
 def published_data(version: PublishedVersion) -> dict[str, Any]:
@@ -243,7 +230,7 @@ def revision_data(versions: list[Version]) -> dict[int, dict[str, Any]]:
     if not versions:
         return {}
     explainer_id = str(versions[0].object_id)
-    kinds = {ContentType.objects.get_for_model(model).pk: model for model in _INLINES}
+    kinds = {ContentType.objects.get_for_model(model).pk: model for model in INLINE_MODELS}
     held = Version.objects.filter(
         revision__in=[v.revision_id for v in versions], content_type__in=list(kinds)
     )
