@@ -133,7 +133,9 @@ def test_a_fact_checker_previews_their_form(open_page, writer, fact_checker):
     wait_for_preview(page, explainer.title)
 
 
-def test_the_add_form_previews_a_new_explainer_and_saves_nothing(open_page, writer):
+def test_the_add_form_previews_a_new_explainer_and_saves_nothing(
+    open_page, writer, screenshots_dir
+):
     """A writer starting an explainer sees the typed title in the preview; nothing is saved."""
     page = open_page(writer)
     page.goto(ui.admin_add_url())
@@ -146,4 +148,7 @@ def test_the_add_form_previews_a_new_explainer_and_saves_nothing(open_page, writ
     wait_for_preview(page, "A first headline only the preview knows")
     assert "live preview — not saved." in preview_text(page).lower()
     expect(page.locator("#live-preview .live-preview-status")).to_contain_text("Updated")
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=screenshots_dir / f"live-preview-add-{width}.png")
     assert not Explainer.objects.exists()
