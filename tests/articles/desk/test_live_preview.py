@@ -146,11 +146,8 @@ def test_stale_form_is_said_in_the_preview(writer, editor):
     assert "after you opened it" in response.content.decode()
 
 
-def test_response_headers_keep_it_private_and_script_free(writer):
-    """Not stored, not indexed, and a policy that runs no script and cannot be framed."""
-    explainer = complete_explainer(authors=[writer])
-    client = as_user(writer)
-    response = client.post(preview_url(explainer), the_form(client, explainer))
+def assert_private_and_script_free(response) -> None:
+    """A preview answer is not stored, not indexed, and runs no script nor can be framed."""
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
     assert "private" in response.headers["Cache-Control"]
@@ -159,6 +156,14 @@ def test_response_headers_keep_it_private_and_script_free(writer):
     assert "script-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_response_headers_keep_it_private_and_script_free(writer):
+    """Not stored, not indexed, and a policy that runs no script and cannot be framed."""
+    explainer = complete_explainer(authors=[writer])
+    client = as_user(writer)
+    response = client.post(preview_url(explainer), the_form(client, explainer))
+    assert_private_and_script_free(response)
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
 
 
@@ -382,14 +387,7 @@ def test_add_preview_headers_keep_it_private_and_script_free(writer):
     """The same headers and policy as the change form's preview."""
     client = as_user(writer)
     response = client.post(add_preview_url(), the_add_form(client))
-    assert response.status_code == 200
-    assert "no-store" in response.headers["Cache-Control"]
-    assert "private" in response.headers["Cache-Control"]
-    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
-    policy = response.headers["Content-Security-Policy"]
-    assert "script-src 'none'" in policy
-    assert "frame-ancestors 'none'" in policy
-    assert "unsafe-inline" not in policy
+    assert_private_and_script_free(response)
 
 
 def test_add_form_offers_the_panel(writer):
