@@ -199,3 +199,15 @@ def test_the_change_form_carries_the_notice_and_its_script(writer):
     assert 'id="presence-notice"' in html and 'aria-live="polite"' in html
     assert f'data-heartbeat-url="{heartbeat_url(explainer)}"' in html
     assert "js/admin-presence.js" in html
+
+
+def test_with_presence_off_the_form_has_no_notice_to_beat_for(writer, settings):
+    """NEWSROOM_PRESENCE off: no notice element, so the script finds nothing to send heartbeats
+    for; the edit lock's own panel stays."""
+    settings.NEWSROOM_PRESENCE = False
+    explainer = complete_explainer(authors=[writer])
+    html = (
+        logged_in(writer).get(reverse("admin:articles_explainer_change", args=[explainer.pk])).text
+    )
+    assert 'id="presence-notice"' not in html
+    assert "data-heartbeat-url" not in html
